@@ -1,0 +1,56 @@
+//! The command line (SPEC section 2): clap types only. `run` turns them into actions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mrgen",
+    version,
+    about = "Validate a multi-region environment file and render its CloudFormation and Terraform",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Folder holding `<ENV>.yaml`, `.yml` or `.json`.
+    #[arg(long, global = true, value_name = "DIR", default_value = "environments")]
+    pub env_dir: PathBuf,
+    /// Read this file instead of looking ENV up (ENV still names the environment).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Override one value, as `cdk --context` does: `prefix:section[.key]…=VALUE` (VALUE read as JSON when it parses, else a string). Repeatable.
+    #[arg(short = 'c', long = "context", global = true, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// How to print problems.
+    #[arg(long, global = true, value_enum, default_value_t = DiagnosticsFormat::Human)]
+    pub diagnostics: DiagnosticsFormat,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticsFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check environments (all under --env-dir when none is named).
+    Validate {
+        /// Environment names.
+        #[arg(value_name = "ENV")]
+        envs: Vec<String>,
+    },
+    /// Print the JSON Schema of environment files.
+    Schema,
+}

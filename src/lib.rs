@@ -1,0 +1,16 @@
+//! mrgen: validate a multi-region environment file against a typed model, the published AWS
+//! limits and its own RTO/RPO promises, and render CloudFormation and Terraform for it.
+//!
+//! Data flows one way: `load` → `model` → `rules` → (plan → render → output).
+
+pub mod aws;
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod path;
+pub mod rules;
+pub mod run;
+pub mod suggest;

@@ -1,0 +1,626 @@
+//! The resolved environment: every default applied once, the `<ENV>-dr` sizing derived, the
+//! `region-overrides` applied, and each value carrying the key path it came from (or where the
+//! user would set it) so that rules can point at it.
+
+use super::defaults as d;
+use super::raw::{self, CacheEngine, CapacityType, MaxmemoryPolicy, Mode, MskReplication, Policy, Protocol};
+use super::Document;
+use crate::aws;
+use crate::path::KeyPath;
+use std::collections::BTreeMap;
+
+/// A value and the key path it came from, or where the user would set it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub path: KeyPath,
+    /// Written in the file (or on the command line) rather than defaulted or derived.
+    pub given: bool,
+}
+
+impl<T> Sourced<T> {
+    fn given(value: T, path: KeyPath) -> Self {
+        Sourced {
+            value,
+            path,
+            given: true,
+        }
+    }
+    fn default(value: T, path: KeyPath) -> Self {
+        Sourced {
+            value,
+            path,
+            given: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionEnv {
+    pub code: String,
+    /// Where the code is written (`regions.primary`, `regions.secondary[1]`).
+    pub code_path: KeyPath,
+    pub primary: bool,
+    /// 0 for the primary, then the secondaries in the order listed.
+    pub index: usize,
+    /// AZ names from the CDK lookup cache; empty means "picked at deploy time".
+    pub az_names: Vec<String>,
+    /// AZs used: 3, or 2 where the region has only two for new accounts.
+    pub az_count: u32,
+    /// None when the file gives CIDRs for other regions but not this one (MR206).
+    pub vpc_cidr: Option<Sourced<String>>,
+    pub eks_min: Sourced<i64>,
+    pub eks_max: Sourced<i64>,
+    pub eks_desired: Sourced<i64>,
+    pub aurora_readers: Sourced<i64>,
+    pub redis_replicas: Sourced<i64>,
+    pub msk_brokers: Sourced<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aurora {
+    pub engine_version: Sourced<String>,
+    pub instance_class: Sourced<String>,
+    pub database_name: String,
+    pub backup_retention_days: i64,
+    pub write_forwarding: Sourced<bool>,
+    pub performance_insights: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Redis {
+    pub engine: Sourced<CacheEngine>,
+    pub engine_version: Sourced<String>,
+    pub node_type: Sourced<String>,
+    pub snapshot_retention_days: i64,
+    pub maintenance_window: Sourced<String>,
+    pub maxmemory_policy: MaxmemoryPolicy,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Msk {
+    pub kafka_version: Sourced<String>,
+    pub broker_instance_type: Sourced<String>,
+    pub storage_gib: Sourced<i64>,
+    pub replication: Sourced<MskReplication>,
+    pub topics: Vec<Sourced<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Eks {
+    pub version: Sourced<String>,
+    pub instance_types: Vec<String>,
+    pub capacity_type: CapacityType,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub path: KeyPath,
+    /// As written.
+    pub name: String,
+    /// Fully qualified, without the trailing dot.
+    pub fqdn: String,
+    pub policy: Policy,
+    /// Region → location codes (geolocation).
+    pub locations: Vec<(String, Vec<String>)>,
+    /// Region → weight (weighted).
+    pub weights: Vec<(String, i64)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route53 {
+    pub hosted_zone: String,
+    pub protocol: Protocol,
+    pub port: i64,
+    pub path: Sourced<String>,
+    /// Region → host name its health check probes and records point to.
+    pub endpoints: BTreeMap<String, String>,
+    pub records: Vec<Record>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Monitoring {
+    pub alarm_emails: Vec<String>,
+    pub lag_warning_seconds: i64,
+    pub lag_critical_seconds: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    /// The budget's limit: the soft cap, or the hard cap when only that is given.
+    pub limit_usd: f64,
+    pub soft_cap_usd: Option<f64>,
+    pub hard_cap_usd: Option<f64>,
+    pub alert_thresholds: Vec<f64>,
+}
+
+/// The environment with every default applied: what the plan and both backends read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub prefix: String,
+    pub domain: Option<String>,
+    pub account: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub mode: Mode,
+    pub dr_enabled: bool,
+    pub peering: bool,
+    pub rto_minutes: Sourced<i64>,
+    pub rpo_minutes: Sourced<i64>,
+    pub health_check_interval: Sourced<i64>,
+    pub health_check_threshold: Sourced<i64>,
+    pub dns_ttl_seconds: Sourced<i64>,
+    /// The regions rendered: the primary, then the secondaries when DR is on.
+    pub regions: Vec<RegionEnv>,
+    /// Every secondary the file lists, rendered or not.
+    pub listed_secondaries: Vec<(String, KeyPath)>,
+    pub aurora: Option<Aurora>,
+    pub redis: Option<Redis>,
+    pub msk: Option<Msk>,
+    pub eks: Option<Eks>,
+    pub route53: Option<Route53>,
+    pub monitoring: Monitoring,
+    pub budget: Option<Budget>,
+    /// Parts not rendered, and why (shown by `plan`).
+    pub omitted: Vec<(String, String)>,
+    /// Cross-region features the file explicitly asks for (MR307), with their paths.
+    pub explicit_cross_region: Vec<(String, KeyPath)>,
+}
+
+impl Environment {
+    pub fn primary(&self) -> &RegionEnv {
+        &self.regions[0]
+    }
+
+    pub fn secondaries(&self) -> &[RegionEnv] {
+        &self.regions[1..]
+    }
+
+    pub fn section(&self, s: &str) -> KeyPath {
+        KeyPath::section(&self.prefix, s)
+    }
+}
+
+fn opt<T: Clone>(v: &Option<T>, default: T, path: KeyPath) -> Sourced<T> {
+    match v {
+        Some(x) => Sourced::given(x.clone(), path),
+        None => Sourced::default(default, path),
+    }
+}
+
+fn ceil_pct(v: i64, pct: i64) -> i64 {
+    ((v * pct + 99) / 100).max(1)
+}
+
+/// Builds the environment, or `None` when there is nothing to build (no usable prefix or regions;
+/// the structure check has already said why).
+pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
+    let prefix = doc.prefix.clone()?;
+    let raw = &doc.raw;
+    let regions_raw = raw.regions.as_ref()?;
+    let sec = |s: &str| KeyPath::section(&prefix, s);
+
+    let mr = raw.multi_region.clone().unwrap_or_default();
+    let mr_path = sec("multi-region");
+    let listed_secondaries: Vec<(String, KeyPath)> = match &regions_raw.secondary {
+        None => Vec::new(),
+        Some(raw::OneOrMany::One(s)) => vec![(s.clone(), sec("regions").key("secondary"))],
+        Some(raw::OneOrMany::Many(v)) => v
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), sec("regions").key("secondary").index(i)))
+            .collect(),
+    };
+    let dr_enabled = mr.enable_dr.unwrap_or(!listed_secondaries.is_empty()) && !listed_secondaries.is_empty();
+    let mut explicit_cross_region = Vec::new();
+    if mr.enable_dr == Some(true) {
+        explicit_cross_region.push(("disaster recovery (`enable-dr`)".to_string(), mr_path.key("enable-dr")));
+    }
+    if mr.enable_cross_region_peering == Some(true) {
+        explicit_cross_region.push((
+            "cross-region VPC peering".to_string(),
+            mr_path.key("enable-cross-region-peering"),
+        ));
+    }
+
+    let mut codes: Vec<(String, KeyPath)> = vec![(regions_raw.primary.clone(), sec("regions").key("primary"))];
+    if dr_enabled {
+        codes.extend(listed_secondaries.iter().cloned());
+    }
+
+    let envs = raw.environments.clone().unwrap_or_default();
+    let overrides = raw.region_overrides.clone().unwrap_or_default();
+    let env_path = sec("environments");
+    let dr_name = format!("{env_name}-dr");
+    let base = envs.get(env_name).cloned().unwrap_or_default();
+    let dr = envs.get(&dr_name).cloned().unwrap_or_default();
+    let base_path = env_path.key(env_name);
+    let dr_path = env_path.key(dr_name.clone());
+
+    // CIDRs: given for any region at all?
+    let cidr_for = |code: &str, primary: bool| -> Option<Sourced<String>> {
+        if let Some(c) = overrides.get(code).and_then(|o| o.vpc_cidr.clone()) {
+            return Some(Sourced::given(c, sec("region-overrides").key(code).key("vpc-cidr")));
+        }
+        let (entry, path) = if primary { (&base, &base_path) } else { (&dr, &dr_path) };
+        entry.vpc_cidr.clone().map(|c| Sourced::given(c, path.key("vpc-cidr")))
+    };
+    let any_cidr = codes
+        .iter()
+        .enumerate()
+        .any(|(i, (c, _))| cidr_for(c, i == 0).is_some());
+
+    let mut regions = Vec::new();
+    for (index, (code, code_path)) in codes.iter().enumerate() {
+        let primary = index == 0;
+        let table = aws::regions::find(code);
+        let az_count = table.map_or(3, |r| u32::from(r.azs));
+        let az_names = doc.cached_azs.get(code).cloned().unwrap_or_default();
+        let own_path = if primary { base_path.clone() } else { dr_path.clone() };
+        let vpc_cidr = match cidr_for(code, primary) {
+            Some(c) => Some(c),
+            None if !any_cidr => Some(Sourced::default(format!("10.{index}.0.0/16"), own_path.key("vpc-cidr"))),
+            None => None,
+        };
+        // Sizing: <ENV> with its defaults; <ENV>-dr derived from it; region-overrides win.
+        let p = |k: &str| own_path.key(k);
+        let b_min = base.eks_min_nodes.unwrap_or(d::EKS_MIN_NODES);
+        let b_max = base.eks_max_nodes.unwrap_or(d::EKS_MAX_NODES);
+        let (mut min, mut max, mut desired) = if primary {
+            (
+                opt(&base.eks_min_nodes, d::EKS_MIN_NODES, p("eks-min-nodes")),
+                opt(&base.eks_max_nodes, d::EKS_MAX_NODES, p("eks-max-nodes")),
+                opt(&base.eks_desired_nodes, b_min, p("eks-desired-nodes")),
+            )
+        } else {
+            let b_desired = base.eks_desired_nodes.unwrap_or(b_min);
+            (
+                opt(&dr.eks_min_nodes, ceil_pct(b_min, 50), p("eks-min-nodes")),
+                opt(&dr.eks_max_nodes, ceil_pct(b_max, 80), p("eks-max-nodes")),
+                opt(&dr.eks_desired_nodes, b_desired, p("eks-desired-nodes")),
+            )
+        };
+        let entry = if primary { &base } else { &dr };
+        let count = |own: &Option<i64>, from_base: &Option<i64>, default: i64, key: &str| -> Sourced<i64> {
+            match (own, from_base) {
+                (Some(v), _) => Sourced::given(*v, p(key)),
+                // Derived from `<ENV>`: reported where the value was written.
+                (None, Some(v)) if !primary => Sourced::default(*v, base_path.key(key)),
+                _ => Sourced::default(default, p(key)),
+            }
+        };
+        let mut aurora_readers = count(
+            &entry.aurora_readers,
+            &base.aurora_readers,
+            d::AURORA_READERS,
+            "aurora-readers",
+        );
+        let mut redis_replicas = count(
+            &entry.redis_replicas,
+            &base.redis_replicas,
+            d::REDIS_REPLICAS,
+            "redis-replicas",
+        );
+        // One broker per AZ by default, or 4 in a two-AZ region (MSK Replicator needs 4 there).
+        let brokers_default = if az_count == 2 { 4 } else { i64::from(az_count) };
+        let mut msk_brokers = count(&entry.msk_brokers, &base.msk_brokers, brokers_default, "msk-brokers");
+        if let Some(o) = overrides.get(code) {
+            let op = |k: &str| sec("region-overrides").key(code.as_str()).key(k);
+            let set = |slot: &mut Sourced<i64>, v: Option<i64>, k: &str| {
+                if let Some(v) = v {
+                    *slot = Sourced::given(v, op(k));
+                }
+            };
+            set(&mut min, o.eks_min_nodes, "eks-min-nodes");
+            set(&mut max, o.eks_max_nodes, "eks-max-nodes");
+            set(&mut desired, o.eks_desired_nodes, "eks-desired-nodes");
+            set(&mut aurora_readers, o.aurora_readers, "aurora-readers");
+            set(&mut redis_replicas, o.redis_replicas, "redis-replicas");
+            set(&mut msk_brokers, o.msk_brokers, "msk-brokers");
+        }
+        if !desired.given {
+            // A derived desired size follows the final [min, max]; only a written one can be wrong.
+            let target = if primary { min.value } else { desired.value };
+            desired.value = if min.value <= max.value {
+                target.clamp(min.value, max.value)
+            } else {
+                target
+            };
+        }
+        regions.push(RegionEnv {
+            code: code.clone(),
+            code_path: code_path.clone(),
+            primary,
+            index,
+            az_names,
+            az_count,
+            vpc_cidr,
+            eks_min: min,
+            eks_max: max,
+            eks_desired: desired,
+            aurora_readers,
+            redis_replicas,
+            msk_brokers,
+        });
+    }
+
+    let mut omitted = Vec::new();
+    if !listed_secondaries.is_empty() && !dr_enabled {
+        omitted.push((
+            "secondary regions".to_string(),
+            "`multi-region.enable-dr` is false: only the primary is rendered".to_string(),
+        ));
+    }
+
+    let a_path = sec("aurora");
+    let aurora = match &raw.aurora {
+        Some(a) if a.enabled == Some(false) => {
+            omitted.push(("aurora".into(), "`aurora.enabled` is false".into()));
+            None
+        }
+        a => {
+            let a = a.clone().unwrap_or_default();
+            if a.write_forwarding == Some(true) {
+                explicit_cross_region.push(("Aurora global write forwarding".into(), a_path.key("write-forwarding")));
+            }
+            Some(Aurora {
+                engine_version: opt(
+                    &a.engine_version,
+                    d::AURORA_ENGINE_VERSION.into(),
+                    a_path.key("engine-version"),
+                ),
+                instance_class: opt(
+                    &a.instance_class,
+                    d::AURORA_INSTANCE_CLASS.into(),
+                    a_path.key("instance-class"),
+                ),
+                database_name: a.database_name.unwrap_or_else(|| d::AURORA_DATABASE_NAME.into()),
+                backup_retention_days: a.backup_retention_days.unwrap_or(d::AURORA_BACKUP_RETENTION_DAYS),
+                write_forwarding: opt(
+                    &a.write_forwarding,
+                    d::AURORA_WRITE_FORWARDING,
+                    a_path.key("write-forwarding"),
+                ),
+                performance_insights: a.performance_insights.unwrap_or(d::AURORA_PERFORMANCE_INSIGHTS),
+            })
+        }
+    };
+
+    let r_path = sec("redis");
+    let redis = match &raw.redis {
+        Some(r) if r.enabled == Some(false) => {
+            omitted.push(("redis".into(), "`redis.enabled` is false".into()));
+            None
+        }
+        r => {
+            let r = r.clone().unwrap_or_default();
+            Some(Redis {
+                engine: opt(&r.engine, CacheEngine::Valkey, r_path.key("engine")),
+                engine_version: opt(
+                    &r.engine_version,
+                    d::REDIS_ENGINE_VERSION.into(),
+                    r_path.key("engine-version"),
+                ),
+                node_type: opt(&r.node_type, d::REDIS_NODE_TYPE.into(), r_path.key("node-type")),
+                snapshot_retention_days: r.snapshot_retention_days.unwrap_or(d::REDIS_SNAPSHOT_RETENTION_DAYS),
+                maintenance_window: opt(
+                    &r.maintenance_window,
+                    d::REDIS_MAINTENANCE_WINDOW.into(),
+                    r_path.key("maintenance-window"),
+                ),
+                maxmemory_policy: r.maxmemory_policy.unwrap_or(MaxmemoryPolicy::VolatileLru),
+            })
+        }
+    };
+
+    let m_path = sec("msk");
+    let msk = match &raw.msk {
+        Some(m) if m.enabled == Some(false) => {
+            omitted.push(("msk".into(), "`msk.enabled` is false".into()));
+            None
+        }
+        m => {
+            let m = m.clone().unwrap_or_default();
+            if m.replication == Some(MskReplication::MskReplicator) {
+                explicit_cross_region.push(("MSK replication".into(), m_path.key("replication")));
+            }
+            let topics = match &m.topics {
+                Some(t) => t
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| Sourced::given(s.clone(), m_path.key("topics").index(i)))
+                    .collect(),
+                None => d::MSK_TOPICS
+                    .iter()
+                    .map(|s| Sourced::default((*s).to_string(), m_path.key("topics")))
+                    .collect(),
+            };
+            Some(Msk {
+                kafka_version: opt(
+                    &m.kafka_version,
+                    d::MSK_KAFKA_VERSION.into(),
+                    m_path.key("kafka-version"),
+                ),
+                broker_instance_type: opt(
+                    &m.broker_instance_type,
+                    d::MSK_BROKER_TYPE.into(),
+                    m_path.key("broker-instance-type"),
+                ),
+                storage_gib: opt(&m.storage_gib, d::MSK_STORAGE_GIB, m_path.key("storage-gib")),
+                replication: opt(&m.replication, MskReplication::MskReplicator, m_path.key("replication")),
+                topics,
+            })
+        }
+    };
+
+    let e_path = sec("eks");
+    let eks = match &raw.eks {
+        Some(e) if e.enabled == Some(false) => {
+            omitted.push(("eks".into(), "`eks.enabled` is false".into()));
+            None
+        }
+        e => {
+            let e = e.clone().unwrap_or_default();
+            Some(Eks {
+                version: opt(&e.version, d::EKS_VERSION.into(), e_path.key("version")),
+                instance_types: e
+                    .instance_types
+                    .unwrap_or_else(|| d::EKS_INSTANCE_TYPES.iter().map(|s| s.to_string()).collect()),
+                capacity_type: e.capacity_type.unwrap_or(CapacityType::OnDemand),
+            })
+        }
+    };
+
+    let rt_path = sec("route53");
+    let r53 = raw.route53.clone().unwrap_or_default();
+    let zone = r53.hosted_zone.clone().or_else(|| raw.domain.clone());
+    let route53 = match zone {
+        None => {
+            omitted.push((
+                "dns".into(),
+                "no `domain` or `route53.hosted-zone`: Route 53 health checks and records need a zone".into(),
+            ));
+            None
+        }
+        Some(zone) => {
+            let zone = zone.trim_end_matches('.').to_lowercase();
+            let base_domain = raw.domain.clone().unwrap_or_else(|| zone.clone());
+            let given = r53.endpoints.clone().unwrap_or_default();
+            let endpoints = regions
+                .iter()
+                .map(|r| {
+                    let host = given
+                        .get(&r.code)
+                        .cloned()
+                        .unwrap_or_else(|| format!("{}.{}", r.code, base_domain));
+                    (r.code.clone(), host)
+                })
+                .collect();
+            let hc = r53.health_check.clone().unwrap_or_default();
+            let records = r53
+                .records
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, rec)| {
+                    let name = rec.name.trim_end_matches('.').to_lowercase();
+                    let fqdn = if name == zone || name.ends_with(&format!(".{zone}")) {
+                        name.clone()
+                    } else {
+                        format!("{name}.{zone}")
+                    };
+                    Record {
+                        path: rt_path.key("records").index(i),
+                        name: rec.name.clone(),
+                        fqdn,
+                        policy: rec.policy,
+                        locations: rec.locations.unwrap_or_default().into_iter().collect(),
+                        weights: rec.weights.unwrap_or_default().into_iter().collect(),
+                    }
+                })
+                .collect();
+            Some(Route53 {
+                hosted_zone: zone,
+                protocol: hc.protocol.unwrap_or(Protocol::Https),
+                port: hc.port.unwrap_or(d::HEALTH_CHECK_PORT),
+                path: opt(
+                    &hc.path,
+                    d::HEALTH_CHECK_PATH.into(),
+                    rt_path.key("health-check").key("path"),
+                ),
+                endpoints,
+                records,
+            })
+        }
+    };
+
+    let mon = raw.monitoring.clone().unwrap_or_default();
+    let monitoring = Monitoring {
+        alarm_emails: mon.alarm_emails.unwrap_or_default(),
+        lag_warning_seconds: mon.replication_lag_warning_seconds.unwrap_or(d::LAG_WARNING_SECONDS),
+        lag_critical_seconds: mon.replication_lag_critical_seconds.unwrap_or(d::LAG_CRITICAL_SECONDS),
+    };
+    if monitoring.alarm_emails.is_empty() {
+        omitted.push((
+            "alarm e-mail subscriptions".into(),
+            "no `monitoring.alarm-emails`".into(),
+        ));
+    }
+
+    let b = raw.budget.clone().unwrap_or_default();
+    let budget = match (b.soft_cap_usd, b.hard_cap_usd) {
+        (None, None) => {
+            omitted.push((
+                "budget".into(),
+                "no `budget.soft-cap-usd` or `budget.hard-cap-usd`".into(),
+            ));
+            None
+        }
+        (soft, hard) => Some(Budget {
+            limit_usd: soft.or(hard).unwrap_or_default(),
+            soft_cap_usd: soft,
+            hard_cap_usd: hard,
+            alert_thresholds: b
+                .alert_thresholds
+                .unwrap_or_else(|| d::BUDGET_ALERT_THRESHOLDS.to_vec()),
+        }),
+    };
+
+    Some(Environment {
+        name: env_name.to_string(),
+        prefix: prefix.clone(),
+        domain: raw.domain.clone(),
+        account: raw.account.clone(),
+        tags: raw.tags.clone().unwrap_or_default(),
+        mode: mr.mode.unwrap_or(Mode::ActivePassive),
+        dr_enabled,
+        peering: mr.enable_cross_region_peering.unwrap_or(d::PEERING) && dr_enabled,
+        rto_minutes: opt(
+            &mr.failover_rto_minutes,
+            d::RTO_MINUTES,
+            mr_path.key("failover-rto-minutes"),
+        ),
+        rpo_minutes: opt(
+            &mr.failover_rpo_minutes,
+            d::RPO_MINUTES,
+            mr_path.key("failover-rpo-minutes"),
+        ),
+        health_check_interval: opt(
+            &mr.health_check_interval,
+            d::HEALTH_CHECK_INTERVAL,
+            mr_path.key("health-check-interval"),
+        ),
+        health_check_threshold: opt(
+            &mr.health_check_failure_threshold,
+            d::HEALTH_CHECK_FAILURE_THRESHOLD,
+            mr_path.key("health-check-failure-threshold"),
+        ),
+        dns_ttl_seconds: opt(&mr.dns_ttl_seconds, d::DNS_TTL_SECONDS, mr_path.key("dns-ttl-seconds")),
+        regions,
+        listed_secondaries,
+        aurora,
+        redis,
+        msk,
+        eks,
+        route53,
+        monitoring,
+        budget,
+        omitted,
+        explicit_cross_region,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dr_derivation_rounds_up_and_keeps_at_least_one() {
+        assert_eq!(ceil_pct(2, 50), 1);
+        assert_eq!(ceil_pct(3, 50), 2);
+        assert_eq!(ceil_pct(10, 80), 8);
+        assert_eq!(ceil_pct(7, 80), 6);
+        assert_eq!(ceil_pct(0, 50), 1);
+    }
+}

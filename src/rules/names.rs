@@ -1,0 +1,187 @@
+//! Naming and free-text rules: MR701 the `environment` key must name this environment, MR702
+//! every generated identifier within its AWS limit, MR703 tags within AWS tag rules; also the
+//! MR003 formats of `account`, `domain`, the maintenance window and MSK topic patterns.
+
+use crate::aws::limits;
+use crate::diagnostics::Finding;
+use crate::model::{Document, Environment};
+use crate::naming;
+use crate::rules::RuleId;
+use std::collections::BTreeMap;
+
+pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
+    if let Some(e) = &doc.raw.environment {
+        if *e != env.name {
+            out.push(Finding::error(
+                RuleId::MR701,
+                env.section("environment"),
+                format!("this file is for the environment `{e}`, not `{}`", env.name),
+                format!("run `mrgen … {e}`, or set `environment: {}`", env.name),
+            ));
+        }
+    }
+    if let Some(a) = &env.account {
+        if a.len() != 12 || !a.chars().all(|c| c.is_ascii_digit()) {
+            out.push(Finding::error(
+                RuleId::MR003,
+                env.section("account"),
+                format!("`{a}` is not a 12-digit AWS account id"),
+                "write the 12 digits as a string, e.g. \"123456789012\"",
+            ));
+        }
+    }
+    if let Some(d) = &env.domain {
+        if !super::dns::valid_host(d.trim_end_matches('.')) || !d.contains('.') {
+            out.push(Finding::error(
+                RuleId::MR003,
+                env.section("domain"),
+                format!("`{d}` is not a domain name"),
+                "give the apex domain, e.g. `example.com`",
+            ));
+        }
+    }
+    if let Some(r) = &env.redis {
+        let w = &r.maintenance_window;
+        if !maintenance_window_ok(&w.value) {
+            out.push(Finding::error(
+                RuleId::MR003,
+                w.path.clone(),
+                format!("`{}` is not a maintenance window", w.value),
+                "write `ddd:hh:mm-ddd:hh:mm` in UTC, e.g. `sun:05:00-sun:06:00`",
+            ));
+        }
+    }
+    if let Some(m) = &env.msk {
+        for t in &m.topics {
+            if t.value.is_empty() || t.value.chars().count() > 249 || t.value.chars().any(char::is_control) {
+                out.push(Finding::error(
+                    RuleId::MR003,
+                    t.path.clone(),
+                    "a topic pattern must have 1 to 249 characters and no control characters",
+                    "write a regular expression such as `orders\\..*`",
+                ));
+            }
+        }
+    }
+
+    // MR702: report each kind of name once, with its longest offender, at its component's section.
+    let mut worst: BTreeMap<(&'static str, &'static str), (String, usize, usize)> = BTreeMap::new();
+    for n in naming::all_names(env) {
+        let len = n.name.chars().count();
+        if len > n.limit.max {
+            let e = worst
+                .entry((n.section, n.limit.what))
+                .or_insert((n.name.clone(), n.limit.max, 0));
+            e.2 += 1;
+            if len > e.0.chars().count() {
+                e.0 = n.name.clone();
+            }
+        }
+    }
+    for ((section, what), (name, max, count)) in worst {
+        let others = if count > 1 {
+            format!(" ({count} names of this kind are too long)")
+        } else {
+            String::new()
+        };
+        out.push(Finding::error(
+            RuleId::MR702,
+            env.section(section),
+            format!(
+                "the {what} `{name}` has {} characters; AWS allows {max}{others}",
+                name.chars().count()
+            ),
+            format!(
+                "shorten the prefix `{}` or the environment name `{}` by {} characters",
+                env.prefix,
+                env.name,
+                name.chars().count() - max
+            ),
+        ));
+    }
+
+    // MR703: tags.
+    let base = env.section("tags");
+    for (k, v) in &env.tags {
+        let p = base.key(k.as_str());
+        let klen = k.chars().count();
+        if klen == 0 || klen > limits::TAG_KEY_MAX {
+            out.push(Finding::error(
+                RuleId::MR703,
+                p.clone(),
+                format!(
+                    "the tag key `{k}` has {klen} characters; AWS allows 1 to {}",
+                    limits::TAG_KEY_MAX
+                ),
+                "shorten the key",
+            ));
+        } else if k.to_lowercase().starts_with("aws:") {
+            out.push(Finding::error(
+                RuleId::MR703,
+                p.clone(),
+                format!("the tag key `{k}` starts with `aws:`, which AWS reserves"),
+                "drop the `aws:` prefix",
+            ));
+        } else if let Some(c) = k.chars().find(|c| !limits::tag_char_allowed(*c)) {
+            out.push(Finding::error(
+                RuleId::MR703,
+                p.clone(),
+                format!(
+                    "the tag key `{k}` holds `{}`, which some services (RDS, ElastiCache, MSK) refuse",
+                    c.escape_default()
+                ),
+                "use letters, digits, spaces and `_ . : / = + - @` only",
+            ));
+        }
+        let vlen = v.chars().count();
+        if vlen > limits::TAG_VALUE_MAX {
+            out.push(Finding::error(
+                RuleId::MR703,
+                p.clone(),
+                format!(
+                    "the value of tag `{k}` has {vlen} characters; AWS allows {}",
+                    limits::TAG_VALUE_MAX
+                ),
+                "shorten the value",
+            ));
+        } else if let Some(c) = v.chars().find(|c| !limits::tag_char_allowed(*c)) {
+            out.push(Finding::error(
+                RuleId::MR703,
+                p,
+                format!(
+                    "the value of tag `{k}` holds `{}`, which some services (RDS, ElastiCache, MSK) refuse",
+                    c.escape_default()
+                ),
+                "use letters, digits, spaces and `_ . : / = + - @` only",
+            ));
+        }
+    }
+}
+
+fn maintenance_window_ok(s: &str) -> bool {
+    let part = |p: &str| {
+        let f: Vec<&str> = p.split(':').collect();
+        f.len() == 3
+            && ["sun", "mon", "tue", "wed", "thu", "fri", "sat"].contains(&f[0])
+            && f[1].len() == 2
+            && f[2].len() == 2
+            && f[1].parse::<u8>().is_ok_and(|h| h < 24)
+            && f[2].parse::<u8>().is_ok_and(|m| m < 60)
+    };
+    match s.split_once('-') {
+        Some((a, b)) => part(a) && part(b),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows() {
+        assert!(maintenance_window_ok("sun:05:00-sun:06:00"));
+        assert!(!maintenance_window_ok("sun:25:00-sun:06:00"));
+        assert!(!maintenance_window_ok("sunday"));
+    }
+}

@@ -1,0 +1,244 @@
+//! Runs a parsed command line and maps every outcome to an exit status:
+//! 0 success, 1 invalid environment (or stale output), 2 usage error, 3 I/O or internal error.
+
+use crate::check::{self, Checked};
+use crate::cli::{Cli, Command, DiagnosticsFormat, Global};
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::model::{self, ContextOverride};
+use clap::Parser;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_IO: u8 = 3;
+
+/// A failure that ends the command with a status other than "invalid environment".
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Io(String),
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => EXIT_USAGE,
+            Failure::Io(_) => EXIT_IO,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            let (word, msg) = match &f {
+                Failure::Usage(m) => ("error", m),
+                Failure::Io(m) => ("error", m),
+            };
+            let _ = writeln!(std::io::stderr(), "{word}: {msg}");
+            ExitCode::from(f.code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    let overrides = parse_overrides(&cli.global)?;
+    match &cli.command {
+        Command::Schema => {
+            print_stdout(&model::schema::schema_text())?;
+            Ok(EXIT_OK)
+        }
+        Command::Validate { envs } => validate(&cli.global, envs, &overrides),
+    }
+}
+
+fn parse_overrides(g: &Global) -> Result<Vec<ContextOverride>, Failure> {
+    g.context
+        .iter()
+        .map(|c| model::parse_context(c).map_err(|e| Failure::Usage(format!("malformed --context: {e}"))))
+        .collect()
+}
+
+fn print_stdout(s: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))
+}
+
+/// Environment files under the env dir, by name: `<ENV>` → the files found for it.
+fn env_files(dir: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>, Failure> {
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        Failure::Usage(format!(
+            "cannot read the environment folder `{}`: {e} (use --env-dir or --file)",
+            dir.display()
+        ))
+    })?;
+    let mut map: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in rd.flatten() {
+        let p = entry.path();
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !matches!(ext, "yaml" | "yml" | "json") || !p.is_file() {
+            continue;
+        }
+        if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
+            map.entry(stem.to_string()).or_default().push(p.clone());
+        }
+    }
+    for v in map.values_mut() {
+        v.sort();
+    }
+    Ok(map)
+}
+
+/// Finds the file of one environment (ENV has passed MR701 already).
+pub fn locate(g: &Global, env: &str) -> Result<PathBuf, Failure> {
+    if let Some(f) = &g.file {
+        if !f.is_file() {
+            return Err(Failure::Usage(format!("--file `{}` does not exist", f.display())));
+        }
+        return Ok(f.clone());
+    }
+    let files = env_files(&g.env_dir)?;
+    match files.get(env).map(Vec::as_slice) {
+        Some([one]) => Ok(one.clone()),
+        Some(many) => Err(Failure::Usage(format!(
+            "environment `{env}` has several files: {}; keep one",
+            many.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => {
+            let known: Vec<&str> = files.keys().map(String::as_str).collect();
+            let dym = crate::suggest::did_you_mean(env, known.iter().copied());
+            Err(Failure::Usage(format!(
+                "unknown environment `{env}`: no {0}/{env}.yaml, .yml or .json; {1}{2}",
+                g.env_dir.display(),
+                if known.is_empty() {
+                    "the folder holds no environment files".to_string()
+                } else {
+                    format!("known: {}", known.join(", "))
+                },
+                if dym.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {dym}")
+                }
+            )))
+        }
+    }
+}
+
+/// Reads and checks one environment. `Err` for usage and I/O failures.
+pub fn load_and_check(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Checked, Failure> {
+    if let Some(d) = check::env_name_problem(env) {
+        return Ok(Checked {
+            diagnostics: vec![d],
+            env: None,
+            source: None,
+        });
+    }
+    let path = locate(g, env)?;
+    let bytes = read_limited(&path)?;
+    Ok(check::check(env, &path.display().to_string(), &bytes, overrides))
+}
+
+/// Reads a file, but never more than a little past the size limit (a 5 GB file must not be
+/// read whole to be refused).
+fn read_limited(path: &Path) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", path.display())))?;
+    let mut buf = Vec::new();
+    f.take(crate::load::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", path.display())))?;
+    Ok(buf)
+}
+
+/// Prints a run's diagnostics in the chosen style.
+pub fn report(g: &Global, results: &[(String, Checked)]) -> Result<(), Failure> {
+    let all: Vec<Diagnostic> = results
+        .iter()
+        .flat_map(|(_, c)| c.diagnostics.iter().cloned())
+        .collect();
+    match g.diagnostics {
+        DiagnosticsFormat::Json => print_stdout(&diagnostics::json(&all)),
+        DiagnosticsFormat::Github => print_stdout(&diagnostics::github(&all)),
+        DiagnosticsFormat::Human => {
+            let mut sources = BTreeMap::new();
+            for (_, c) in results {
+                if let (Some(text), Some(d)) = (&c.source, c.diagnostics.first()) {
+                    sources.insert(d.file.clone(), text.clone());
+                }
+            }
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = std::io::stderr().write_all(diagnostics::human(&all, &sources, color).as_bytes());
+            Ok(())
+        }
+    }
+}
+
+/// The status a set of diagnostics earns.
+pub fn status(diags: impl IntoIterator<Item = Diagnostic>, deny_warnings: bool) -> u8 {
+    let mut code = EXIT_OK;
+    for d in diags {
+        if d.severity == Severity::Error || deny_warnings {
+            code = EXIT_INVALID;
+        }
+    }
+    code
+}
+
+fn validate(g: &Global, envs: &[String], overrides: &[ContextOverride]) -> Result<u8, Failure> {
+    let names: Vec<String> = if envs.is_empty() {
+        if g.file.is_some() {
+            return Err(Failure::Usage(
+                "--file needs an ENV to name the environment: `mrgen validate ENV --file PATH`".into(),
+            ));
+        }
+        let found = env_files(&g.env_dir)?;
+        if found.is_empty() {
+            return Err(Failure::Usage(format!(
+                "no environment files (*.yaml, *.yml, *.json) in `{}`",
+                g.env_dir.display()
+            )));
+        }
+        found.into_keys().collect()
+    } else {
+        envs.to_vec()
+    };
+    let mut results = Vec::new();
+    for name in &names {
+        results.push((name.clone(), load_and_check(g, name, overrides)?));
+    }
+    report(g, &results)?;
+    let code = status(
+        results.iter().flat_map(|(_, c)| c.diagnostics.iter().cloned()),
+        g.deny_warnings,
+    );
+    if g.diagnostics == DiagnosticsFormat::Human {
+        let mut err = std::io::stderr();
+        for (name, c) in &results {
+            if c.diagnostics.is_empty() {
+                if let Some(env) = &c.env {
+                    let regions: Vec<&str> = env.regions.iter().map(|r| r.code.as_str()).collect();
+                    let _ = writeln!(err, "ok: {name} is valid ({})", regions.join(", "));
+                }
+            }
+        }
+    }
+    Ok(code)
+}

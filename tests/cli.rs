@@ -1,0 +1,143 @@
+//! The command line: lookup rules, exit codes, the three diagnostics formats.
+
+use crate::common::{diagnostics, fixtures, root, run, run_in};
+use crate::hostile::tempdir;
+
+const BAD_CIDR: &str = "genai-demo:regions:\n  primary: ap-northeast-1\n  secondary: ap-northeast-2\ngenai-demo:environments:\n  production:\n    vpc-cidr: 10.2.0.1/16\n  production-dr:\n    vpc-cidr: 10.3.0.0/16\n";
+
+fn env_dir(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let d = tempdir(name);
+    for (f, text) in files {
+        std::fs::write(d.join(f), text).expect("write");
+    }
+    d
+}
+
+#[test]
+fn validate_with_no_env_checks_every_shipped_environment() {
+    let r = run(&["validate", "--diagnostics", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "[]\n");
+}
+
+#[test]
+fn human_output_is_rustc_like_without_colour() {
+    let d = env_dir("human", &[]);
+    let expected = "error[MR203]: `10.2.0.1/16` has host bits set\n --> environments/production.yaml:6:5\n  |\n6 |     vpc-cidr: 10.2.0.1/16\n  |     ^^^^^^^^\n  = key: genai-demo:environments.production.vpc-cidr\n  = help: use the network address `10.2.0.0/16`\n\n1 error, 0 warnings\n";
+    let d2 = d.join("environments");
+    std::fs::create_dir_all(&d2).expect("mkdir");
+    std::fs::write(d2.join("production.yaml"), BAD_CIDR).expect("write");
+    let r = run_in(&d, &["validate", "production"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty(), "human output goes to stderr: {}", r.stdout);
+    assert_eq!(r.stderr, expected);
+    assert!(!r.stderr.contains('\x1b'));
+}
+
+#[test]
+fn github_annotations_on_stdout() {
+    let d = env_dir("github", &[("production.yaml", BAD_CIDR)]);
+    let dir = d.display().to_string();
+    let r = run(&["validate", "production", "--env-dir", &dir, "--diagnostics", "github"]);
+    assert_eq!(r.code, 1);
+    let line = r.stdout.lines().next().expect("one annotation");
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(line.contains("production.yaml,line=6,col=5,title=MR203::"), "{line}");
+}
+
+#[test]
+fn json_for_several_environments_is_one_array() {
+    let d = env_dir("multi", &[("production.yaml", BAD_CIDR), ("staging.yaml", BAD_CIDR)]);
+    let dir = d.display().to_string();
+    let r = run(&[
+        "validate",
+        "production",
+        "staging",
+        "--env-dir",
+        &dir,
+        "--diagnostics",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    let diags = diagnostics(&r.stdout);
+    // staging's file is read as staging: its `production` sizing is not its own, so no MR203 there.
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let r = run(&["validate", "--env-dir", &dir, "--diagnostics", "json"]);
+    assert_eq!(diagnostics(&r.stdout).len(), 1);
+}
+
+#[test]
+fn lookup_errors_are_usage_errors() {
+    let d = env_dir("lookup", &[("production.yaml", BAD_CIDR), ("production.json", "{}")]);
+    let dir = d.display().to_string();
+    let r = run(&["validate", "production", "--env-dir", &dir]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("production.json") && r.stderr.contains("production.yaml"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["validate", "prodution", "--env-dir", &dir]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `production`"), "{}", r.stderr);
+    let r = run(&["validate", "production", "--file", "/nonexistent/x.yaml"]);
+    assert_eq!(r.code, 2);
+    let r = run(&["frobnicate"]);
+    assert_eq!(r.code, 2);
+    let r = run(&["validate", "--no-such-flag"]);
+    assert_eq!(r.code, 2);
+    let r = run(&["validate", "production", "-c", "nokey"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn an_unusable_environment_name_is_mr701_before_any_lookup() {
+    let r = run(&["validate", "../../etc", "--diagnostics", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let d = diagnostics(&r.stdout);
+    assert_eq!(d[0]["rule"], "MR701");
+    assert_eq!(d[0]["file"], "<command line>");
+}
+
+#[test]
+fn context_values_are_reported_from_the_command_line() {
+    let f = fixtures().join("valid/base.yaml").display().to_string();
+    let r = run(&[
+        "validate",
+        "production",
+        "--file",
+        &f,
+        "--diagnostics",
+        "json",
+        "-c",
+        "genai-demo:multi-region.health-check-interval=45",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let d = diagnostics(&r.stdout);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["rule"], "MR501");
+    assert_eq!(d[0]["file"], "<command line>");
+    assert_eq!((d[0]["line"].as_u64(), d[0]["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(d[0]["path"], "genai-demo:multi-region.health-check-interval");
+}
+
+#[test]
+fn deny_warnings_turns_a_warning_into_exit_1() {
+    let text = "genai-demo:regions:\n  primary: ap-northeast-1\ngenai-demo:multi-region:\n  enable-cross-region-peering: true\n";
+    let d = env_dir("warn", &[("production.yaml", text)]);
+    let dir = d.display().to_string();
+    let r = run(&["validate", "production", "--env-dir", &dir, "--diagnostics", "json"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(diagnostics(&r.stdout)[0]["rule"], "MR307");
+    let r = run(&["validate", "production", "--env-dir", &dir, "--deny-warnings"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn schema_goes_to_stdout() {
+    let r = run(&["schema"]);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["additionalProperties"], false);
+    let _ = root();
+}

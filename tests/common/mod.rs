@@ -1,0 +1,79 @@
+//! Helpers shared by the integration tests: run the binary, read its JSON diagnostics, and the
+//! insta settings every snapshot is bound to.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    root().join("tests").join("fixtures")
+}
+
+/// The binary under test, run from the crate's root with a clean, colourless environment.
+pub fn mrgen() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mrgen"));
+    c.current_dir(root());
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    run_in(&root(), args)
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out: Output = mrgen().current_dir(dir).args(args).output().expect("run mrgen");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Parses `--diagnostics json` output.
+pub fn diagnostics(stdout: &str) -> Vec<serde_json::Value> {
+    match serde_json::from_str::<serde_json::Value>(stdout) {
+        Ok(serde_json::Value::Array(a)) => a,
+        other => panic!("stdout is not one JSON array: {other:?}\n{stdout}"),
+    }
+}
+
+/// Snapshot settings: absolute path to `snapshots/`, no module prefix.
+pub fn insta_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+/// True when the run is CI's: a missing external tool fails the test instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Looks an external tool up on PATH; prints one "skipped" line (or panics under CI) when absent.
+pub fn require_tool(name: &str, test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join(name);
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    if in_ci() {
+        panic!("{test}: `{name}` is not installed, and CI=true forbids skipping");
+    }
+    println!("skipped {test}: `{name}` is not installed");
+    None
+}
