@@ -11,6 +11,8 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod path;
+pub mod plan;
+pub mod render;
 pub mod rules;
 pub mod run;
 pub mod suggest;

@@ -1,0 +1,33 @@
+//! Plan → files. Each backend turns the plan into files in memory; `output` writes them (or
+//! compares them with what is on disk). Nothing here reads the environment file.
+
+pub mod cfn;
+pub mod tf;
+
+/// One rendered file, with its path relative to `--out` (`/`-separated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+    pub executable: bool,
+}
+
+impl File {
+    pub fn new(path: impl Into<String>, contents: impl Into<String>) -> File {
+        File {
+            path: path.into(),
+            contents: contents.into(),
+            executable: false,
+        }
+    }
+}
+
+/// How CloudFormation templates get values from other stacks (SPEC section 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CfnReferences {
+    /// Template parameters, fed by `deploy.sh` from earlier stacks' outputs (works everywhere).
+    #[default]
+    Parameters,
+    /// CloudFormation's native `Fn::GetStackOutput` (cross-stack, cross-region).
+    GetStackOutput,
+}
