@@ -51,6 +51,62 @@ pub enum Command {
         #[arg(value_name = "ENV")]
         envs: Vec<String>,
     },
+    /// Write the templates (CloudFormation stacks, manifest and deploy script; Terraform module).
+    Render {
+        /// Environment name.
+        #[arg(value_name = "ENV")]
+        env: String,
+        /// Which output to write.
+        #[arg(long, value_enum, default_value_t = RenderFormat::All)]
+        format: RenderFormat,
+        /// Output folder (default `out/<ENV>`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Compare with --out instead of writing: exit 1 and list the files when they differ.
+        #[arg(long)]
+        check: bool,
+        /// How CloudFormation stacks read other stacks' outputs.
+        #[arg(long, value_enum, default_value_t = CfnReferences::Parameters)]
+        cfn_references: CfnReferences,
+    },
+    /// Show the stacks in deploy order: name, region, layer, depends-on, wave, resource count.
+    Plan {
+        /// Environment name.
+        #[arg(value_name = "ENV")]
+        env: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw the stack and replication topology.
+    Graph {
+        /// Environment name.
+        #[arg(value_name = "ENV")]
+        env: String,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print the JSON Schema of environment files.
     Schema,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Cloudformation,
+    Terraform,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CfnReferences {
+    /// Template parameters fed from earlier stacks' outputs (works with any deployment tool).
+    Parameters,
+    /// CloudFormation's native `Fn::GetStackOutput` lookups.
+    GetStackOutput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
 }

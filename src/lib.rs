@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod output;
 pub mod path;
 pub mod plan;
 pub mod render;

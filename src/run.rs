@@ -2,9 +2,10 @@
 //! 0 success, 1 invalid environment (or stale output), 2 usage error, 3 I/O or internal error.
 
 use crate::check::{self, Checked};
-use crate::cli::{Cli, Command, DiagnosticsFormat, Global};
+use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::model::{self, ContextOverride};
+use crate::{output, plan, render};
 use clap::Parser;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -61,7 +62,194 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Validate { envs } => validate(&cli.global, envs, &overrides),
+        Command::Render {
+            env,
+            format,
+            out,
+            check,
+            cfn_references,
+        } => render(
+            &cli.global,
+            env,
+            *format,
+            out.as_deref(),
+            *check,
+            *cfn_references,
+            &overrides,
+        ),
+        Command::Plan { env, json } => {
+            let Some(plan) = valid_plan(&cli.global, env, &overrides)? else {
+                return Ok(EXIT_INVALID);
+            };
+            let text = if *json {
+                plan::show::json(&plan)
+            } else {
+                plan::show::table(&plan)
+            };
+            say(&cli.global, &text)?;
+            Ok(EXIT_OK)
+        }
+        Command::Graph { env, format } => {
+            let Some(plan) = valid_plan(&cli.global, env, &overrides)? else {
+                return Ok(EXIT_INVALID);
+            };
+            let text = match format {
+                GraphFormat::Mermaid => plan::show::mermaid(&plan),
+                GraphFormat::Dot => plan::show::dot(&plan),
+            };
+            say(&cli.global, &text)?;
+            Ok(EXIT_OK)
+        }
     }
+}
+
+/// A command's own output: stdout, unless stdout is reserved for `--diagnostics json`.
+fn say(g: &Global, text: &str) -> Result<(), Failure> {
+    if g.diagnostics == DiagnosticsFormat::Json {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        Ok(())
+    } else {
+        print_stdout(text)
+    }
+}
+
+/// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
+fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Option<plan::Plan>, Failure> {
+    let checked = load_and_check(g, env, overrides)?;
+    let results = vec![(env.to_string(), checked)];
+    // JSON diagnostics are always printed (an empty array included); the others only when there is something to say.
+    if g.diagnostics == DiagnosticsFormat::Json || !results[0].1.diagnostics.is_empty() {
+        report(g, &results)?;
+    }
+    let checked = results.into_iter().next().map(|(_, c)| c);
+    let Some(checked) = checked else { return Ok(None) };
+    if status(checked.diagnostics.iter().cloned(), g.deny_warnings) != EXIT_OK {
+        return Ok(None);
+    }
+    Ok(checked.env.as_ref().map(plan::build))
+}
+
+/// Normalises a path that may not exist yet: the canonical form of its nearest existing
+/// ancestor, with the rest appended.
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(cur) {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuses an `--out` that the swap would replace wholesale: `/`, the home folder, the
+/// environment folder, or a folder that contains it.
+fn safe_target(out: &Path, env_dir: &Path) -> Result<(), Failure> {
+    let out_abs = absolute(out);
+    let env_abs = absolute(env_dir);
+    let home = std::env::var_os("HOME").map(|h| absolute(Path::new(&h)));
+    let why = if out_abs.parent().is_none() {
+        Some("the root folder")
+    } else if home.as_ref().is_some_and(|h| *h == out_abs) {
+        Some("the home folder")
+    } else if env_abs == out_abs {
+        Some("the environment folder")
+    } else if env_abs.starts_with(&out_abs) {
+        Some("a folder that contains the environment folder")
+    } else {
+        None
+    };
+    match why {
+        Some(w) => Err(Failure::Usage(format!(
+            "refusing to write to `{}`: it is {w}, and rendering replaces its contents; choose another --out",
+            out.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn render(
+    g: &Global,
+    env: &str,
+    format: RenderFormat,
+    out: Option<&Path>,
+    check: bool,
+    refs: crate::cli::CfnReferences,
+    overrides: &[ContextOverride],
+) -> Result<u8, Failure> {
+    if let Some(d) = check::env_name_problem(env) {
+        report(
+            g,
+            &[(
+                env.to_string(),
+                Checked {
+                    diagnostics: vec![d],
+                    env: None,
+                    source: None,
+                },
+            )],
+        )?;
+        return Ok(EXIT_INVALID);
+    }
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new("out").join(env));
+    let env_folder = match &g.file {
+        Some(f) => f.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => g.env_dir.clone(),
+    };
+    safe_target(&out, &env_folder)?;
+    let Some(plan) = valid_plan(g, env, overrides)? else {
+        return Ok(EXIT_INVALID);
+    };
+    let refs = match refs {
+        crate::cli::CfnReferences::Parameters => render::CfnReferences::Parameters,
+        crate::cli::CfnReferences::GetStackOutput => render::CfnReferences::GetStackOutput,
+    };
+    let owned = output::Owned {
+        cloudformation: format != RenderFormat::Terraform,
+        terraform: format != RenderFormat::Cloudformation,
+    };
+    let files = render::render(&plan, owned.cloudformation, owned.terraform, refs);
+    if check {
+        let st = output::check(&out, &files, owned)
+            .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
+        let list: String = st.lines.iter().map(|l| format!("{l}\n")).collect();
+        if g.diagnostics == DiagnosticsFormat::Json {
+            let _ = std::io::stderr().write_all(list.as_bytes());
+        } else {
+            print_stdout(&list)?;
+        }
+        let _ = std::io::stderr().write_all(st.diff.as_bytes());
+        if st.lines.is_empty() {
+            return Ok(EXIT_OK);
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} is stale: run `mrgen render {env} --out {}` and commit the result",
+            out.display(),
+            out.display()
+        );
+        return Ok(EXIT_INVALID);
+    }
+    output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
+    if g.diagnostics == DiagnosticsFormat::Human {
+        let _ = writeln!(std::io::stderr(), "wrote {} files to {}", files.len(), out.display());
+    }
+    Ok(EXIT_OK)
 }
 
 fn parse_overrides(g: &Global) -> Result<Vec<ContextOverride>, Failure> {

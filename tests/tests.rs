@@ -9,5 +9,6 @@ mod common;
 mod cli;
 mod fixtures;
 mod hostile;
+mod render;
 mod schema;
 mod snapshots;

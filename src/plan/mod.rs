@@ -1,7 +1,11 @@
 //! The stack plan (see `types`), built from a valid environment by `build`.
 
 pub mod build;
+pub mod show;
 pub mod types;
+
+#[cfg(test)]
+mod tests;
 
 pub use build::build;
 pub use types::*;

@@ -2,6 +2,8 @@
 //! compares them with what is on disk). Nothing here reads the environment file.
 
 pub mod cfn;
+pub mod deploy;
+pub mod manifest;
 pub mod tf;
 
 /// One rendered file, with its path relative to `--out` (`/`-separated).
@@ -30,4 +32,19 @@ pub enum CfnReferences {
     Parameters,
     /// CloudFormation's native `Fn::GetStackOutput` (cross-stack, cross-region).
     GetStackOutput,
+}
+
+/// What `render` produces for a format.
+pub fn render(plan: &crate::plan::Plan, cloudformation: bool, terraform: bool, refs: CfnReferences) -> Vec<File> {
+    let mut files = Vec::new();
+    if cloudformation {
+        files.push(manifest::render(plan, refs));
+        files.extend(cfn::render(plan, refs));
+        files.push(deploy::render(plan, refs));
+    }
+    if terraform {
+        files.extend(tf::render(plan));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }

@@ -1,0 +1,397 @@
+//! Rendered files → disk, atomically, touching only what mrgen owns; or `--check`: compare with
+//! disk and report what is stale.
+//!
+//! Atomicity without losing the user's files. `--out` may hold things mrgen does not own (a
+//! Terraform state file, `.terraform/`, a backend file) that must survive every render. So the
+//! new output is assembled in a temporary folder beside `--out`: the new owned files, plus every
+//! file that is not mrgen's, hard-linked (no data is copied; a hard link is the same file). Then
+//! one `renameat2(RENAME_EXCHANGE)` swaps the two folders: before it, `--out` is exactly as it
+//! was; after it, it is the new output. The old tree, now in the temporary folder, is removed.
+//! Temporary folders left by a killed run are removed by the next run.
+
+use crate::render::File;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The `.tf` files mrgen renders; other files under `terraform/` belong to the user.
+pub const TF_FILES: &[&str] = &[
+    "versions.tf",
+    "providers.tf",
+    "network.tf",
+    "peering.tf",
+    "aurora.tf",
+    "redis.tf",
+    "msk.tf",
+    "eks.tf",
+    "dns.tf",
+    "monitoring.tf",
+    "outputs.tf",
+];
+
+/// Which parts of `--out` this render owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Owned {
+    pub cloudformation: bool,
+    pub terraform: bool,
+}
+
+impl Owned {
+    /// True when `rel` (relative to `--out`, `/`-separated) is a file or folder mrgen owns.
+    pub fn owns(&self, rel: &str) -> bool {
+        if self.cloudformation
+            && (rel == "manifest.json" || rel == "cloudformation" || rel.starts_with("cloudformation/"))
+        {
+            return true;
+        }
+        if self.terraform {
+            if let Some(name) = rel.strip_prefix("terraform/") {
+                return TF_FILES.contains(&name);
+            }
+        }
+        false
+    }
+}
+
+/// Owned files currently on disk under `out`, by relative path.
+fn owned_on_disk(out: &Path, owned: Owned) -> io::Result<BTreeMap<String, Vec<u8>>> {
+    let mut found = BTreeMap::new();
+    if !out.is_dir() {
+        return Ok(found);
+    }
+    if owned.cloudformation {
+        let m = out.join("manifest.json");
+        if m.is_file() {
+            found.insert("manifest.json".to_string(), fs::read(&m)?);
+        }
+        let cfn = out.join("cloudformation");
+        if cfn.is_dir() {
+            walk_files(&cfn, "cloudformation", &mut found)?;
+        }
+    }
+    if owned.terraform {
+        for name in TF_FILES {
+            let p = out.join("terraform").join(name);
+            if p.is_file() {
+                found.insert(format!("terraform/{name}"), fs::read(&p)?);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn walk_files(dir: &Path, rel: &str, found: &mut BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let p = e.path();
+        let r = format!("{rel}/{name}");
+        if e.file_type()?.is_dir() {
+            walk_files(&p, &r, found)?;
+        } else {
+            found.insert(r, fs::read(&p)?);
+        }
+    }
+    Ok(())
+}
+
+/// The result of `--check`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Staleness {
+    /// `changed <path>` / `added <path>` / `removed <path>`, sorted by path.
+    pub lines: Vec<String>,
+    /// A unified diff of the changed files.
+    pub diff: String,
+}
+
+/// Compares the rendered files with what `out` holds (mrgen's own files only).
+pub fn check(out: &Path, files: &[File], owned: Owned) -> io::Result<Staleness> {
+    let disk = owned_on_disk(out, owned)?;
+    let mut new: BTreeMap<&str, &File> = BTreeMap::new();
+    for f in files {
+        new.insert(f.path.as_str(), f);
+    }
+    let paths: BTreeSet<&str> = disk.keys().map(String::as_str).chain(new.keys().copied()).collect();
+    let mut st = Staleness::default();
+    for p in paths {
+        match (disk.get(p), new.get(p)) {
+            (Some(old), Some(f)) if old.as_slice() != f.contents.as_bytes() => {
+                st.lines.push(format!("changed {p}"));
+                let old_text = String::from_utf8_lossy(old);
+                let diff = similar::TextDiff::from_lines(old_text.as_ref(), f.contents.as_str());
+                st.diff.push_str(
+                    &diff
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&format!("a/{p}"), &format!("b/{p}"))
+                        .to_string(),
+                );
+            }
+            (None, Some(_)) => st.lines.push(format!("added {p}")),
+            (Some(_), None) => st.lines.push(format!("removed {p}")),
+            _ => {}
+        }
+    }
+    Ok(st)
+}
+
+/// Why a write failed, with the path involved.
+#[derive(Debug)]
+pub struct WriteError(pub String);
+
+fn err(what: &str, p: &Path, e: io::Error) -> WriteError {
+    WriteError(format!("{what} `{}`: {e}", p.display()))
+}
+
+fn temp_prefix(out: &Path) -> String {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    format!(".{name}.mrgen-")
+}
+
+/// Removes temporary folders that runs no longer alive left beside `out`.
+fn remove_stale_temps(parent: &Path, prefix: &str) {
+    let Ok(rd) = fs::read_dir(parent) else { return };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_suffix(".tmp").and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated, files
+/// hard-linked (copied if linking fails), symlinks recreated.
+fn mirror_foreign(from: &Path, to: &Path, rel: &str, owned: Owned) -> Result<(), WriteError> {
+    let rd = fs::read_dir(from).map_err(|e| err("cannot read", from, e))?;
+    for e in rd {
+        let e = e.map_err(|e| err("cannot read", from, e))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let r = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if owned.owns(&r) {
+            continue;
+        }
+        let src = e.path();
+        let dst = to.join(e.file_name());
+        let ft = e.file_type().map_err(|e| err("cannot read", &src, e))?;
+        if ft.is_symlink() {
+            let target = fs::read_link(&src).map_err(|e| err("cannot read link", &src, e))?;
+            std::os::unix::fs::symlink(&target, &dst).map_err(|e| err("cannot create link", &dst, e))?;
+        } else if ft.is_dir() {
+            fs::create_dir(&dst).map_err(|e| err("cannot create", &dst, e))?;
+            if let Ok(meta) = fs::metadata(&src) {
+                let _ = fs::set_permissions(&dst, meta.permissions());
+            }
+            mirror_foreign(&src, &dst, &r, owned)?;
+        } else if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst).map_err(|e| err("cannot copy", &src, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_files(dir: &Path, files: &[File]) -> Result<(), WriteError> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    for f in files {
+        let p = dir.join(&f.path);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| err("cannot create", parent, e))?;
+        }
+        let file = fs::File::create(&p).map_err(|e| err("cannot write", &p, e))?;
+        let mut w = io::BufWriter::new(file);
+        w.write_all(f.contents.as_bytes())
+            .map_err(|e| err("cannot write", &p, e))?;
+        w.flush().map_err(|e| err("cannot write", &p, e))?;
+        let mode = if f.executable { 0o755 } else { 0o644 };
+        fs::set_permissions(&p, fs::Permissions::from_mode(mode))
+            .map_err(|e| err("cannot set permissions on", &p, e))?;
+    }
+    Ok(())
+}
+
+/// Writes `files` into `out` atomically. On any error the previous output is untouched and the
+/// temporary folder is removed.
+pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError> {
+    // Follow a symlinked --out to the folder it names: the link itself stays as it is.
+    let out = match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).map_err(|e| err("cannot resolve", out, e))?,
+        _ => out.to_path_buf(),
+    };
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError(format!("`{}` exists and is not a folder", out.display())));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;
+    let prefix = temp_prefix(&out);
+    remove_stale_temps(&parent, &prefix);
+    let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
+    let result = (|| {
+        if out.is_dir() {
+            if let Ok(meta) = fs::metadata(&out) {
+                let _ = fs::set_permissions(&tmp, meta.permissions());
+            }
+            mirror_foreign(&out, &tmp, "", owned)?;
+        }
+        write_files(&tmp, files)?;
+        if out.is_dir() {
+            rustix::fs::renameat_with(
+                rustix::fs::CWD,
+                &tmp,
+                rustix::fs::CWD,
+                &out,
+                rustix::fs::RenameFlags::EXCHANGE,
+            )
+            .map_err(|e| WriteError(format!("cannot swap `{}` into place: {e}", out.display())))?;
+        } else {
+            fs::rename(&tmp, &out).map_err(|e| err("cannot move the new output to", &out, e))?;
+        }
+        Ok(())
+    })();
+    // After a swap `tmp` holds the old tree; after a failure, the unfinished new one.
+    let _ = fs::remove_dir_all(&tmp);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mrgen-out-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    const ALL: Owned = Owned {
+        cloudformation: true,
+        terraform: true,
+    };
+
+    #[test]
+    fn ownership() {
+        assert!(ALL.owns("manifest.json"));
+        assert!(ALL.owns("cloudformation/x.template.json"));
+        assert!(ALL.owns("terraform/network.tf"));
+        assert!(!ALL.owns("terraform/backend.tf"));
+        assert!(!ALL.owns("terraform/.terraform"));
+        assert!(!ALL.owns("terraform.tfstate"));
+        let tf = Owned {
+            cloudformation: false,
+            terraform: true,
+        };
+        assert!(!tf.owns("manifest.json"));
+    }
+
+    #[test]
+    fn writes_replaces_and_keeps_foreign_files() {
+        let d = tempdir("write");
+        let out = d.join("out");
+        let v1 = vec![
+            File::new("manifest.json", "{}\n"),
+            File::new("cloudformation/a.template.json", "a\n"),
+            File::new("terraform/network.tf", "n\n"),
+        ];
+        write(&out, &v1, ALL).unwrap();
+        fs::create_dir_all(out.join("terraform/.terraform/providers")).unwrap();
+        fs::write(out.join("terraform/.terraform/providers/p"), "binary").unwrap();
+        fs::write(out.join("terraform/terraform.tfstate"), "state").unwrap();
+        fs::write(out.join("terraform/backend.tf"), "backend").unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let v2 = vec![
+            File::new("manifest.json", "{\"v\":2}\n"),
+            File::new("terraform/versions.tf", "v\n"),
+        ];
+        write(&out, &v2, ALL).unwrap();
+        assert_eq!(fs::read_to_string(out.join("manifest.json")).unwrap(), "{\"v\":2}\n");
+        assert!(!out.join("cloudformation").exists(), "stale owned files are removed");
+        assert!(!out.join("terraform/network.tf").exists());
+        assert_eq!(
+            fs::read_to_string(out.join("terraform/terraform.tfstate")).unwrap(),
+            "state"
+        );
+        assert_eq!(fs::read_to_string(out.join("terraform/backend.tf")).unwrap(), "backend");
+        assert_eq!(
+            fs::read_to_string(out.join("terraform/.terraform/providers/p")).unwrap(),
+            "binary"
+        );
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+        let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn check_reports_changed_added_removed() {
+        let d = tempdir("check");
+        let out = d.join("out");
+        write(
+            &out,
+            &[
+                File::new("manifest.json", "a\nb\n"),
+                File::new("cloudformation/x.template.json", "x\n"),
+            ],
+            ALL,
+        )
+        .unwrap();
+        let st = check(
+            &out,
+            &[
+                File::new("manifest.json", "a\nc\n"),
+                File::new("terraform/dns.tf", "d\n"),
+            ],
+            ALL,
+        )
+        .unwrap();
+        assert_eq!(
+            st.lines,
+            vec![
+                "removed cloudformation/x.template.json",
+                "changed manifest.json",
+                "added terraform/dns.tf"
+            ]
+        );
+        assert!(st.diff.contains("-b\n+c\n"), "{}", st.diff);
+        let missing = check(&d.join("nope"), &[File::new("manifest.json", "a\n")], ALL).unwrap();
+        assert_eq!(missing.lines, vec!["added manifest.json"]);
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_output() {
+        let d = tempdir("fail");
+        let out = d.join("out");
+        write(&out, &[File::new("manifest.json", "old\n")], ALL).unwrap();
+        // A path that cannot be created: a file where a folder must go.
+        let bad = vec![
+            File::new("manifest.json", "new\n"),
+            File::new("cloudformation/x", "x\n"),
+            File::new("cloudformation/x/y", "y\n"),
+        ];
+        assert!(write(&out, &bad, ALL).is_err());
+        assert_eq!(fs::read_to_string(out.join("manifest.json")).unwrap(), "old\n");
+        let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        fs::remove_dir_all(&d).unwrap();
+    }
+}

@@ -1,0 +1,176 @@
+//! The dependency rules of SPEC section 5, checked on every shipped environment's plan.
+
+use super::*;
+use std::collections::BTreeMap;
+
+fn plans() -> Vec<Plan> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("environments");
+    let mut out = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    for p in files {
+        let name = p.file_stem().unwrap().to_str().unwrap().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let c = crate::check::check(&name, &p.display().to_string(), &bytes, &[]);
+        assert!(!c.has_errors(), "{name}: {:?}", c.diagnostics);
+        out.push(build(c.env.as_ref().unwrap()));
+    }
+    assert_eq!(out.len(), 5);
+    out
+}
+
+fn waves(p: &Plan) -> BTreeMap<&str, u32> {
+    p.stacks.iter().map(|s| (s.name.as_str(), s.wave)).collect()
+}
+
+fn find<'a>(p: &'a Plan, layer: Layer, region: &str) -> Option<&'a Stack> {
+    p.stacks.iter().find(|s| s.layer == layer && s.region == region)
+}
+
+#[test]
+fn network_comes_first_in_its_region() {
+    for p in plans() {
+        for s in &p.stacks {
+            if s.layer == Layer::Network || s.layer == Layer::Dns || !p.regions.contains(&s.region) {
+                continue;
+            }
+            let net = find(&p, Layer::Network, &s.region).unwrap();
+            assert!(net.wave < s.wave, "{} before {}", net.name, s.name);
+        }
+    }
+}
+
+#[test]
+fn peering_after_every_network_it_joins_and_routes_after_peering() {
+    for p in plans() {
+        let w = waves(&p);
+        for s in p.stacks.iter().filter(|s| s.layer == Layer::Peering) {
+            for r in &p.regions {
+                let net = find(&p, Layer::Network, r).unwrap();
+                assert!(w[net.name.as_str()] < s.wave, "{}", s.name);
+                assert!(s.depends_on.contains(&net.name));
+            }
+            for r in p.stacks.iter().filter(|x| x.layer == Layer::PeeringRoutes) {
+                assert!(r.depends_on.contains(&s.name));
+                assert!(s.wave < r.wave);
+            }
+        }
+    }
+}
+
+#[test]
+fn global_members_wait_for_the_primary() {
+    for p in plans() {
+        let primary = &p.regions[0];
+        for layer in [Layer::Aurora, Layer::Redis] {
+            let Some(first) = find(&p, layer, primary) else {
+                continue;
+            };
+            for s in p.stacks.iter().filter(|s| s.layer == layer && &s.region != primary) {
+                assert!(
+                    s.depends_on.contains(&first.name),
+                    "{} waits for {}",
+                    s.name,
+                    first.name
+                );
+                assert!(first.wave < s.wave);
+            }
+        }
+    }
+}
+
+#[test]
+fn replication_waits_for_every_cluster() {
+    for p in plans() {
+        for s in p.stacks.iter().filter(|s| s.layer == Layer::MskReplication) {
+            for r in &p.regions {
+                let msk = find(&p, Layer::Msk, r).unwrap();
+                assert!(s.depends_on.contains(&msk.name));
+            }
+        }
+    }
+}
+
+#[test]
+fn dns_depends_on_nothing_and_lives_in_us_east_1() {
+    for p in plans() {
+        for s in p.stacks.iter().filter(|s| s.layer == Layer::Dns) {
+            assert!(s.depends_on.is_empty());
+            assert_eq!(s.wave, 0);
+            assert_eq!(s.region, "us-east-1");
+        }
+    }
+}
+
+#[test]
+fn monitoring_waits_for_what_it_watches() {
+    for p in plans() {
+        for s in p.stacks.iter().filter(|s| s.layer == Layer::Monitoring) {
+            for r in &s.resources {
+                if let Kind::Alarm(a) = &r.kind {
+                    let watched = match a.namespace.as_str() {
+                        "AWS/RDS" => Some(Layer::Aurora),
+                        "AWS/ElastiCache" => Some(Layer::Redis),
+                        "AWS/Kafka" => Some(Layer::MskReplication),
+                        "AWS/Route53" => Some(Layer::Dns),
+                        _ => None,
+                    };
+                    let layer = watched.unwrap();
+                    let region = if layer == Layer::Dns {
+                        "us-east-1"
+                    } else {
+                        s.region.as_str()
+                    };
+                    let w = find(&p, layer, region).unwrap();
+                    assert!(s.depends_on.contains(&w.name), "{} watches {}", s.name, w.name);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn waves_and_order_follow_the_spec() {
+    for p in plans() {
+        let w = waves(&p);
+        for s in &p.stacks {
+            let expected = s.depends_on.iter().map(|d| w[d.as_str()] + 1).max().unwrap_or(0);
+            assert_eq!(s.wave, expected, "{}", s.name);
+            for d in &s.depends_on {
+                assert!(w.contains_key(d.as_str()), "{} depends on a missing stack {d}", s.name);
+            }
+        }
+        let rank = |r: &str| p.regions.iter().position(|x| x == r).unwrap_or(p.regions.len());
+        let keys: Vec<_> = p.stacks.iter().map(|s| (s.wave, s.layer, rank(&s.region))).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        // Every parameter fed by an output names a stack deployed earlier and an output it has.
+        for s in &p.stacks {
+            for prm in &s.parameters {
+                if let ParamSource::Output { stack, output } = &prm.source {
+                    let src = p.stack(stack).unwrap();
+                    assert!(src.wave < s.wave);
+                    assert!(src.output(output).is_some(), "{stack} has no output {output}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn names_follow_the_scheme() {
+    for p in plans() {
+        for s in &p.stacks {
+            assert_eq!(
+                s.name,
+                format!("{}-{}-{}-{}", p.prefix, p.environment, s.layer, s.region)
+            );
+            let mut ids: Vec<&str> = s.resources.iter().map(|r| r.id.as_str()).collect();
+            let n = ids.len();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "resource ids unique in {}", s.name);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `mrgen render`, `plan` and `graph` through the binary: what is written, determinism,
+//! `--check`, atomic and owned-only writes, refused targets, and the deploy script.
+
+use crate::common::{require_tool, root, run, run_in};
+use crate::hostile::tempdir;
+use std::fs;
+use std::path::Path;
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(d: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut es: Vec<_> = fs::read_dir(d).unwrap().flatten().collect();
+        es.sort_by_key(|e| e.file_name());
+        for e in es {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                out.push((
+                    p.strip_prefix(base).unwrap().display().to_string(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn render_writes_the_layout_of_the_spec() {
+    let d = tempdir("render-layout");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    let r = run(&["render", "production", "--out", &o]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("manifest.json").is_file());
+    assert!(out.join("cloudformation/deploy.sh").is_file());
+    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["environment"], "production");
+    assert_eq!(manifest["regions"][0], "ap-northeast-1");
+    let stacks = manifest["stacks"].as_array().unwrap();
+    assert!(stacks.len() >= 10);
+    for s in stacks {
+        assert!(s["template"].as_str().unwrap().starts_with("cloudformation/"));
+        for (_, v) in s["parameters"].as_object().unwrap() {
+            if let Some(src) = v["stack"].as_str() {
+                let earlier = stacks.iter().position(|x| x["name"] == src).unwrap();
+                let me = stacks.iter().position(|x| x["name"] == s["name"]).unwrap();
+                assert!(earlier < me, "{src} must come before {}", s["name"]);
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
+fn render_is_deterministic_across_time_zone_locale_and_folder() {
+    let d = tempdir("render-determinism");
+    let a = d.join("a");
+    let b = d.join("b");
+    let r = run(&["render", "global", "--out", &a.display().to_string()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = crate::common::mrgen()
+        .current_dir(&d)
+        .env("TZ", "Asia/Taipei")
+        .env("LANG", "de_DE.UTF-8")
+        .args([
+            "render",
+            "global",
+            "--env-dir",
+            &root().join("environments").display().to_string(),
+            "--out",
+            "b",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(tree(&a), tree(&b));
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
+fn check_reports_stale_output() {
+    let d = tempdir("render-check");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    let r = run(&["render", "staging", "--out", &o, "--check"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.lines().all(|l| l.starts_with("added ")), "{}", r.stdout);
+    assert!(!out.exists(), "--check writes nothing");
+    assert_eq!(run(&["render", "staging", "--out", &o]).code, 0);
+    let r = run(&["render", "staging", "--out", &o, "--check"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    fs::write(out.join("manifest.json"), "{}\n").unwrap();
+    fs::write(out.join("cloudformation/old-stack.template.json"), "{}\n").unwrap();
+    let r = run(&["render", "staging", "--out", &o, "--check"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "removed cloudformation/old-stack.template.json\nchanged manifest.json\n"
+    );
+    assert!(r.stderr.contains("--- a/manifest.json"), "{}", r.stderr);
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
+fn foreign_files_survive_and_invalid_input_writes_nothing() {
+    let d = tempdir("render-owned");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
+    fs::create_dir_all(out.join("terraform/.terraform")).unwrap();
+    fs::write(out.join("terraform/terraform.tfstate"), "state").unwrap();
+    fs::write(out.join("terraform/backend.tf"), "terraform {}\n").unwrap();
+    fs::write(out.join("README.md"), "mine").unwrap();
+    let before = tree(&out);
+    // Invalid input: exit 1 and nothing changes.
+    let r = run(&[
+        "render",
+        "production",
+        "--out",
+        &o,
+        "-c",
+        "genai-demo:multi-region.health-check-interval=45",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(tree(&out), before);
+    // A valid render keeps what is not mrgen's.
+    assert_eq!(
+        run(&["render", "production", "--out", &o, "--format", "terraform"]).code,
+        0
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("terraform/terraform.tfstate")).unwrap(),
+        "state"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("terraform/backend.tf")).unwrap(),
+        "terraform {}\n"
+    );
+    assert_eq!(fs::read_to_string(out.join("README.md")).unwrap(), "mine");
+    assert!(
+        out.join("manifest.json").is_file(),
+        "--format terraform leaves the CloudFormation output alone"
+    );
+    let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary folder left: {leftovers:?}");
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
+fn dangerous_targets_are_refused() {
+    let d = tempdir("render-targets");
+    fs::create_dir_all(d.join("environments")).unwrap();
+    fs::copy(
+        root().join("environments/development.yaml"),
+        d.join("environments/development.yaml"),
+    )
+    .unwrap();
+    for target in ["/", ".", "environments"] {
+        let r = run_in(&d, &["render", "development", "--out", target]);
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+    }
+    let home = std::env::var("HOME").unwrap();
+    assert_eq!(run_in(&d, &["render", "development", "--out", &home]).code, 2);
+    assert!(fs::read_dir(d.join("environments")).unwrap().count() == 1);
+    let r = run(&["render", "../../etc", "--out", &d.join("x").display().to_string()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("MR701"), "{}", r.stderr);
+    assert!(!d.join("x").exists());
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
+fn plan_and_graph() {
+    let r = run(&["plan", "production"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("STACK"));
+    assert!(r.stdout.contains("genai-demo-production-dns-us-east-1"));
+    let r = run(&["plan", "development", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let omitted: Vec<&str> = v["omitted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["part"].as_str().unwrap())
+        .collect();
+    assert!(omitted.contains(&"dns"), "{omitted:?}");
+    let r = run(&["graph", "production"]);
+    assert!(r.stdout.starts_with("flowchart LR\n"));
+    assert!(r.stdout.contains("Aurora Global Database") && r.stdout.contains("VPC peering"));
+    let r = run(&["graph", "production", "--format", "dot"]);
+    assert!(r.stdout.starts_with("digraph mrgen {"));
+    assert!(r.stdout.trim_end().ends_with('}'));
+}
+
+#[test]
+fn deploy_script_passes_shellcheck_and_bash_n() {
+    let d = tempdir("render-deploy");
+    let out = d.join("out");
+    assert_eq!(
+        run(&["render", "production", "--out", &out.display().to_string()]).code,
+        0
+    );
+    let script = out.join("cloudformation/deploy.sh");
+    let st = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    if let Some(sc) = require_tool("shellcheck", "deploy_script_passes_shellcheck_and_bash_n") {
+        let o = std::process::Command::new(sc).arg(&script).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    }
+    let text = fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("set -euo pipefail")
+            && text.contains("AWS_ENDPOINT_URL")
+            && text.contains("CAPABILITY_NAMED_IAM")
+    );
+    let _ = fs::remove_dir_all(&d);
+}
