@@ -71,14 +71,16 @@ pub struct GeneratedName {
     pub section: &'static str,
 }
 
-/// Every name mrgen would generate for this environment.
+/// Every name mrgen would generate for this environment (a test checks that the plan names
+/// nothing that is missing here).
 pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
     let mut out = Vec::new();
     let mut add = |name: String, limit: &'static NameLimit, section: &'static str| {
         out.push(GeneratedName { name, limit, section })
     };
     let regions: Vec<&str> = env.regions.iter().map(|r| r.code.as_str()).collect();
-    for r in &regions {
+    for region in &env.regions {
+        let r = region.code.as_str();
         for layer in LAYERS.iter().filter(|l| **l != "dns") {
             add(stack(env, layer, r), &limits::STACK_NAME, "regions");
         }
@@ -93,20 +95,35 @@ pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
             "regions",
         );
         add(regional_id(env, "flow-logs", r), &limits::IAM_ROLE_NAME, "regions");
-        add(regional_id(env, "alerts", r), &limits::SNS_TOPIC_NAME, "regions");
+        add(regional_id(env, "alerts", r), &limits::SNS_TOPIC_NAME, "monitoring");
+        for role in ["app", "database", "cache", "kafka"] {
+            add(regional_id(env, role, r), &limits::SECURITY_GROUP_NAME, "regions");
+        }
+        for what in ["aurora-lag", "redis-lag"] {
+            for level in ["warning", "critical"] {
+                add(
+                    format!("{}-{level}", regional_id(env, what, r)),
+                    &limits::CLOUDWATCH_ALARM_NAME,
+                    "monitoring",
+                );
+            }
+        }
         add(
-            format!("{}-critical", regional_id(env, "replication-lag", r)),
+            regional_id(env, "health", r),
             &limits::CLOUDWATCH_ALARM_NAME,
-            "regions",
+            "monitoring",
         );
         if env.aurora.is_some() {
             add(regional_id(env, "aurora", r), &limits::RDS_CLUSTER_ID, "aurora");
-            add(
-                format!("{}-1", regional_id(env, "aurora", r)),
-                &limits::RDS_INSTANCE_ID,
-                "aurora",
-            );
+            for n in 1..=(region.aurora_readers.value + 1).max(1) {
+                add(
+                    format!("{}-{n}", regional_id(env, "aurora", r)),
+                    &limits::RDS_INSTANCE_ID,
+                    "aurora",
+                );
+            }
             add(regional_id(env, "aurora", r), &limits::DB_SUBNET_GROUP, "aurora");
+            add(regional_id(env, "rds-monitoring", r), &limits::IAM_ROLE_NAME, "aurora");
         }
         if env.redis.is_some() {
             add(
@@ -115,13 +132,41 @@ pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
                 "redis",
             );
             add(regional_id(env, "redis", r), &limits::ELASTICACHE_SUBNET_GROUP, "redis");
+            add(
+                regional_id(env, "redis", r),
+                &limits::ELASTICACHE_USER_GROUP_ID,
+                "redis",
+            );
+            // User ids share the user group id's limit (the API documents none of their own).
+            add(
+                regional_id(env, "cache-app", r),
+                &limits::ELASTICACHE_USER_GROUP_ID,
+                "redis",
+            );
+            add(
+                regional_id(env, "cache-off", r),
+                &limits::ELASTICACHE_USER_GROUP_ID,
+                "redis",
+            );
+            add(
+                format!("/mrgen/{}", regional_id(env, "redis", r)),
+                &limits::LOG_GROUP_NAME,
+                "redis",
+            );
         }
         if env.msk.is_some() {
             add(regional_id(env, "msk", r), &limits::MSK_CLUSTER_NAME, "msk");
+            add(
+                format!("/mrgen/{}", regional_id(env, "msk", r)),
+                &limits::LOG_GROUP_NAME,
+                "msk",
+            );
             add(regional_id(env, "msk-replicator", r), &limits::IAM_ROLE_NAME, "msk");
-            for s in &regions {
-                if s != r {
-                    add(replicator_name(env, s, r), &limits::MSK_REPLICATOR_NAME, "msk");
+            for s in regions.iter().filter(|s| **s != r) {
+                add(replicator_name(env, s, r), &limits::MSK_REPLICATOR_NAME, "msk");
+                for level in ["warning", "critical"] {
+                    let alarm = format!("{}-from-{}-{level}", regional_id(env, "msk-latency", r), short_code(s));
+                    add(alarm, &limits::CLOUDWATCH_ALARM_NAME, "monitoring");
                 }
             }
         }
@@ -155,6 +200,7 @@ pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
     add(stack(env, "dns", GLOBAL_REGION), &limits::STACK_NAME, "regions");
     add(stack(env, "monitoring", GLOBAL_REGION), &limits::STACK_NAME, "regions");
     add(global_id(env, "monthly"), &limits::BUDGET_NAME, "budget");
+    add(global_id(env, "alerts-global"), &limits::SNS_TOPIC_NAME, "monitoring");
     out
 }
 

@@ -778,8 +778,8 @@ fn redis(env: &Environment) -> Vec<Stack> {
         s.resources.push(res(
             "app_user",
             Kind::CacheUser {
-                id: format!("{group_id}-app"),
-                name: format!("{group_id}-app"),
+                id: regional_id(env, "cache-app", &r.code),
+                name: regional_id(env, "cache-app", &r.code),
                 engine: engine.into(),
                 access: "on ~* +@all -@dangerous".into(),
             },
@@ -787,7 +787,7 @@ fn redis(env: &Environment) -> Vec<Stack> {
         s.resources.push(res(
             "default_user",
             Kind::CacheUser {
-                id: format!("{group_id}-default"),
+                id: regional_id(env, "cache-off", &r.code),
                 name: "default".into(),
                 engine: engine.into(),
                 access: "off -@all".into(),

@@ -174,3 +174,33 @@ fn names_follow_the_scheme() {
         }
     }
 }
+
+/// MR702 checks names before a plan exists: every name the plan gives AWS must be among them.
+#[test]
+fn mr702_covers_every_generated_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("environments");
+    for name in ["production", "global", "development", "staging", "eu-production"] {
+        let p = dir.join(format!("{name}.yaml"));
+        let c = crate::check::check(name, &p.display().to_string(), &std::fs::read(&p).unwrap(), &[]);
+        let env = c.env.unwrap();
+        let checked: std::collections::BTreeSet<String> =
+            crate::naming::all_names(&env).into_iter().map(|n| n.name).collect();
+        let plan = build(&env);
+        let mut missing = Vec::new();
+        for s in &plan.stacks {
+            if !checked.contains(&s.name) {
+                missing.push(format!("stack {}", s.name));
+            }
+            for r in &s.resources {
+                if let Some(n) = r.kind.aws_name() {
+                    if !checked.contains(n) {
+                        missing.push(format!("{name}: {} `{n}` ({})", r.id, s.name));
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "not checked by MR702:\n{}", missing.join("\n"));
+    }
+}

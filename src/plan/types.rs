@@ -637,3 +637,35 @@ pub fn pascal(id: &str) -> String {
         })
         .collect()
 }
+
+impl Kind {
+    /// The AWS-side name or identifier this resource is created with, if mrgen chooses one.
+    pub fn aws_name(&self) -> Option<&str> {
+        match self {
+            Kind::KmsAlias { name, .. }
+            | Kind::LogGroup { name, .. }
+            | Kind::IamRole { name, .. }
+            | Kind::DbSecret { name, .. }
+            | Kind::DbSubnetGroup { name, .. }
+            | Kind::DbClusterParameterGroup { name, .. }
+            | Kind::CacheSubnetGroup { name, .. }
+            | Kind::CacheParameterGroup { name, .. }
+            | Kind::MskCluster { name, .. }
+            | Kind::MskReplicator { name, .. }
+            | Kind::EksCluster { name, .. }
+            | Kind::EksNodegroup { name, .. }
+            | Kind::Topic { name, .. }
+            | Kind::Budget { name, .. }
+            | Kind::SecurityGroup { name, .. } => Some(name),
+            Kind::GlobalCluster { id, .. }
+            | Kind::DbCluster { id, .. }
+            | Kind::DbInstance { id, .. }
+            | Kind::ReplicationGroup { id, .. }
+            | Kind::CacheUser { id, .. }
+            | Kind::CacheUserGroup { id, .. } => Some(id),
+            Kind::GlobalReplicationGroup { suffix, .. } => Some(suffix),
+            Kind::Alarm(a) => Some(&a.name),
+            _ => None,
+        }
+    }
+}
