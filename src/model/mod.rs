@@ -58,7 +58,7 @@ fn az_cache_region(key: &str) -> Option<&str> {
 /// Runs the top-level and structure checks and reads each sound section into the raw model.
 pub fn read(root: &Node) -> Document {
     let mut doc = Document::default();
-    let schema = schema::schema();
+    let schema = schema::cached();
     let V::Map(entries) = &root.value else {
         return doc;
     };
@@ -139,7 +139,7 @@ pub fn read(root: &Node) -> Document {
             }
             Some(_) => {}
         }
-        let Some(section_schema) = schema::section_schema(&schema, section) else {
+        let Some(section_schema) = schema::section_schema(schema, section) else {
             let dym = suggest::did_you_mean(section, raw::SECTIONS.iter().copied());
             doc.findings.push(Finding::error(
                 RuleId::MR002,
@@ -154,7 +154,7 @@ pub fn read(root: &Node) -> Document {
             continue;
         };
         let before = doc.findings.len();
-        structure::walk(&schema, section_schema, &e.value, &path, &mut doc.findings);
+        structure::walk(schema, section_schema, &e.value, &path, &mut doc.findings);
         if doc.findings.len() > before {
             doc.broken.insert(section.to_string());
             continue;

@@ -129,3 +129,9 @@ pub fn schema_text() -> String {
 pub fn section_schema<'a>(root: &'a Value, section: &str) -> Option<&'a Value> {
     root.get("patternProperties")?.get(section_pattern(section))
 }
+
+/// The schema, generated once per process.
+pub fn cached() -> &'static Value {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(schema)
+}
