@@ -8,7 +8,9 @@ mod common;
 
 mod cli;
 mod fixtures;
+mod hardening;
 mod hostile;
+mod properties;
 mod render;
 mod schema;
 mod snapshots;
