@@ -12,63 +12,11 @@ fn main() {
     divan::main();
 }
 
-/// Regions that offer every component mrgen renders, in a fixed order.
-const REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-central-1",
-    "ap-northeast-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-2",
-    "eu-west-2",
-    "us-east-2",
-    "ca-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "sa-east-1",
-    "eu-west-3",
-    "us-west-1",
-    "ap-northeast-3",
-    "eu-south-1",
-    "me-south-1",
-    "af-south-1",
-];
-
-/// An active-active environment over `n` regions.
-pub fn scale_fixture(n: usize) -> String {
-    let regions = &REGIONS[..n];
-    let secondaries: Vec<String> = regions[1..].iter().map(|r| format!("\"{r}\"")).collect();
-    let overrides: Vec<String> = regions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            format!(
-                "\"{r}\": {{\"vpc-cidr\": \"10.{i}.0.0/16\", \"msk-brokers\": {}}}",
-                if *r == "us-west-1" { 4 } else { 3 }
-            )
-        })
-        .collect();
-    format!(
-        r#"{{
-  "bench:domain": "example.com",
-  "bench:regions": {{"primary": "{}", "secondary": [{}]}},
-  "bench:multi-region": {{"mode": "active-active", "failover-rto-minutes": 5, "health-check-interval": 10}},
-  "bench:region-overrides": {{{}}},
-  "bench:aurora": {{"enabled": {}}},
-  "bench:redis": {{"enabled": {}}},
-  "bench:route53": {{"records": [{{"name": "api", "policy": "latency"}}, {{"name": "www", "policy": "failover"}}]}},
-  "bench:monitoring": {{"alarm-emails": ["oncall@example.com"]}},
-  "bench:budget": {{"soft-cap-usd": 1000, "hard-cap-usd": 2000}}
-}}
-"#,
-        regions[0],
-        secondaries.join(", "),
-        overrides.join(", "),
-        n <= 11,
-        n <= 3,
-    )
+/// A scale fixture: `benches/fixtures/scale-<n>.json`, active-active over n regions with every
+/// component MR103 allows at that size.
+fn scale_fixture(n: usize) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("benches/fixtures/scale-{n}.json"));
+    std::fs::read_to_string(&p).expect("scale fixture")
 }
 
 fn production() -> (String, Vec<u8>) {
@@ -127,9 +75,9 @@ fn write_production(b: divan::Bencher) {
 /// The whole in-process pipeline (validate, plan, render both formats) by region count.
 #[divan::bench(args = [2, 5, 10, 20])]
 fn pipeline_regions(b: divan::Bencher, n: usize) {
-    let text = scale_fixture(n);
+    let text = scale_fixture(n).replace("\"scale:", "\"bench:");
     b.bench(|| {
-        let env = checked("bench", "bench.json", divan::black_box(text.as_bytes()));
+        let env = checked("bench", "scale.json", divan::black_box(text.as_bytes()));
         let plan = mrgen::plan::build(&env);
         render::render(&plan, true, true, CfnReferences::Parameters)
     });

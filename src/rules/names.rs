@@ -51,6 +51,104 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // Free-text values that reach templates: their shapes, whatever other rules say of them.
+    let shape = |v: &str, prefix: &str| {
+        v.starts_with(prefix)
+            && v.len() <= 64
+            && v.split('.').count() >= 3
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    let mut bad_shape = |ok: bool, path: &crate::path::KeyPath, v: &str, what: &str, example: &str| {
+        if !ok {
+            out.push(Finding::error(
+                RuleId::MR003,
+                path.clone(),
+                format!("`{v}` is not {what}"),
+                format!("e.g. `{example}`"),
+            ));
+        }
+    };
+    if let Some(a) = &env.aurora {
+        let c = &a.instance_class;
+        bad_shape(
+            shape(&c.value, "db."),
+            &c.path,
+            &c.value,
+            "an RDS instance class",
+            "db.r6g.large",
+        );
+        let name = &a.database_name;
+        let name_ok = name.len() <= 63
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        bad_shape(
+            name_ok,
+            &env.section("aurora").key("database-name"),
+            name,
+            "a PostgreSQL database name (letters, digits, `_`; at most 63)",
+            "app",
+        );
+        let v = &a.engine_version;
+        let v_ok = !v.value.is_empty() && v.value.chars().all(|c| c.is_ascii_digit() || c == '.');
+        bad_shape(v_ok, &v.path, &v.value, "an Aurora PostgreSQL version", "16.6");
+    }
+    if let Some(r) = &env.redis {
+        let n = &r.node_type;
+        bad_shape(
+            shape(&n.value, "cache."),
+            &n.path,
+            &n.value,
+            "an ElastiCache node type",
+            "cache.r7g.large",
+        );
+        let v = &r.engine_version;
+        let v_ok = !v.value.is_empty() && v.value.chars().all(|c| c.is_ascii_digit() || c == '.');
+        bad_shape(v_ok, &v.path, &v.value, "an engine version", "7.2");
+    }
+    if let Some(m) = &env.msk {
+        let t = &m.broker_instance_type;
+        let ok = shape(&t.value, "kafka.") || shape(&t.value, "express.");
+        bad_shape(ok, &t.path, &t.value, "an MSK broker instance type", "kafka.m5.large");
+        let v = &m.kafka_version;
+        let v_ok = !v.value.is_empty()
+            && v.value.len() <= 32
+            && v.value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.');
+        bad_shape(v_ok, &v.path, &v.value, "a Kafka version", "3.8.x");
+    }
+    if let Some(e) = &env.eks {
+        for (i, t) in e.instance_types.iter().enumerate() {
+            let ok = t.len() <= 32
+                && t.split('.').count() == 2
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+            bad_shape(
+                ok,
+                &env.section("eks").key("instance-types").index(i),
+                t,
+                "an EC2 instance type",
+                "m6i.large",
+            );
+        }
+    }
+    for (i, email) in env.monitoring.alarm_emails.iter().enumerate() {
+        let ok = email.len() <= 254
+            && email.split('@').count() == 2
+            && email.split('@').all(|p| !p.is_empty())
+            && email.rsplit('@').next().is_some_and(|d| d.contains('.'))
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>,;()[]`$".contains(c));
+        bad_shape(
+            ok,
+            &env.section("monitoring").key("alarm-emails").index(i),
+            email,
+            "an e-mail address",
+            "oncall@example.com",
+        );
+    }
     if let Some(m) = &env.msk {
         for t in &m.topics {
             if t.value.is_empty() || t.value.chars().count() > 249 || t.value.chars().any(char::is_control) {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Whole-process measurements: median wall time (hyperfine) and peak memory (/usr/bin/time) of
+#   mrgen validate production
+#   mrgen render production --format all
+#   mrgen render scale-20 --format all   (20 active-active regions, benches/fixtures)
+# Usage: scripts/measure.sh   (builds the release binary first; needs hyperfine and GNU time,
+# both Debian packages: apt-get install hyperfine time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet
+bin="$(pwd)/target/release/mrgen"
+out="$(mktemp -d)"
+trap 'rm -rf "${out}"' EXIT
+
+echo "machine: $(nproc) cores, $(uname -sr)"
+hyperfine --shell=none --warmup 10 --runs 200 --export-markdown "${out}/times.md" \
+  "${bin} validate production" \
+  "${bin} render production --format all --out ${out}/production" \
+  "${bin} validate scale-2 --env-dir benches/fixtures" \
+  "${bin} render scale-2 --env-dir benches/fixtures --format all --out ${out}/scale-2" \
+  "${bin} render scale-20 --env-dir benches/fixtures --format all --out ${out}/scale-20" >/dev/null
+cat "${out}/times.md"
+
+peak() {
+  /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1
+}
+echo
+echo "| command | peak RSS (KiB) |"
+echo "|:---|---:|"
+echo "| validate production | $(peak "${bin}" validate production) |"
+echo "| render production --format all | $(peak "${bin}" render production --format all --out "${out}/p2") |"
+echo "| render scale-20 --format all | $(peak "${bin}" render scale-20 --env-dir benches/fixtures --format all --out "${out}/s20") |"
