@@ -6,6 +6,7 @@
 
 mod common;
 
+mod cfn;
 mod cli;
 mod fixtures;
 mod hostile;
