@@ -10,5 +10,6 @@ mod cfn;
 mod cli;
 mod fixtures;
 mod hostile;
+mod moto_cfn;
 mod schema;
 mod snapshots;

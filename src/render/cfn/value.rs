@@ -181,8 +181,11 @@ pub(super) fn attribute(kind: Option<&Kind>, a: Attr) -> Option<&'static str> {
         (Some(Kind::Topic { .. }), Attr::Arn) => "TopicArn",
         (Some(Kind::MskReplicator { .. }), Attr::Arn) => "ReplicatorArn",
         (Some(Kind::GlobalReplicationGroup { .. }), Attr::Arn) => "Arn",
-        // `Ref` of a secret and of an MSK cluster is its ARN.
+        // `Ref` of a secret is its ARN.
         (Some(Kind::DbSecret { .. }), Attr::Arn) => return None,
+        // `Ref` of a health check is its id, the documented way to name it (`Fn::GetAtt
+        // HealthCheckId` gives the same value; moto 5.2.1 knows only `Ref`).
+        (Some(Kind::HealthCheck { .. }), Attr::HealthCheckId) => return None,
         (_, Attr::Arn) => "Arn",
         (_, Attr::GroupId) => "GroupId",
         (_, Attr::AllocationId) => "AllocationId",
