@@ -321,18 +321,43 @@ pub(super) fn global_replication_group(ctx: &Ctx, suffix: &str, primary_group: &
     })
 }
 
+/// A user that cannot log in (`off …`, the disabled `default` user) needs no password.
+fn no_password(access: &str) -> bool {
+    access.split_whitespace().next() != Some("on")
+}
+
+/// The engine of the RBAC users and user group of a stack.
+///
+/// A user group of engine `valkey` may hold only users that authenticate (password or IAM), and a
+/// Valkey cache accepts user groups of engine `redis` too; a user group must contain a user named
+/// `default`. The plan's `default` user is disabled and has no password, so when the stack has
+/// such a user its users and group are given engine `redis`, which holds them all and serves
+/// Valkey and Redis OSS caches alike.
+/// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html
+fn rbac_engine<'a>(ctx: &Ctx, engine: &'a str) -> &'a str {
+    let passwordless = ctx.stack.resources.iter().any(|r| match &r.kind {
+        Kind::CacheUser { access, .. } => no_password(access),
+        _ => false,
+    });
+    if passwordless {
+        "redis"
+    } else {
+        engine
+    }
+}
+
 pub(super) fn cache_user(ctx: &Ctx, id: &str, name: &str, engine: &str, access: &str) -> Value {
     // No passwords anywhere: the application user authenticates with IAM (AWS requires its user
-    // id and name to be equal); a disabled user (`off …`, the `default` user) needs none.
-    let mode = if access.split_whitespace().next() == Some("on") {
-        "iam"
-    } else {
+    // id and name to be equal); a disabled user needs none.
+    let mode = if no_password(access) {
         "no-password-required"
+    } else {
+        "iam"
     };
     json!({
         "UserId": id,
         "UserName": name,
-        "Engine": engine,
+        "Engine": rbac_engine(ctx, engine),
         "AccessString": access,
         "AuthenticationMode": { "Type": mode },
         "Tags": ctx.tags(Some(id)),
@@ -342,7 +367,7 @@ pub(super) fn cache_user(ctx: &Ctx, id: &str, name: &str, engine: &str, access: 
 pub(super) fn cache_user_group(ctx: &Ctx, id: &str, engine: &str, users: &[V]) -> Value {
     json!({
         "UserGroupId": id,
-        "Engine": engine,
+        "Engine": rbac_engine(ctx, engine),
         "UserIds": ctx.list(users),
         "Tags": ctx.tags(Some(id)),
     })

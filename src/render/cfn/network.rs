@@ -2,7 +2,7 @@
 //! groups) as CloudFormation resources.
 
 use super::value::Ctx;
-use crate::plan::{Peer, RouteTarget, SgRule, Statement, V};
+use crate::plan::{Attr, Kind, Peer, RouteTarget, SgRule, Statement, V};
 use serde_json::{json, Map, Value};
 
 pub(super) fn kms_key(ctx: &Ctx, description: &str, policy: &[Statement]) -> Value {
@@ -190,12 +190,21 @@ pub(super) fn iam_role(
 }
 
 pub(super) fn flow_log(ctx: &Ctx, vpc: &V, log_group: &V, role: &V) -> Value {
+    // `Fn::GetAtt <LogGroup>.Arn` ends in `:*`, which is not the plain log-group ARN that
+    // `LogDestination` documents; a log group of the same stack is named by `LogGroupName`.
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html
+    let (key, destination) = match log_group {
+        V::Attr(id, Attr::Arn) if matches!(ctx.stack.resource(id).map(|r| &r.kind), Some(Kind::LogGroup { .. })) => {
+            ("LogGroupName", ctx.v(&V::Ref(id.clone())))
+        }
+        other => ("LogDestination", ctx.v(other)),
+    };
     json!({
         "ResourceId": ctx.v(vpc),
         "ResourceType": "VPC",
         "TrafficType": "ALL",
         "LogDestinationType": "cloud-watch-logs",
-        "LogDestination": ctx.v(log_group),
+        key: destination,
         "DeliverLogsPermissionArn": ctx.v(role),
         "Tags": ctx.tags(None),
     })

@@ -232,6 +232,7 @@ pub(super) fn budget(ctx: &Ctx, name: &str, limit_usd: f64, thresholds: &[f64], 
             "BudgetLimit": { "Amount": limit_usd, "Unit": "USD" },
         },
         "NotificationsWithSubscribers": notifications,
+        "ResourceTags": ctx.tags(Some(name)),
     })
 }
 

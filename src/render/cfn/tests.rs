@@ -61,6 +61,10 @@ fn one_file_per_stack_in_plan_order_and_deterministic() {
                 .collect();
             assert_eq!(paths, expected);
             for f in &a {
+                // CloudFormation takes a template body of at most 51,200 bytes in a request
+                // (larger ones must go through S3).
+                // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+                assert!(f.contents.len() <= 51_200, "{} has {} bytes", f.path, f.contents.len());
                 assert!(
                     f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"),
                     "{}",
@@ -482,4 +486,30 @@ fn values_become_intrinsic_functions() {
         ctx.v(&V::Select(1, Box::new(V::p("Ids")))),
         json!({ "Fn::Select": [1, { "Ref": "Ids" }] })
     );
+}
+
+#[test]
+fn rbac_users_fit_their_group() {
+    // The disabled `default` user has no password, which a `valkey` user group refuses: users
+    // and group take engine `redis`, which a Valkey cache accepts.
+    for env in ["development", "production"] {
+        let plan = plan_of(env);
+        for (name, t) in templates(&plan, CfnReferences::Parameters) {
+            for (id, u) in resources_of_type(&t, "AWS::ElastiCache::User") {
+                let p = &u["Properties"];
+                assert_eq!(p["Engine"], "redis", "{name} {id}");
+                let mode = &p["AuthenticationMode"]["Type"];
+                if p["UserName"] == "default" {
+                    assert_eq!(*mode, "no-password-required", "{name} {id}");
+                    assert!(p["AccessString"].as_str().unwrap().starts_with("off"));
+                } else {
+                    assert_eq!(*mode, "iam", "{name} {id}");
+                    assert_eq!(p["UserId"], p["UserName"], "IAM users need id = name");
+                }
+            }
+            for (id, g) in resources_of_type(&t, "AWS::ElastiCache::UserGroup") {
+                assert_eq!(g["Properties"]["Engine"], "redis", "{name} {id}");
+            }
+        }
+    }
 }
