@@ -6,10 +6,12 @@
 
 mod common;
 
+mod cfn;
 mod cli;
 mod fixtures;
 mod hardening;
 mod hostile;
+mod moto_cfn;
 mod properties;
 mod render;
 mod schema;

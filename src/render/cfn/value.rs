@@ -1,0 +1,199 @@
+//! Plan values → CloudFormation JSON: references and intrinsic functions, tags, IAM policy
+//! documents. Everything a template says about another resource, a parameter or another stack
+//! goes through `Ctx::v`, so the two reference modes (`CfnReferences`) differ in one place.
+//!
+//! User text only ever becomes a JSON string (serde_json escapes it). Nothing here emits
+//! `Fn::Sub`, so `${…}` in a topic pattern or a tag stays literal text.
+
+use crate::plan::{pascal, Attr, Kind, ParamSource, ParamType, Parameter, Plan, Stack, Statement, V};
+use crate::render::CfnReferences;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// What converting one stack's values needs to know.
+pub(super) struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub stack: &'a Stack,
+    pub refs: CfnReferences,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(plan: &'a Plan, stack: &'a Stack, refs: CfnReferences) -> Ctx<'a> {
+        Ctx { plan, stack, refs }
+    }
+
+    /// True when a parameter is replaced by `Fn::GetStackOutput` and has no template parameter.
+    pub fn inlined(&self, p: &Parameter) -> bool {
+        self.refs == CfnReferences::GetStackOutput && matches!(p.source, ParamSource::Output { .. })
+    }
+
+    /// A plan value as CloudFormation JSON.
+    pub fn v(&self, v: &V) -> Value {
+        match v {
+            V::Str(s) => Value::String(s.clone()),
+            V::Int(i) => json!(i),
+            V::Num(n) => json!(n),
+            V::Bool(b) => Value::Bool(*b),
+            V::Ref(id) => json!({ "Ref": pascal(id) }),
+            V::Attr(id, a) => self.attr(id, *a),
+            V::Param(name) => self.param(name),
+            V::List(items) => Value::Array(items.iter().map(|i| self.v(i)).collect()),
+            V::AccountId => json!({ "Ref": "AWS::AccountId" }),
+            V::Region => json!({ "Ref": "AWS::Region" }),
+            V::AzIndex(n) => json!({ "Fn::Select": [n, { "Fn::GetAZs": "" }] }),
+            V::Join(parts) => self.join(parts),
+            V::Select(i, inner) => json!({ "Fn::Select": [i, self.v(inner)] }),
+        }
+    }
+
+    /// A list of values (security groups and the like).
+    pub fn list(&self, vs: &[V]) -> Value {
+        Value::Array(vs.iter().map(|v| self.v(v)).collect())
+    }
+
+    /// `Fn::Join` with `""`; adjacent literals are merged, and an all-literal join is a string.
+    fn join(&self, parts: &[V]) -> Value {
+        let mut out: Vec<Value> = Vec::new();
+        for p in parts {
+            let value = self.v(p);
+            match (out.last_mut(), &value) {
+                (Some(Value::String(prev)), Value::String(s)) => prev.push_str(s),
+                _ => out.push(value),
+            }
+        }
+        match out.as_slice() {
+            [] => Value::String(String::new()),
+            [Value::String(s)] => Value::String(s.clone()),
+            _ => json!({ "Fn::Join": ["", out] }),
+        }
+    }
+
+    fn param(&self, name: &str) -> Value {
+        let Some(p) = self.stack.parameter(name) else {
+            // Not declared by the plan: a template parameter reference is the only sane guess,
+            // and cfn-lint reports it as an unresolved `Ref`.
+            return json!({ "Ref": name });
+        };
+        match (&p.source, self.refs) {
+            (ParamSource::Output { stack, output }, CfnReferences::GetStackOutput) => {
+                let region = self
+                    .plan
+                    .stack(stack)
+                    .map(|s| s.region.clone())
+                    .unwrap_or_else(|| self.stack.region.clone());
+                let lookup = json!({ "Fn::GetStackOutput": {
+                    "StackName": stack,
+                    "OutputName": output,
+                    "Region": region,
+                }});
+                match p.ty {
+                    ParamType::String => lookup,
+                    // The documented `Fn::Split` accepts no `Fn::GetStackOutput` inside (cfn-lint
+                    // 1.51 says E1018), while `Fn::Join` does: a one-part join turns the output
+                    // into a string that `Fn::Split` accepts, with the same value.
+                    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-split.html
+                    ParamType::List => json!({ "Fn::Split": [",", { "Fn::Join": ["", [lookup]] }] }),
+                }
+            }
+            _ => json!({ "Ref": name }),
+        }
+    }
+
+    fn attr(&self, id: &str, a: Attr) -> Value {
+        let kind = self.stack.resource(id).map(|r| &r.kind);
+        match attribute(kind, a) {
+            Some(name) => json!({ "Fn::GetAtt": [pascal(id), name] }),
+            None => json!({ "Ref": pascal(id) }),
+        }
+    }
+
+    /// The environment's tags plus `Name`, as CloudFormation's `[{Key, Value}]` list.
+    pub fn tags(&self, name: Option<&str>) -> Value {
+        Value::Array(
+            self.tag_pairs(name)
+                .into_iter()
+                .map(|(k, v)| json!({ "Key": k, "Value": v }))
+                .collect(),
+        )
+    }
+
+    /// The same tags as a map (MSK clusters and EKS node groups take `Tags` as a JSON object).
+    pub fn tag_map(&self, name: Option<&str>) -> Value {
+        let mut m = Map::new();
+        for (k, v) in self.tag_pairs(name) {
+            m.insert(k, Value::String(v));
+        }
+        Value::Object(m)
+    }
+
+    fn tag_pairs(&self, name: Option<&str>) -> BTreeMap<String, String> {
+        let mut m: BTreeMap<String, String> = self.plan.tags.iter().cloned().collect();
+        if let Some(n) = name {
+            m.insert("Name".to_string(), n.to_string());
+        }
+        m
+    }
+
+    /// An IAM policy document.
+    pub fn policy(&self, statements: &[Statement]) -> Value {
+        json!({
+            "Version": "2012-10-17",
+            "Statement": statements.iter().map(|s| self.statement(s)).collect::<Vec<_>>(),
+        })
+    }
+
+    fn statement(&self, s: &Statement) -> Value {
+        let mut m = Map::new();
+        m.insert("Sid".into(), Value::String(s.sid.clone()));
+        m.insert("Effect".into(), json!("Allow"));
+        m.insert("Action".into(), json!(s.actions));
+        if !s.resources.is_empty() {
+            m.insert("Resource".into(), self.list(&s.resources));
+        }
+        let mut principal = Map::new();
+        if s.account_principal {
+            principal.insert(
+                "AWS".into(),
+                json!({ "Fn::Join": ["", ["arn:aws:iam::", { "Ref": "AWS::AccountId" }, ":root"]] }),
+            );
+        }
+        if !s.service_principals.is_empty() {
+            principal.insert("Service".into(), json!(s.service_principals));
+        }
+        if !principal.is_empty() {
+            m.insert("Principal".into(), Value::Object(principal));
+        }
+        if !s.string_equals.is_empty() {
+            let mut eq = Map::new();
+            for (k, vs) in &s.string_equals {
+                eq.insert(k.clone(), self.list(vs));
+            }
+            m.insert("Condition".into(), json!({ "StringEquals": eq }));
+        }
+        Value::Object(m)
+    }
+}
+
+/// The `Fn::GetAtt` name of an attribute for a resource kind; `None` where `Ref` already gives it.
+pub(super) fn attribute(kind: Option<&Kind>, a: Attr) -> Option<&'static str> {
+    Some(match (kind, a) {
+        (Some(Kind::DbCluster { .. }), Attr::Arn) => "DBClusterArn",
+        (Some(Kind::Topic { .. }), Attr::Arn) => "TopicArn",
+        (Some(Kind::MskReplicator { .. }), Attr::Arn) => "ReplicatorArn",
+        (Some(Kind::GlobalReplicationGroup { .. }), Attr::Arn) => "Arn",
+        // `Ref` of a secret is its ARN.
+        (Some(Kind::DbSecret { .. }), Attr::Arn) => return None,
+        // `Ref` of a health check is its id, the documented way to name it (`Fn::GetAtt
+        // HealthCheckId` gives the same value; moto 5.2.1 knows only `Ref`).
+        (Some(Kind::HealthCheck { .. }), Attr::HealthCheckId) => return None,
+        (_, Attr::Arn) => "Arn",
+        (_, Attr::GroupId) => "GroupId",
+        (_, Attr::AllocationId) => "AllocationId",
+        (_, Attr::GlobalReplicationGroupId) => "GlobalReplicationGroupId",
+        (Some(Kind::ReplicationGroup { .. }), Attr::Endpoint) => "PrimaryEndPoint.Address",
+        (_, Attr::Endpoint) => "Endpoint.Address",
+        (_, Attr::ReaderEndpoint) => "ReadEndpoint.Address",
+        (_, Attr::ClusterSecurityGroupId) => "ClusterSecurityGroupId",
+        (_, Attr::HealthCheckId) => "HealthCheckId",
+    })
+}
