@@ -196,10 +196,20 @@ pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
             &limits::ELASTICACHE_GLOBAL_GROUP_SUFFIX,
             "redis",
         );
+        add(
+            format!("{}/redis-auth", global_id(env, "mrgen")),
+            &limits::SECRET_NAME,
+            "redis",
+        );
     }
     add(stack(env, "dns", GLOBAL_REGION), &limits::STACK_NAME, "regions");
     add(stack(env, "monitoring", GLOBAL_REGION), &limits::STACK_NAME, "regions");
     add(global_id(env, "monthly"), &limits::BUDGET_NAME, "budget");
+    add(
+        format!("alias/{}", global_id(env, "alerts-global")),
+        &limits::KMS_ALIAS,
+        "monitoring",
+    );
     add(global_id(env, "alerts-global"), &limits::SNS_TOPIC_NAME, "monitoring");
     out
 }

@@ -140,8 +140,30 @@ pub fn standard_versions(as_of: &str) -> Vec<&'static str> {
 /// Default Kubernetes version (in standard support on [`super::TABLES_AS_OF`]).
 pub const DEFAULT_VERSION: &str = "1.35";
 
+/// Graviton (arm64) EC2 instance families have a `g` right after the generation digit
+/// (`m7g.large`, `c6gn.xlarge`, `r6gd.2xlarge`, `t4g.medium`); a managed node group runs one
+/// architecture, and its AMI type follows from it.
+/// Source: https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
+pub fn is_graviton(instance_type: &str) -> bool {
+    let family = instance_type.split('.').next().unwrap_or_default();
+    family
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit())
+        .is_some_and(|(i, _)| family[i + 1..].starts_with('g'))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn graviton_families() {
+        for t in ["m6g.large", "c7gn.xlarge", "r6gd.2xlarge", "t4g.medium", "m8g.large"] {
+            assert!(super::is_graviton(t), "{t}");
+        }
+        for t in ["m6i.xlarge", "m6a.xlarge", "t3.large", "g5.xlarge", "c5n.large"] {
+            assert!(!super::is_graviton(t), "{t}");
+        }
+    }
+
     use super::super::{is_iso_date, TABLES_AS_OF};
     use super::*;
 

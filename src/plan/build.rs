@@ -775,32 +775,62 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 },
             ));
         }
-        s.resources.push(res(
-            "app_user",
-            Kind::CacheUser {
-                id: regional_id(env, "cache-app", &r.code),
-                name: regional_id(env, "cache-app", &r.code),
-                engine: engine.into(),
-                access: "on ~* +@all -@dangerous".into(),
-            },
-        ));
-        s.resources.push(res(
-            "default_user",
-            Kind::CacheUser {
-                id: regional_id(env, "cache-off", &r.code),
-                name: "default".into(),
-                engine: engine.into(),
-                access: "off -@all".into(),
-            },
-        ));
-        s.resources.push(res(
-            "user_group",
-            Kind::CacheUserGroup {
-                id: group_id.clone(),
-                engine: engine.into(),
-                users: vec![V::r("default_user"), V::r("app_user")],
-            },
-        ));
+        if global {
+            if r.primary {
+                let mut replicas = Vec::new();
+                for sec in env.secondaries() {
+                    let short = short_code(&sec.code);
+                    let net = naming::stack(env, "network", &sec.code);
+                    let name = format!("KmsKeyArn{}", pascal(&short));
+                    s.parameters.push(param(
+                        &name,
+                        ParamType::String,
+                        &net,
+                        "KmsKeyArn",
+                        &format!("KmsKeyArn of {net}"),
+                    ));
+                    replicas.push((sec.code.clone(), V::p(&name)));
+                }
+                s.resources.push(retained(
+                    "auth_secret",
+                    Kind::CacheAuthSecret {
+                        name: format!("{}/redis-auth", global_id(env, "mrgen")),
+                        kms_key: V::p("KmsKeyArn"),
+                        replica_regions: replicas,
+                    },
+                    Retain::Retain,
+                ));
+            }
+        } else {
+            s.resources.push(res(
+                "app_user",
+                Kind::CacheUser {
+                    id: regional_id(env, "cache-app", &r.code),
+                    name: regional_id(env, "cache-app", &r.code),
+                    engine: "redis".into(),
+                    access: "on ~* +@all -@dangerous".into(),
+                    iam: true,
+                },
+            ));
+            s.resources.push(res(
+                "default_user",
+                Kind::CacheUser {
+                    id: regional_id(env, "cache-off", &r.code),
+                    name: "default".into(),
+                    engine: "redis".into(),
+                    access: "off -@all".into(),
+                    iam: false,
+                },
+            ));
+            s.resources.push(res(
+                "user_group",
+                Kind::CacheUserGroup {
+                    id: group_id.clone(),
+                    engine: "redis".into(),
+                    users: vec![V::r("default_user"), V::r("app_user")],
+                },
+            ));
+        }
         s.resources.push(retained(
             "replication_group",
             Kind::ReplicationGroup {
@@ -814,7 +844,8 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 security_groups: vec![V::p("CacheSecurityGroupId")],
                 kms_key: V::p("KmsKeyArn"),
                 parameter_group: r.primary.then(|| V::r("parameter_group")),
-                user_group: Some(V::r("user_group")),
+                user_group: (!global).then(|| V::r("user_group")),
+                auth_secret: (global && r.primary).then(|| V::r("auth_secret")),
                 global_group: (!r.primary).then(|| V::p("GlobalReplicationGroupId")),
                 snapshot_retention_days: c.snapshot_retention_days,
                 maintenance_window: c.maintenance_window.value.clone(),
@@ -1164,6 +1195,11 @@ fn eks(env: &Environment) -> Vec<Stack> {
                 role: V::attr("node_role", Attr::Arn),
                 subnets: V::p("PrivateSubnetIds"),
                 instance_types: e.instance_types.clone(),
+                ami_type: if e.instance_types.iter().all(|t| crate::aws::eks::is_graviton(t)) {
+                    "AL2023_ARM_64_STANDARD".into()
+                } else {
+                    "AL2023_x86_64_STANDARD".into()
+                },
                 capacity_type: match e.capacity_type {
                     CapacityType::OnDemand => "ON_DEMAND".into(),
                     CapacityType::Spot => "SPOT".into(),
@@ -1454,11 +1490,28 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
             GLOBAL_REGION,
             format!("{}: Route 53 health-check alarms, their alert topic and the budget (global services live in us-east-1)", env.name),
         );
+        // CloudWatch alarms and Budgets cannot publish to a topic encrypted with the AWS-managed
+        // SNS key (its policy cannot be changed to let them), so this stack has its own key.
+        s.resources.push(retained(
+            "kms_key",
+            Kind::KmsKey {
+                description: format!("{} {} us-east-1: global alert topic", env.prefix, env.name),
+                policy: key_policy(GLOBAL_REGION),
+            },
+            Retain::Retain,
+        ));
+        s.resources.push(res(
+            "kms_alias",
+            Kind::KmsAlias {
+                name: format!("alias/{}", global_id(env, "alerts-global")),
+                key: V::r("kms_key"),
+            },
+        ));
         s.resources.push(res(
             "alerts_topic",
             Kind::Topic {
                 name: global_id(env, "alerts-global"),
-                kms_key: V::s("alias/aws/sns"),
+                kms_key: V::attr("kms_key", Attr::Arn),
             },
         ));
         for (j, email) in m.alarm_emails.iter().enumerate() {

@@ -383,7 +383,11 @@ pub enum Kind {
         security_groups: Vec<V>,
         kms_key: V,
         parameter_group: Option<V>,
+        /// RBAC with IAM authentication (single-region caches).
         user_group: Option<V>,
+        /// AUTH token read from this secret by reference (Global Datastore members: AWS lists
+        /// AUTH, not RBAC, among the security features a global datastore supports).
+        auth_secret: Option<V>,
         global_group: Option<V>,
         snapshot_retention_days: i64,
         maintenance_window: String,
@@ -394,12 +398,22 @@ pub enum Kind {
         primary_group: V,
         description: String,
     },
-    /// IAM-authenticated RBAC user and its group (no password anywhere).
+    /// The AUTH token of a Global Datastore: generated into Secrets Manager, replicated to the
+    /// secondaries, read by reference (Terraform must keep it in state: its auth_token argument
+    /// is not write-only).
+    CacheAuthSecret {
+        name: String,
+        kms_key: V,
+        replica_regions: Vec<(String, V)>,
+    },
+    /// An RBAC user: IAM-authenticated, or switched off (`iam: false`: the `default` user,
+    /// disabled). `engine` is `redis`, which Valkey caches accept for RBAC objects.
     CacheUser {
         id: String,
         name: String,
         engine: String,
         access: String,
+        iam: bool,
     },
     CacheUserGroup {
         id: String,
@@ -450,6 +464,8 @@ pub enum Kind {
         role: V,
         subnets: V,
         instance_types: Vec<String>,
+        /// `AL2023_x86_64_STANDARD` or `AL2023_ARM_64_STANDARD`, from the instance types.
+        ami_type: String,
         capacity_type: String,
         min: i64,
         max: i64,
@@ -646,6 +662,7 @@ impl Kind {
             | Kind::LogGroup { name, .. }
             | Kind::IamRole { name, .. }
             | Kind::DbSecret { name, .. }
+            | Kind::CacheAuthSecret { name, .. }
             | Kind::DbSubnetGroup { name, .. }
             | Kind::DbClusterParameterGroup { name, .. }
             | Kind::CacheSubnetGroup { name, .. }

@@ -162,11 +162,15 @@ fn records(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
         }
     }
     if let Some(path) = r53.health_check.as_ref().and_then(|h| h.path.as_ref()) {
-        if !path.starts_with('/') || path.chars().count() > 255 || path.chars().any(char::is_control) {
+        if !path.starts_with('/')
+            || path.chars().count() > 255
+            || path.chars().any(char::is_control)
+            || path.contains("{{resolve:")
+        {
             out.push(Finding::error(
                 RuleId::MR003,
                 base.key("health-check").key("path"),
-                "the health-check path must start with `/`, have at most 255 characters and no control characters",
+                "the health-check path must start with `/`, have at most 255 characters, no control characters and no `{{resolve:`",
                 "e.g. `/health`",
             ));
         }

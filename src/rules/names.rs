@@ -59,19 +59,10 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
             && v.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
     };
-    let mut bad_shape = |ok: bool, path: &crate::path::KeyPath, v: &str, what: &str, example: &str| {
-        if !ok {
-            out.push(Finding::error(
-                RuleId::MR003,
-                path.clone(),
-                format!("`{v}` is not {what}"),
-                format!("e.g. `{example}`"),
-            ));
-        }
-    };
     if let Some(a) = &env.aurora {
         let c = &a.instance_class;
         bad_shape(
+            out,
             shape(&c.value, "db."),
             &c.path,
             &c.value,
@@ -83,6 +74,7 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
             && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         bad_shape(
+            out,
             name_ok,
             &env.section("aurora").key("database-name"),
             name,
@@ -91,11 +83,12 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
         );
         let v = &a.engine_version;
         let v_ok = !v.value.is_empty() && v.value.chars().all(|c| c.is_ascii_digit() || c == '.');
-        bad_shape(v_ok, &v.path, &v.value, "an Aurora PostgreSQL version", "16.6");
+        bad_shape(out, v_ok, &v.path, &v.value, "an Aurora PostgreSQL version", "16.6");
     }
     if let Some(r) = &env.redis {
         let n = &r.node_type;
         bad_shape(
+            out,
             shape(&n.value, "cache."),
             &n.path,
             &n.value,
@@ -104,27 +97,48 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
         );
         let v = &r.engine_version;
         let v_ok = !v.value.is_empty() && v.value.chars().all(|c| c.is_ascii_digit() || c == '.');
-        bad_shape(v_ok, &v.path, &v.value, "an engine version", "7.2");
+        bad_shape(out, v_ok, &v.path, &v.value, "an engine version", "7.2");
     }
     if let Some(m) = &env.msk {
         let t = &m.broker_instance_type;
         let ok = shape(&t.value, "kafka.") || shape(&t.value, "express.");
-        bad_shape(ok, &t.path, &t.value, "an MSK broker instance type", "kafka.m5.large");
+        bad_shape(
+            out,
+            ok,
+            &t.path,
+            &t.value,
+            "an MSK broker instance type",
+            "kafka.m5.large",
+        );
         let v = &m.kafka_version;
         let v_ok = !v.value.is_empty()
             && v.value.len() <= 32
             && v.value
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.');
-        bad_shape(v_ok, &v.path, &v.value, "a Kafka version", "3.8.x");
+        bad_shape(out, v_ok, &v.path, &v.value, "a Kafka version", "3.8.x");
     }
     if let Some(e) = &env.eks {
+        let arm = e
+            .instance_types
+            .iter()
+            .filter(|t| crate::aws::eks::is_graviton(t))
+            .count();
+        if arm > 0 && arm < e.instance_types.len() {
+            out.push(Finding::error(
+                RuleId::MR003,
+                env.section("eks").key("instance-types"),
+                "the instance types mix Graviton (arm64) and x86_64: one managed node group runs one architecture",
+                "list only Graviton types (m7g.large, …) or only x86_64 types (m6i.large, …)",
+            ));
+        }
         for (i, t) in e.instance_types.iter().enumerate() {
             let ok = t.len() <= 32
                 && t.split('.').count() == 2
                 && t.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
             bad_shape(
+                out,
                 ok,
                 &env.section("eks").key("instance-types").index(i),
                 t,
@@ -142,6 +156,7 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
                 .chars()
                 .any(|c| c.is_whitespace() || c.is_control() || "\"'<>,;()[]`$".contains(c));
         bad_shape(
+            out,
             ok,
             &env.section("monitoring").key("alarm-emails").index(i),
             email,
@@ -151,11 +166,16 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     }
     if let Some(m) = &env.msk {
         for t in &m.topics {
-            if t.value.is_empty() || t.value.chars().count() > 249 || t.value.chars().any(char::is_control) {
+            // `{{resolve:` would make CloudFormation read a secret into the property.
+            if t.value.is_empty()
+                || t.value.chars().count() > 249
+                || t.value.chars().any(char::is_control)
+                || t.value.contains("{{resolve:")
+            {
                 out.push(Finding::error(
                     RuleId::MR003,
                     t.path.clone(),
-                    "a topic pattern must have 1 to 249 characters and no control characters",
+                    "a topic pattern must have 1 to 249 characters, no control characters and no `{{resolve:`",
                     "write a regular expression such as `orders\\..*`",
                 ));
             }
@@ -281,5 +301,17 @@ mod tests {
         assert!(maintenance_window_ok("sun:05:00-sun:06:00"));
         assert!(!maintenance_window_ok("sun:25:00-sun:06:00"));
         assert!(!maintenance_window_ok("sunday"));
+    }
+}
+
+/// MR003 for a free-text value without the shape it needs.
+fn bad_shape(out: &mut Vec<Finding>, ok: bool, path: &crate::path::KeyPath, v: &str, what: &str, example: &str) {
+    if !ok {
+        out.push(Finding::error(
+            RuleId::MR003,
+            path.clone(),
+            format!("`{v}` is not {what}"),
+            format!("e.g. `{example}`"),
+        ));
     }
 }

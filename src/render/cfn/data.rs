@@ -226,6 +226,7 @@ pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
         kms_key,
         parameter_group,
         user_group,
+        auth_secret,
         global_group,
         snapshot_retention_days,
         maintenance_window,
@@ -234,7 +235,6 @@ pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
     else {
         return Value::Null;
     };
-    let member = global_group.is_some() || global_datastore_primary(ctx);
     let failover = *replicas > 0;
     let mut p = Map::new();
     p.insert("ReplicationGroupId".into(), json!(id));
@@ -286,27 +286,22 @@ pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
             p.insert("NumCacheClusters".into(), json!(1 + replicas));
         }
     }
-    // RBAC user groups go on single-region replication groups only. The Global Datastore
-    // prerequisites list the security features a global datastore supports as encryption at
-    // rest, encryption in transit and AUTH; user groups are not among them, and a secondary is
-    // created with only what it does not inherit. So members of a Global Datastore (the primary
-    // included, since the datastore is made from it) get no `UserGroupIds`.
+    // Access control, as the plan decides it: an IAM-authenticated RBAC user group on a
+    // single-region cache; on a Global Datastore's primary an AUTH token read from Secrets
+    // Manager by dynamic reference (AWS lists AUTH, not RBAC, among the security features a
+    // global datastore supports), which the secondaries inherit.
     // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html
-    if !member {
-        if let Some(ug) = user_group {
-            p.insert("UserGroupIds".into(), json!([ctx.v(ug)]));
-        }
+    if let Some(ug) = user_group {
+        p.insert("UserGroupIds".into(), json!([ctx.v(ug)]));
+    }
+    if let Some(secret) = auth_secret {
+        p.insert(
+            "AuthToken".into(),
+            json!({ "Fn::Join": ["", ["{{resolve:secretsmanager:", ctx.v(secret), ":SecretString:token}}"]] }),
+        );
     }
     p.insert("Tags".into(), ctx.tags(Some(id)));
     Value::Object(p)
-}
-
-/// True when this stack also makes a Global Datastore out of its replication group.
-fn global_datastore_primary(ctx: &Ctx) -> bool {
-    ctx.stack
-        .resources
-        .iter()
-        .any(|r| matches!(r.kind, Kind::GlobalReplicationGroup { .. }))
 }
 
 pub(super) fn global_replication_group(ctx: &Ctx, suffix: &str, primary_group: &V, description: &str) -> Value {
@@ -321,53 +316,57 @@ pub(super) fn global_replication_group(ctx: &Ctx, suffix: &str, primary_group: &
     })
 }
 
-/// A user that cannot log in (`off …`, the disabled `default` user) needs no password.
-fn no_password(access: &str) -> bool {
-    access.split_whitespace().next() != Some("on")
-}
-
-/// The engine of the RBAC users and user group of a stack.
-///
-/// A user group of engine `valkey` may hold only users that authenticate (password or IAM), and a
-/// Valkey cache accepts user groups of engine `redis` too; a user group must contain a user named
-/// `default`. The plan's `default` user is disabled and has no password, so when the stack has
-/// such a user its users and group are given engine `redis`, which holds them all and serves
-/// Valkey and Redis OSS caches alike.
-/// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html
-fn rbac_engine<'a>(ctx: &Ctx, engine: &'a str) -> &'a str {
-    let passwordless = ctx.stack.resources.iter().any(|r| match &r.kind {
-        Kind::CacheUser { access, .. } => no_password(access),
-        _ => false,
-    });
-    if passwordless {
-        "redis"
-    } else {
-        engine
-    }
-}
-
-pub(super) fn cache_user(ctx: &Ctx, id: &str, name: &str, engine: &str, access: &str) -> Value {
+pub(super) fn cache_user(ctx: &Ctx, id: &str, name: &str, engine: &str, access: &str, iam: bool) -> Value {
     // No passwords anywhere: the application user authenticates with IAM (AWS requires its user
-    // id and name to be equal); a disabled user needs none.
-    let mode = if no_password(access) {
-        "no-password-required"
-    } else {
-        "iam"
-    };
+    // id and name to be equal); the disabled `default` user needs none.
     json!({
         "UserId": id,
         "UserName": name,
-        "Engine": rbac_engine(ctx, engine),
+        "Engine": engine,
         "AccessString": access,
-        "AuthenticationMode": { "Type": mode },
+        "AuthenticationMode": { "Type": if iam { "iam" } else { "no-password-required" } },
         "Tags": ctx.tags(Some(id)),
     })
+}
+
+/// The AUTH token of a Global Datastore, generated here and replicated to the secondaries.
+pub(super) fn cache_auth_secret(ctx: &Ctx, name: &str, kms_key: &V, replica_regions: &[(String, V)]) -> Value {
+    let mut p = Map::new();
+    p.insert("Name".into(), json!(name));
+    p.insert(
+        "Description".into(),
+        json!("ElastiCache AUTH token of the Global Datastore: generated here, never in a template"),
+    );
+    p.insert("KmsKeyId".into(), ctx.v(kms_key));
+    p.insert(
+        "GenerateSecretString".into(),
+        json!({
+            "SecretStringTemplate": "{}",
+            "GenerateStringKey": "token",
+            // AUTH tokens are 16 to 128 printable characters without `@`, `"` or `/`.
+            "PasswordLength": 64,
+            "ExcludePunctuation": true,
+        }),
+    );
+    if !replica_regions.is_empty() {
+        p.insert(
+            "ReplicaRegions".into(),
+            Value::Array(
+                replica_regions
+                    .iter()
+                    .map(|(region, key)| json!({ "Region": region, "KmsKeyId": ctx.v(key) }))
+                    .collect(),
+            ),
+        );
+    }
+    p.insert("Tags".into(), ctx.tags(Some(name)));
+    Value::Object(p)
 }
 
 pub(super) fn cache_user_group(ctx: &Ctx, id: &str, engine: &str, users: &[V]) -> Value {
     json!({
         "UserGroupId": id,
-        "Engine": rbac_engine(ctx, engine),
+        "Engine": engine,
         "UserIds": ctx.list(users),
         "Tags": ctx.tags(Some(id)),
     })

@@ -41,21 +41,6 @@ pub(super) fn eks_cluster(
 ///
 /// EKS picks an x86 AMI when none is given, which fails on Graviton types; Amazon Linux 2 AMIs
 /// end with Kubernetes 1.32, so the AL2023 types are used. The plan does not carry this yet.
-fn ami_type(instance_types: &[String]) -> &'static str {
-    let graviton = |t: &String| {
-        // `m6g.large`, `c7gn.xlarge`, `r6gd.2xlarge`, `t4g.medium`: a `g` right after the
-        // generation digit of the family.
-        let family = t.split('.').next().unwrap_or("");
-        let rest = family.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-        let after_digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-        rest.len() != after_digits.len() && after_digits.starts_with('g')
-    };
-    if !instance_types.is_empty() && instance_types.iter().all(graviton) {
-        "AL2023_ARM_64_STANDARD"
-    } else {
-        "AL2023_x86_64_STANDARD"
-    }
-}
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn eks_nodegroup(
@@ -65,7 +50,7 @@ pub(super) fn eks_nodegroup(
     role: &V,
     subnets: &V,
     instance_types: &[String],
-    capacity_type: &str,
+    (ami_type, capacity_type): (&str, &str),
     (min, max, desired): (i64, i64, i64),
 ) -> Value {
     json!({
@@ -74,7 +59,7 @@ pub(super) fn eks_nodegroup(
         "NodeRole": ctx.v(role),
         "Subnets": ctx.v(subnets),
         "InstanceTypes": instance_types,
-        "AmiType": ami_type(instance_types),
+        "AmiType": ami_type,
         "CapacityType": capacity_type,
         "ScalingConfig": { "MinSize": min, "MaxSize": max, "DesiredSize": desired },
         "Tags": ctx.tag_map(Some(name)),
@@ -239,20 +224,6 @@ pub(super) fn budget(ctx: &Ctx, name: &str, limit_usd: f64, thresholds: &[f64], 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn graviton_families_get_the_arm_ami() {
-        let t = |v: &[&str]| ami_type(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(t(&["m6g.large"]), "AL2023_ARM_64_STANDARD");
-        assert_eq!(
-            t(&["c7gn.xlarge", "r6gd.2xlarge", "t4g.medium"]),
-            "AL2023_ARM_64_STANDARD"
-        );
-        assert_eq!(t(&["m6i.xlarge", "m6a.xlarge"]), "AL2023_x86_64_STANDARD");
-        assert_eq!(t(&["t3.large"]), "AL2023_x86_64_STANDARD");
-        assert_eq!(t(&["m6g.large", "m6i.large"]), "AL2023_x86_64_STANDARD");
-        assert_eq!(t(&[]), "AL2023_x86_64_STANDARD");
-    }
 
     #[test]
     fn route53_names_are_absolute() {
