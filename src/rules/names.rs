@@ -292,18 +292,6 @@ fn maintenance_window_ok(s: &str) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn windows() {
-        assert!(maintenance_window_ok("sun:05:00-sun:06:00"));
-        assert!(!maintenance_window_ok("sun:25:00-sun:06:00"));
-        assert!(!maintenance_window_ok("sunday"));
-    }
-}
-
 /// MR003 for a free-text value without the shape it needs.
 fn bad_shape(out: &mut Vec<Finding>, ok: bool, path: &crate::path::KeyPath, v: &str, what: &str, example: &str) {
     if !ok {
@@ -313,5 +301,17 @@ fn bad_shape(out: &mut Vec<Finding>, ok: bool, path: &crate::path::KeyPath, v: &
             format!("`{v}` is not {what}"),
             format!("e.g. `{example}`"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows() {
+        assert!(maintenance_window_ok("sun:05:00-sun:06:00"));
+        assert!(!maintenance_window_ok("sun:25:00-sun:06:00"));
+        assert!(!maintenance_window_ok("sunday"));
     }
 }

@@ -37,11 +37,6 @@ pub(super) fn eks_cluster(
     })
 }
 
-/// The AMI type EKS needs for the instance types: ARM (Graviton) when every type is one.
-///
-/// EKS picks an x86 AMI when none is given, which fails on Graviton types; Amazon Linux 2 AMIs
-/// end with Kubernetes 1.32, so the AL2023 types are used. The plan does not carry this yet.
-
 #[allow(clippy::too_many_arguments)]
 pub(super) fn eks_nodegroup(
     ctx: &Ctx,
