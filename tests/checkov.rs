@@ -7,7 +7,10 @@ use crate::hostile::tempdir;
 use std::path::PathBuf;
 
 fn checkov() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("MRGEN_CHECKOV").map(PathBuf::from).filter(|p| p.is_file()) {
+    if let Some(p) = std::env::var_os("MRGEN_CHECKOV")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
         return Some(p);
     }
     crate::common::require_tool("checkov", "checkov_passes_on_every_shipped_environment")
@@ -25,7 +28,16 @@ fn checkov_passes_on_every_shipped_environment() {
         for (dir, framework) in [("cloudformation", "cloudformation"), ("terraform", "terraform")] {
             let target = out.join(dir);
             let o = std::process::Command::new(&checkov)
-                .args(["-d", &target.display().to_string(), "--framework", framework, "-o", "json", "--quiet", "--compact"])
+                .args([
+                    "-d",
+                    &target.display().to_string(),
+                    "--framework",
+                    framework,
+                    "-o",
+                    "json",
+                    "--quiet",
+                    "--compact",
+                ])
                 .args(["--skip-download", "--no-guide"])
                 .env("BC_SKIP_MAPPING", "TRUE")
                 .output()
@@ -34,7 +46,10 @@ fn checkov_passes_on_every_shipped_environment() {
             let v: serde_json::Value = match serde_json::from_str(&text) {
                 Ok(v) => v,
                 Err(_) if text.trim().is_empty() || text.contains("\"passed\": 0") => continue,
-                Err(e) => panic!("{env}/{dir}: checkov printed no JSON ({e}): {text}\n{}", String::from_utf8_lossy(&o.stderr)),
+                Err(e) => panic!(
+                    "{env}/{dir}: checkov printed no JSON ({e}): {text}\n{}",
+                    String::from_utf8_lossy(&o.stderr)
+                ),
             };
             let reports = match v {
                 serde_json::Value::Array(a) => a,
@@ -65,6 +80,14 @@ fn checkov_passes_on_every_shipped_environment() {
         }
     }
     let _ = std::fs::remove_dir_all(&d);
-    assert!(passed > 100 || !in_ci(), "checkov passed only {passed} checks: did it scan anything?");
-    assert!(failures.is_empty(), "{} failed checks:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        passed > 100 || !in_ci(),
+        "checkov passed only {passed} checks: did it scan anything?"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failed checks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

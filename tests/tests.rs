@@ -7,6 +7,7 @@
 mod common;
 
 mod cfn;
+mod checkov;
 mod cli;
 mod fixtures;
 mod hardening;
