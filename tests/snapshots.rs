@@ -28,3 +28,25 @@ fn diagnostics_of_every_invalid_fixture() {
         settings.bind(|| insta::assert_snapshot!(format!("diagnostics-{stem}"), out));
     }
 }
+
+/// Every shipped environment's rendered output, one snapshot per file.
+#[test]
+fn rendered_output_of_every_shipped_environment() {
+    let settings = insta_settings();
+    let mut envs: Vec<_> = std::fs::read_dir(root().join("environments"))
+        .expect("environments")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    envs.sort();
+    for p in envs {
+        let name = p.file_stem().and_then(|s| s.to_str()).expect("stem").to_string();
+        let bytes = std::fs::read(&p).expect("read");
+        let checked = mrgen::check::check(&name, &p.display().to_string(), &bytes, &[]);
+        let env = checked.env.expect("shipped environments are valid");
+        let plan = mrgen::plan::build(&env);
+        for f in mrgen::render::render(&plan, true, true, Default::default()) {
+            let snap = format!("render-{name}-{}", f.path.replace(['/', '.'], "_"));
+            settings.bind(|| insta::assert_snapshot!(snap, f.contents));
+        }
+    }
+}
