@@ -16,4 +16,5 @@ mod moto_cfn;
 mod properties;
 mod render;
 mod schema;
+mod secrets;
 mod snapshots;
