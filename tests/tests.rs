@@ -11,3 +11,4 @@ mod fixtures;
 mod hostile;
 mod schema;
 mod snapshots;
+mod terraform;
