@@ -9,6 +9,7 @@ mod common;
 mod cli;
 mod fixtures;
 mod hostile;
+mod moto_tf;
 mod schema;
 mod snapshots;
 mod terraform;
