@@ -126,6 +126,9 @@ impl Object for Interp {
     }
 }
 
+/// A list of scalars longer than this (as one line) is written one item a line.
+const LIST_WIDTH: usize = 100;
+
 fn err(msg: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg)
 }
@@ -213,14 +216,25 @@ pub fn write_value(out: &mut String, v: &Value) -> Result<(), Error> {
             if items.is_empty() {
                 out.push_str("[]");
             } else if items.iter().all(is_scalar) {
-                out.push('[');
+                let mut line = String::from("[");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(", ");
+                        line.push_str(", ");
                     }
-                    write_value(out, item)?;
+                    write_value(&mut line, item)?;
                 }
-                out.push(']');
+                line.push(']');
+                if line.len() <= LIST_WIDTH || items.len() == 1 {
+                    out.push_str(&line);
+                } else {
+                    // One item a line reads better in a review than a line past the screen.
+                    out.push_str("[\n");
+                    for item in &items {
+                        write_value(out, item)?;
+                        out.push_str(",\n");
+                    }
+                    out.push(']');
+                }
             } else {
                 out.push_str("[\n");
                 for item in &items {
@@ -290,5 +304,16 @@ mod tests {
         let i = Value::from_object(Interp(vec![text("arn:${x}:"), code("data.y.z")]));
         write_value(&mut o, &i).unwrap();
         assert_eq!(o, r#""arn:$${x}:${data.y.z}""#);
+    }
+
+    #[test]
+    fn long_lists_take_one_line_per_item() {
+        let items: Vec<Value> = (0..3)
+            .map(|i| code(format!("aws_subnet.network_private_subnet_{i}_apne1.id")))
+            .collect();
+        let mut o = String::new();
+        write_value(&mut o, &Value::from(items)).unwrap();
+        assert!(o.starts_with("[\n") && o.ends_with(",\n]"), "{o}");
+        assert_eq!(o.lines().count(), 5);
     }
 }

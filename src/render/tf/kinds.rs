@@ -678,6 +678,13 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         } => {
             c.put("suffix", text(suffix.clone()));
             c.put("primary_group", v(primary_group)?);
+            // Engine upgrades of a Global Datastore go through the global group (AWS refuses
+            // them on its members): the version is the primary group's.
+            let version = cx.target(stack, primary_group).and_then(|(_, p)| match &p.kind {
+                Kind::ReplicationGroup { engine_version, .. } => Some(text(engine_version.clone())),
+                _ => None,
+            });
+            c.put("engine_version", version.unwrap_or_else(none));
             c.put("description", text(description.clone()));
             t::GLOBAL_REPLICATION_GROUP
         }
