@@ -48,12 +48,12 @@ const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
     (
         "aws_vpc_security_group_ingress_rule",
         Some("referenced_security_group_id = aws_"),
-        "moto 5.2.1 drops the Description of a rule that references a group (SecurityGroupRule.description reads ip_range only, moto/ec2/models/security_groups.py)",
+        "moto 5.2.1 drops the Description of a rule that references a group (SecurityGroupRule.description reads ip_range only, moto/ec2/models/security_groups.py); and with skip_requesting_account_id the provider reads the group back as <account>/<group id>",
     ),
     (
         "aws_vpc_security_group_egress_rule",
         Some("referenced_security_group_id = aws_"),
-        "moto 5.2.1 drops the Description of a rule that references a group (SecurityGroupRule.description reads ip_range only, moto/ec2/models/security_groups.py)",
+        "moto 5.2.1 drops the Description of a rule that references a group (SecurityGroupRule.description reads ip_range only, moto/ec2/models/security_groups.py); and with skip_requesting_account_id the provider reads the group back as <account>/<group id>",
     ),
 ];
 

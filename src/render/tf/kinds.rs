@@ -61,14 +61,12 @@ fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result
                 Value::from(actions)
             },
         );
-        o.put(
-            "Resource",
-            if st.resources.len() == 1 {
-                cx.value(stack, &st.resources[0])?
-            } else {
-                cx.values(stack, &st.resources)?
-            },
-        );
+        // A trust policy names no resource.
+        match st.resources.len() {
+            0 => {}
+            1 => o.put("Resource", cx.value(stack, &st.resources[0])?),
+            _ => o.put("Resource", cx.values(stack, &st.resources)?),
+        }
         if !st.string_equals.is_empty() {
             let mut eq = Obj::quoted();
             for (k, vs) in &st.string_equals {
@@ -358,30 +356,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         } => {
             let mut trust = Statement::allow("TrustedServices", &["sts:AssumeRole"], Vec::new());
             trust.service_principals = trust_services.clone();
-            let mut doc = policy(cx, stack, &[trust])?;
-            // A trust policy has no Resource.
-            if let Some(o) = doc.downcast_object_ref::<Obj>() {
-                let mut o = o.clone();
-                let statements: Vec<Value> = o
-                    .entries
-                    .iter()
-                    .find(|(k, _)| k == "Statement")
-                    .and_then(|(_, s)| s.try_iter().ok())
-                    .map(|it| {
-                        it.map(|st| match st.downcast_object_ref::<Obj>() {
-                            Some(s) => {
-                                let mut s = s.clone();
-                                s.entries.retain(|(k, _)| k != "Resource");
-                                s.value()
-                            }
-                            None => st,
-                        })
-                        .collect()
-                    })
-                    .unwrap_or_default();
-                o.put("Statement", Value::from(statements));
-                doc = o.value();
-            }
+            let doc = policy(cx, stack, &[trust])?;
             c.put("role_name", text(n.clone()));
             c.put("trust", doc);
             c.put(

@@ -28,7 +28,7 @@ use crate::plan::{Attr, Kind, Layer, ParamSource, Plan, Resource, Stack, V};
 use crate::render::File;
 use hcl::{code, text, Interp, Obj};
 use minijinja::value::{Value, ValueKind};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -250,7 +250,7 @@ pub(crate) struct Cx<'a> {
     plan: &'a Plan,
     /// Regions whose `aws_availability_zones` data source is read.
     azs: RefCell<BTreeSet<String>>,
-    account: RefCell<bool>,
+    account: Cell<bool>,
     /// Hosted zone names, in order of first use (`data.aws_route53_zone.hosted_zone[_n]`).
     zones: RefCell<Vec<String>>,
 }
@@ -260,7 +260,7 @@ impl<'a> Cx<'a> {
         Cx {
             plan,
             azs: RefCell::new(BTreeSet::new()),
-            account: RefCell::new(false),
+            account: Cell::new(false),
             zones: RefCell::new(Vec::new()),
         }
     }
@@ -378,7 +378,7 @@ impl<'a> Cx<'a> {
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             V::AccountId => {
-                *self.account.borrow_mut() = true;
+                self.account.set(true);
                 code("data.aws_caller_identity.current.account_id")
             }
             V::Region => text(stack.region.clone()),
@@ -555,7 +555,7 @@ impl<'a> Cx<'a> {
                     .value()
             })
             .collect();
-        let account = if *self.account.borrow() {
+        let account = if self.account.get() {
             self.provider(&self.primary_region())
         } else {
             Value::from(())

@@ -179,4 +179,15 @@ mod tests {
         let out = env.get_template("z.tf.j2").unwrap().render(ctx).unwrap();
         assert_eq!(out, "a = \"$${x}\\\"\\n\"\nb = aws_vpc.v.id\n");
     }
+
+    #[test]
+    fn a_comment_cannot_be_left() {
+        let mut env = build().unwrap();
+        env.add_template("c.tf.j2", "# {{ d|comment }}\n").unwrap();
+        let ctx = hcl::Obj::new()
+            .set("d", hcl::text("x\nresource \"a\" \"b\" {}"))
+            .value();
+        let out = env.get_template("c.tf.j2").unwrap().render(ctx).unwrap();
+        assert_eq!(out.lines().count(), 1, "{out}");
+    }
 }
