@@ -47,21 +47,21 @@ fn plan_production(b: divan::Bencher) {
 fn render_cloudformation_production(b: divan::Bencher) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));
-    b.bench(|| render::render(divan::black_box(&plan), true, false, CfnReferences::Parameters));
+    b.bench(|| render::render(divan::black_box(&plan), true, false, CfnReferences::Parameters).expect("renders"));
 }
 
 #[divan::bench]
 fn render_terraform_production(b: divan::Bencher) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));
-    b.bench(|| render::render(divan::black_box(&plan), false, true, CfnReferences::Parameters));
+    b.bench(|| render::render(divan::black_box(&plan), false, true, CfnReferences::Parameters).expect("renders"));
 }
 
 #[divan::bench]
 fn write_production(b: divan::Bencher) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));
-    let files = render::render(&plan, true, true, CfnReferences::Parameters);
+    let files = render::render(&plan, true, true, CfnReferences::Parameters).expect("renders");
     let dir = std::env::temp_dir().join(format!("mrgen-bench-{}", std::process::id()));
     let out = dir.join("out");
     let owned = mrgen::output::Owned {
@@ -79,6 +79,6 @@ fn pipeline_regions(b: divan::Bencher, n: usize) {
     b.bench(|| {
         let env = checked("bench", "scale.json", divan::black_box(text.as_bytes()));
         let plan = mrgen::plan::build(&env);
-        render::render(&plan, true, true, CfnReferences::Parameters)
+        render::render(&plan, true, true, CfnReferences::Parameters).expect("renders")
     });
 }

@@ -223,7 +223,8 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
-    let files = render::render(&plan, owned.cloudformation, owned.terraform, refs);
+    let files = render::render(&plan, owned.cloudformation, owned.terraform, refs)
+        .map_err(|e| Failure::Io(format!("internal error: cannot render {env}: {e}")))?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;

@@ -38,14 +38,13 @@ fn checkov_passes_on_every_shipped_environment() {
                     "--quiet",
                     "--compact",
                 ])
-                .args(["--skip-download", "--no-guide"])
+                .arg("--skip-download")
                 .env("BC_SKIP_MAPPING", "TRUE")
                 .output()
                 .expect("run checkov");
             let text = String::from_utf8_lossy(&o.stdout);
             let v: serde_json::Value = match serde_json::from_str(&text) {
                 Ok(v) => v,
-                Err(_) if text.trim().is_empty() || text.contains("\"passed\": 0") => continue,
                 Err(e) => panic!(
                     "{env}/{dir}: checkov printed no JSON ({e}): {text}\n{}",
                     String::from_utf8_lossy(&o.stderr)

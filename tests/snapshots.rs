@@ -44,7 +44,7 @@ fn rendered_output_of_every_shipped_environment() {
         let checked = mrgen::check::check(&name, &p.display().to_string(), &bytes, &[]);
         let env = checked.env.expect("shipped environments are valid");
         let plan = mrgen::plan::build(&env);
-        for f in mrgen::render::render(&plan, true, true, Default::default()) {
+        for f in mrgen::render::render(&plan, true, true, Default::default()).expect("renders") {
             let snap = format!("render-{name}-{}", f.path.replace(['/', '.'], "_"));
             settings.bind(|| insta::assert_snapshot!(snap, f.contents));
         }

@@ -34,8 +34,14 @@ pub enum CfnReferences {
     GetStackOutput,
 }
 
-/// What `render` produces for a format.
-pub fn render(plan: &crate::plan::Plan, cloudformation: bool, terraform: bool, refs: CfnReferences) -> Vec<File> {
+/// What `render` produces for a format. An error is a bug in mrgen (a plan the Terraform
+/// templates cannot express), reported as an internal error.
+pub fn render(
+    plan: &crate::plan::Plan,
+    cloudformation: bool,
+    terraform: bool,
+    refs: CfnReferences,
+) -> Result<Vec<File>, String> {
     let mut files = Vec::new();
     if cloudformation {
         files.push(manifest::render(plan, refs));
@@ -43,8 +49,8 @@ pub fn render(plan: &crate::plan::Plan, cloudformation: bool, terraform: bool, r
         files.push(deploy::render(plan, refs));
     }
     if terraform {
-        files.extend(tf::render(plan));
+        files.extend(tf::try_render(plan).map_err(|e| e.to_string())?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }

@@ -1,9 +1,603 @@
 //! Plan → one Terraform root module (`terraform/*.tf`).
+//!
+//! One aliased `aws` provider per region (alias = region code with `-` → `_`), one file per
+//! layer, `versions.tf`, `providers.tf` (providers and the data sources the module reads) and
+//! `outputs.tf`. The plan resource `id` of a stack of layer L in region R becomes the Terraform
+//! resource `<L>_<id>_<short code of R>` (`network_vpc_apne1`). Stack parameters do not exist in
+//! Terraform: a parameter fed by another stack's output is replaced by that output's value,
+//! rendered in its own stack, so cross-region values are plain references and Terraform's graph
+//! gives the order.
+//!
+//! A few plan resources need more than one Terraform resource. The extra ones (see
+//! [`COMPANIONS`]) carry the *same name* as the plan resource with another type, so names still
+//! map one to one onto the plan.
+//!
+//! Templates print values through one HCL formatter (`hcl.rs`); the text they produce is laid out
+//! as `terraform fmt` would by `layout.rs`.
 
-use crate::plan::Plan;
+mod hcl;
+mod kinds;
+mod layout;
+pub mod templates;
+
+pub use hcl::{escape_into, quote};
+pub use layout::format;
+
+use crate::naming::short_code;
+use crate::plan::{Attr, Kind, Layer, ParamSource, Plan, Resource, Stack, V};
 use crate::render::File;
+use hcl::{code, text, Interp, Obj};
+use minijinja::value::{Value, ValueKind};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-/// The module's files.
-pub fn render(_plan: &Plan) -> Vec<File> {
-    Vec::new()
+/// Terraform resources rendered beside a plan resource, under the same name: (plan kind, type,
+/// why). The parity test accepts exactly these besides the plan's own resources.
+pub const COMPANIONS: &[(&str, &str, &str)] = &[
+    (
+        "SecurityGroup",
+        "aws_vpc_security_group_ingress_rule",
+        "the group's ingress rules (inline rules would fight the separate SecurityGroupIngress)",
+    ),
+    (
+        "SecurityGroup",
+        "aws_vpc_security_group_egress_rule",
+        "the group's egress rules, exactly as listed",
+    ),
+    (
+        "IamRole",
+        "aws_iam_role_policy",
+        "the role's inline policy (the inline_policy argument is deprecated)",
+    ),
+    (
+        "IamRole",
+        "aws_iam_role_policy_attachment",
+        "the role's managed policies (managed_policy_arns is deprecated)",
+    ),
+    (
+        "PeeringConnection",
+        "aws_vpc_peering_connection_options",
+        "DNS resolution over the peering, requester side",
+    ),
+    (
+        "PeeringAccepter",
+        "aws_vpc_peering_connection_options",
+        "DNS resolution over the peering, accepter side",
+    ),
+    (
+        "DbSecret",
+        "aws_secretsmanager_secret_version",
+        "writes the generated password into the secret, write-only",
+    ),
+    (
+        "CacheAuthSecret",
+        "aws_secretsmanager_secret_version",
+        "writes the generated AUTH token into the secret, write-only",
+    ),
+    (
+        "CacheAuthSecret",
+        "aws_secretsmanager_random_password",
+        "generates the AUTH token (ephemeral)",
+    ),
+];
+
+/// A plan the renderer cannot turn into Terraform (a reference to nothing, a template error).
+/// Plans from `plan::build` never produce one; the tests render every shipped environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError(pub String);
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// The module's files. A plan the renderer cannot handle (never one from `plan::build`) gives a
+/// single `terraform/RENDER-ERROR.txt` explaining why; callers that can report errors use
+/// [`try_render`].
+pub fn render(plan: &Plan) -> Vec<File> {
+    match try_render(plan) {
+        Ok(files) => files,
+        Err(e) => vec![File::new("terraform/RENDER-ERROR.txt", format!("{e}\n"))],
+    }
+}
+
+/// The module's files, or why the plan cannot be rendered.
+pub fn try_render(plan: &Plan) -> Result<Vec<File>, RenderError> {
+    let cx = Cx::new(plan);
+    cx.files().map_err(RenderError)
+}
+
+/// The file a layer's resources go to.
+pub fn layer_file(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Network => "network.tf",
+        Layer::Peering | Layer::PeeringRoutes => "peering.tf",
+        Layer::Aurora => "aurora.tf",
+        Layer::Redis => "redis.tf",
+        Layer::Msk | Layer::MskReplication => "msk.tf",
+        Layer::Eks => "eks.tf",
+        Layer::Dns => "dns.tf",
+        Layer::Monitoring => "monitoring.tf",
+    }
+}
+
+/// `ap-northeast-1` → `ap_northeast_1`: the provider alias of a region.
+pub fn alias(region: &str) -> String {
+    region.replace('-', "_")
+}
+
+/// The Terraform name of plan resource `id` in `stack`.
+pub fn resource_name(stack: &Stack, id: &str) -> String {
+    format!(
+        "{}_{}_{}",
+        stack.layer.as_str().replace('-', "_"),
+        id,
+        short_code(&stack.region)
+    )
+}
+
+/// `PrivateSubnetIds` → `private_subnet_ids`.
+fn snake(pascal: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = pascal.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// The Terraform type a plan kind becomes (its companions aside).
+pub fn tf_type(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::KmsKey { .. } => "aws_kms_key",
+        Kind::KmsAlias { .. } => "aws_kms_alias",
+        Kind::Vpc { .. } => "aws_vpc",
+        Kind::InternetGateway => "aws_internet_gateway",
+        Kind::GatewayAttachment { .. } => "aws_internet_gateway_attachment",
+        Kind::Subnet { .. } => "aws_subnet",
+        Kind::Eip { .. } => "aws_eip",
+        Kind::NatGateway { .. } => "aws_nat_gateway",
+        Kind::RouteTable { .. } => "aws_route_table",
+        Kind::Route { .. } => "aws_route",
+        Kind::RouteTableAssociation { .. } => "aws_route_table_association",
+        Kind::SecurityGroup { .. } => "aws_security_group",
+        Kind::SecurityGroupIngress { .. } => "aws_vpc_security_group_ingress_rule",
+        Kind::DefaultSecurityGroupLockdown { .. } => "aws_default_security_group",
+        Kind::LogGroup { .. } => "aws_cloudwatch_log_group",
+        Kind::IamRole { .. } => "aws_iam_role",
+        Kind::FlowLog { .. } => "aws_flow_log",
+        Kind::PeeringConnection { .. } => "aws_vpc_peering_connection",
+        Kind::PeeringAccepter { .. } => "aws_vpc_peering_connection_accepter",
+        Kind::DbSecret { .. } | Kind::CacheAuthSecret { .. } => "aws_secretsmanager_secret",
+        Kind::DbPasswordEphemeral => "aws_secretsmanager_random_password",
+        Kind::DbSubnetGroup { .. } => "aws_db_subnet_group",
+        Kind::DbClusterParameterGroup { .. } => "aws_rds_cluster_parameter_group",
+        Kind::GlobalCluster { .. } => "aws_rds_global_cluster",
+        Kind::DbCluster { .. } => "aws_rds_cluster",
+        Kind::DbInstance { .. } => "aws_rds_cluster_instance",
+        Kind::CacheSubnetGroup { .. } => "aws_elasticache_subnet_group",
+        Kind::CacheParameterGroup { .. } => "aws_elasticache_parameter_group",
+        Kind::ReplicationGroup { .. } => "aws_elasticache_replication_group",
+        Kind::GlobalReplicationGroup { .. } => "aws_elasticache_global_replication_group",
+        Kind::CacheUser { .. } => "aws_elasticache_user",
+        Kind::CacheUserGroup { .. } => "aws_elasticache_user_group",
+        Kind::MskCluster { .. } => "aws_msk_cluster",
+        Kind::MskClusterPolicy { .. } => "aws_msk_cluster_policy",
+        Kind::MskReplicator { .. } => "aws_msk_replicator",
+        Kind::EksCluster { .. } => "aws_eks_cluster",
+        Kind::EksNodegroup { .. } => "aws_eks_node_group",
+        Kind::HealthCheck { .. } => "aws_route53_health_check",
+        Kind::RecordSet { .. } => "aws_route53_record",
+        Kind::Topic { .. } => "aws_sns_topic",
+        Kind::TopicPolicy { .. } => "aws_sns_topic_policy",
+        Kind::EmailSubscription { .. } => "aws_sns_topic_subscription",
+        Kind::Alarm(_) => "aws_cloudwatch_metric_alarm",
+        Kind::Budget { .. } => "aws_budgets_budget",
+    }
+}
+
+/// The plan kind's name as in [`COMPANIONS`].
+pub fn kind_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::SecurityGroup { .. } => "SecurityGroup",
+        Kind::IamRole { .. } => "IamRole",
+        Kind::PeeringConnection { .. } => "PeeringConnection",
+        Kind::PeeringAccepter { .. } => "PeeringAccepter",
+        Kind::DbSecret { .. } => "DbSecret",
+        Kind::CacheAuthSecret { .. } => "CacheAuthSecret",
+        _ => "",
+    }
+}
+
+/// What a `V::Ref` to a resource of this kind means (CloudFormation's `Ref`).
+fn ref_attr(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::KmsKey { .. } => "key_id",
+        Kind::LogGroup { .. }
+        | Kind::IamRole { .. }
+        | Kind::DbSubnetGroup { .. }
+        | Kind::DbClusterParameterGroup { .. }
+        | Kind::CacheSubnetGroup { .. }
+        | Kind::CacheParameterGroup { .. }
+        | Kind::EksCluster { .. } => "name",
+        Kind::DbSecret { .. } | Kind::MskCluster { .. } | Kind::MskReplicator { .. } | Kind::Topic { .. } => "arn",
+        Kind::CacheUser { .. } => "user_id",
+        Kind::CacheUserGroup { .. } => "user_group_id",
+        _ => "id",
+    }
+}
+
+fn attr_name(kind: &Kind, a: Attr) -> Option<&'static str> {
+    Some(match (a, kind) {
+        (Attr::Arn, _) => "arn",
+        (Attr::GroupId, Kind::SecurityGroup { .. }) => "id",
+        (Attr::AllocationId, Kind::Eip { .. }) => "allocation_id",
+        (Attr::GlobalReplicationGroupId, Kind::GlobalReplicationGroup { .. }) => "global_replication_group_id",
+        (Attr::Endpoint, Kind::DbCluster { .. }) => "endpoint",
+        (Attr::Endpoint, Kind::ReplicationGroup { .. }) => "primary_endpoint_address",
+        (Attr::ReaderEndpoint, Kind::DbCluster { .. }) => "reader_endpoint",
+        (Attr::ClusterSecurityGroupId, Kind::EksCluster { .. }) => "vpc_config[0].cluster_security_group_id",
+        (Attr::HealthCheckId, Kind::HealthCheck { .. }) => "id",
+        _ => return None,
+    })
+}
+
+/// The rendering context: the plan, and the data sources the rendered module turns out to read.
+pub(crate) struct Cx<'a> {
+    plan: &'a Plan,
+    /// Regions whose `aws_availability_zones` data source is read.
+    azs: RefCell<BTreeSet<String>>,
+    account: Cell<bool>,
+    /// Hosted zone names, in order of first use (`data.aws_route53_zone.hosted_zone[_n]`).
+    zones: RefCell<Vec<String>>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(plan: &'a Plan) -> Cx<'a> {
+        Cx {
+            plan,
+            azs: RefCell::new(BTreeSet::new()),
+            account: Cell::new(false),
+            zones: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The regions that get a provider: the environment's, primary first, then any other region
+    /// a stack lives in (us-east-1 for the global services).
+    fn regions(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.plan.regions.clone();
+        for s in &self.plan.stacks {
+            if !out.contains(&s.region) {
+                out.push(s.region.clone());
+            }
+        }
+        out
+    }
+
+    fn primary_region(&self) -> String {
+        self.plan
+            .regions
+            .first()
+            .cloned()
+            .or_else(|| self.plan.stacks.first().map(|s| s.region.clone()))
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn provider(&self, region: &str) -> Value {
+        code(format!("aws.{}", alias(region)))
+    }
+
+    pub(crate) fn resource(&self, stack: &'a Stack, id: &str) -> Result<&'a Resource, String> {
+        stack
+            .resource(id)
+            .ok_or_else(|| format!("{}: no resource `{id}`", stack.name))
+    }
+
+    /// `aws_vpc.network_vpc_apne1` (`ephemeral.…` for the ephemeral password).
+    pub(crate) fn address(&self, stack: &Stack, r: &Resource) -> String {
+        let prefix = if matches!(r.kind, Kind::DbPasswordEphemeral) {
+            "ephemeral."
+        } else {
+            ""
+        };
+        format!("{prefix}{}.{}", tf_type(&r.kind), resource_name(stack, &r.id))
+    }
+
+    /// Follows a parameter to the output that feeds it: (that stack, the output's value).
+    fn param(&self, stack: &'a Stack, name: &str) -> Result<(&'a Stack, Option<&'a V>, Option<&'a str>), String> {
+        let p = stack
+            .parameter(name)
+            .ok_or_else(|| format!("{}: no parameter `{name}`", stack.name))?;
+        match &p.source {
+            ParamSource::Literal(s) => Ok((stack, None, Some(s.as_str()))),
+            ParamSource::Output { stack: from, output } => {
+                let s = self
+                    .plan
+                    .stack(from)
+                    .ok_or_else(|| format!("{}: parameter `{name}` reads missing stack {from}", stack.name))?;
+                let o = s.output(output).ok_or_else(|| {
+                    format!(
+                        "{}: parameter `{name}` reads missing output {from}.{output}",
+                        stack.name
+                    )
+                })?;
+                Ok((s, Some(&o.value), None))
+            }
+        }
+    }
+
+    /// The resource a value denotes, when it is a reference (through parameters and `Select`).
+    pub(crate) fn target(&self, stack: &'a Stack, v: &V) -> Option<(&'a Stack, &'a Resource)> {
+        match v {
+            V::Ref(id) | V::Attr(id, _) => stack.resource(id).map(|r| (stack, r)),
+            V::Param(p) => match self.param(stack, p).ok()? {
+                (s, Some(v), _) => self.target(s, v),
+                _ => None,
+            },
+            V::Select(i, inner) => match inner.as_ref() {
+                V::List(items) => items.get(*i as usize).and_then(|x| self.target(stack, x)),
+                V::Param(p) => match self.param(stack, p).ok()? {
+                    (s, Some(v), _) => self.target(s, &V::Select(*i, Box::new(v.clone()))),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A plan value as a template value: text for literals, code for references.
+    pub(crate) fn value(&self, stack: &'a Stack, v: &V) -> Result<Value, String> {
+        Ok(match v {
+            V::Str(s) => text(s.clone()),
+            V::Int(i) => Value::from(*i),
+            V::Num(f) => Value::from(*f),
+            V::Bool(b) => Value::from(*b),
+            V::Ref(id) => {
+                let r = self.resource(stack, id)?;
+                code(format!("{}.{}", self.address(stack, r), ref_attr(&r.kind)))
+            }
+            V::Attr(id, a) => {
+                let r = self.resource(stack, id)?;
+                let name = attr_name(&r.kind, *a)
+                    .ok_or_else(|| format!("{}: `{id}` has no attribute {a:?} in Terraform", stack.name))?;
+                code(format!("{}.{name}", self.address(stack, r)))
+            }
+            V::Param(p) => match self.param(stack, p)? {
+                (s, Some(v), _) => self.value(s, v)?,
+                (_, None, Some(lit)) => text(lit),
+                _ => return Err(format!("{}: parameter `{p}` has no value", stack.name)),
+            },
+            V::List(items) => Value::from(
+                items
+                    .iter()
+                    .map(|x| self.value(stack, x))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            V::AccountId => {
+                self.account.set(true);
+                code("data.aws_caller_identity.current.account_id")
+            }
+            V::Region => text(stack.region.clone()),
+            V::AzIndex(n) => {
+                self.azs.borrow_mut().insert(stack.region.clone());
+                code(format!(
+                    "data.aws_availability_zones.{}.names[{n}]",
+                    alias(&stack.region)
+                ))
+            }
+            V::Join(parts) => {
+                let vals = parts
+                    .iter()
+                    .map(|x| self.value(stack, x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if vals.iter().any(|p| p.kind() != ValueKind::String) {
+                    return Err(format!("{}: only strings can be joined: {v:?}", stack.name));
+                }
+                if vals.iter().all(|p| !p.is_safe()) {
+                    text(vals.iter().map(|p| p.as_str().unwrap_or_default()).collect::<String>())
+                } else {
+                    Value::from_object(Interp(vals))
+                }
+            }
+            V::Select(i, inner) => {
+                let list = self.value(stack, inner)?;
+                match list.kind() {
+                    ValueKind::Seq => list
+                        .get_item_by_index(*i as usize)
+                        .ok()
+                        .filter(|x| !x.is_undefined())
+                        .ok_or_else(|| format!("{}: item {i} of a shorter list", stack.name))?,
+                    ValueKind::String if list.is_safe() => code(format!("{}[{i}]", list.as_str().unwrap_or_default())),
+                    _ => return Err(format!("{}: cannot select from {v:?}", stack.name)),
+                }
+            }
+        })
+    }
+
+    pub(crate) fn values(&self, stack: &'a Stack, vs: &[V]) -> Result<Value, String> {
+        self.value(stack, &V::List(vs.to_vec()))
+    }
+
+    /// `data.aws_route53_zone.<name>` of a hosted zone, noting that the module reads it.
+    pub(crate) fn zone(&self, zone: &str) -> String {
+        let mut zones = self.zones.borrow_mut();
+        let i = match zones.iter().position(|z| z == zone) {
+            Some(i) => i,
+            None => {
+                zones.push(zone.to_string());
+                zones.len() - 1
+            }
+        };
+        zone_label(i)
+    }
+
+    fn files(&self) -> Result<Vec<File>, String> {
+        let mut layers: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
+        let order = |f: &str| Layer::ALL.iter().position(|l| layer_file(*l) == f).unwrap_or(0);
+        let mut outputs: Vec<Value> = Vec::new();
+        for stack in &self.plan.stacks {
+            let file = layer_file(stack.layer);
+            let entry = layers.entry(file).or_insert_with(|| (order(file), String::new()));
+            let body = &mut entry.1;
+            let mut blocks = String::new();
+            for r in &stack.resources {
+                if r.backends == crate::plan::Backends::CloudFormationOnly {
+                    continue;
+                }
+                let (id, ctx) = kinds::resource(self, stack, r)?;
+                blocks.push_str(&templates::render(id, ctx.value())?);
+                blocks.push('\n');
+            }
+            if blocks.is_empty() {
+                continue;
+            }
+            let header = Obj::new()
+                .set("stack", text(stack.name.clone()))
+                .set("description", text(stack.description.clone()));
+            body.push_str(&templates::render(templates::STACK_HEADER, header.value())?);
+            body.push('\n');
+            body.push_str(&blocks);
+            for o in &stack.outputs {
+                let name = format!(
+                    "{}_{}_{}",
+                    stack.layer.as_str().replace('-', "_"),
+                    snake(&o.name),
+                    short_code(&stack.region)
+                );
+                outputs.push(
+                    Obj::new()
+                        .set("name", code(name))
+                        .set("value", self.value(stack, &o.value)?)
+                        .set("description", text(o.description.clone()))
+                        .value(),
+                );
+            }
+        }
+        // The hosted zones dns.tf reads.
+        let zones = self.zones.borrow().clone();
+        if !zones.is_empty() {
+            let list: Vec<Value> = zones
+                .iter()
+                .enumerate()
+                .map(|(i, z)| {
+                    Obj::new()
+                        .set("label", code(zone_label(i)))
+                        .set("zone", text(z.clone()))
+                        .value()
+                })
+                .collect();
+            let dns_region = self
+                .plan
+                .stacks
+                .iter()
+                .find(|s| s.layer == Layer::Dns)
+                .map(|s| s.region.clone())
+                .unwrap_or_else(|| crate::naming::GLOBAL_REGION.to_string());
+            let ctx = Obj::new()
+                .set("zones", Value::from(list))
+                .set("provider", self.provider(&dns_region));
+            let zone_text = templates::render(templates::HOSTED_ZONE, ctx.value())?;
+            if let Some(entry) = layers.get_mut("dns.tf") {
+                entry.1 = format!("{zone_text}\n{}", entry.1);
+            }
+        }
+        let mut files = vec![File::new(
+            "terraform/versions.tf",
+            layout::format(&templates::render(templates::VERSIONS, Obj::new().value())?),
+        )];
+        files.push(File::new("terraform/providers.tf", layout::format(&self.providers()?)));
+        let mut ordered: Vec<(&'static str, (usize, String))> = layers.into_iter().collect();
+        ordered.sort_by_key(|(_, (o, _))| *o);
+        for (name, (_, body)) in ordered {
+            if body.trim().is_empty() {
+                continue;
+            }
+            files.push(File::new(format!("terraform/{name}"), layout::format(&body)));
+        }
+        if !outputs.is_empty() {
+            let ctx = Obj::new().set("outputs", Value::from(outputs));
+            files.push(File::new(
+                "terraform/outputs.tf",
+                layout::format(&templates::render(templates::OUTPUTS, ctx.value())?),
+            ));
+        }
+        Ok(files)
+    }
+
+    fn providers(&self) -> Result<String, String> {
+        let mut tags = Obj::quoted();
+        for (k, v) in &self.plan.tags {
+            tags.put(k, text(v.clone()));
+        }
+        let tags = tags.value();
+        let providers: Vec<Value> = self
+            .regions()
+            .iter()
+            .map(|r| {
+                Obj::new()
+                    .set("alias", text(alias(r)))
+                    .set("region", text(r.clone()))
+                    .value()
+            })
+            .collect();
+        let azs: Vec<Value> = self
+            .azs
+            .borrow()
+            .iter()
+            .map(|r| {
+                Obj::new()
+                    .set("label", code(alias(r)))
+                    .set("provider", self.provider(r))
+                    .value()
+            })
+            .collect();
+        let account = if self.account.get() {
+            self.provider(&self.primary_region())
+        } else {
+            Value::from(())
+        };
+        let ctx = Obj::new()
+            .set("providers", Value::from(providers))
+            .set("tags", tags)
+            .set("azs", Value::from(azs))
+            .set("account_provider", account);
+        templates::render(templates::PROVIDERS, ctx.value())
+    }
+}
+
+fn zone_label(i: usize) -> String {
+    if i == 0 {
+        "hosted_zone".to_string()
+    } else {
+        format!("hosted_zone_{}", i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_output_names() {
+        assert_eq!(snake("PrivateSubnetIds"), "private_subnet_ids");
+        assert_eq!(snake("PeeringConnectionIdApne2"), "peering_connection_id_apne2");
+        assert_eq!(snake("KmsKeyArn"), "kms_key_arn");
+        assert_eq!(snake("HealthCheckIdUse1"), "health_check_id_use1");
+        assert_eq!(snake("AmazonEKSWorkerNodePolicy"), "amazon_eks_worker_node_policy");
+    }
 }
