@@ -124,6 +124,11 @@ pub fn all_names(env: &Environment) -> Vec<GeneratedName> {
             }
             add(regional_id(env, "aurora", r), &limits::DB_SUBNET_GROUP, "aurora");
             add(regional_id(env, "rds-monitoring", r), &limits::IAM_ROLE_NAME, "aurora");
+            add(
+                format!("/aws/rds/cluster/{}/postgresql", regional_id(env, "aurora", r)),
+                &limits::LOG_GROUP_NAME,
+                "aurora",
+            );
         }
         if env.redis.is_some() {
             add(

@@ -657,6 +657,16 @@ fn aurora(env: &Environment) -> Vec<Stack> {
         if r.primary && global {
             cluster.depends_on.push("global_cluster".into());
         }
+        // RDS would create the PostgreSQL log group itself, unencrypted and kept forever.
+        s.resources.push(res(
+            "postgresql_log_group",
+            Kind::LogGroup {
+                name: format!("/aws/rds/cluster/{cluster_id}/postgresql"),
+                retention_days: LOG_RETENTION_DAYS,
+                kms_key: V::p("KmsKeyArn"),
+            },
+        ));
+        cluster.depends_on.push("postgresql_log_group".into());
         s.resources.push(cluster);
         let instances = if r.primary {
             1 + r.aurora_readers.value
@@ -677,8 +687,18 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                 Retain::Snapshot,
             ));
         }
-        s.outputs
-            .push(out("ClusterArn", V::attr("cluster", Attr::Arn), "The Aurora cluster"));
+        if r.primary && global {
+            s.outputs.push(out(
+                "GlobalClusterId",
+                V::r("global_cluster"),
+                "The global cluster (`aws rds switchover-global-cluster --global-cluster-identifier`)",
+            ));
+        }
+        s.outputs.push(out(
+            "ClusterArn",
+            V::attr("cluster", Attr::Arn),
+            "The Aurora cluster (a `--target-db-cluster-identifier` of a switchover or failover)",
+        ));
         s.outputs.push(out(
             "ClusterEndpoint",
             V::attr("cluster", Attr::Endpoint),
