@@ -58,9 +58,19 @@ pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverr
             };
         }
     };
-    model::apply_context(&mut loaded.root, overrides);
+    let unapplied = model::apply_context(&mut loaded.root, overrides);
     let mut doc = model::read(&loaded.root);
     let mut findings: Vec<Finding> = Vec::new();
+    for o in unapplied {
+        let path = KeyPath(o.path.clone());
+        doc.positions.insert(path.clone(), Pos::cli());
+        findings.push(Finding::error(
+            RuleId::MR003,
+            path,
+            "this --context override names a list item that the file does not have",
+            "override the whole list instead, e.g. `-c 'prefix:section.key=[…]'`",
+        ));
+    }
     for p in &loaded.problems {
         doc.positions.insert(p.path.clone(), Pos::file(p.line, p.col));
         findings.push(Finding::error(

@@ -141,3 +141,25 @@ fn schema_goes_to_stdout() {
     assert_eq!(v["additionalProperties"], false);
     let _ = root();
 }
+
+#[test]
+fn a_context_override_of_a_missing_list_item_is_reported() {
+    let f = fixtures().join("valid/base.yaml").display().to_string();
+    let r = run(&[
+        "validate",
+        "production",
+        "--file",
+        &f,
+        "--diagnostics",
+        "json",
+        "-c",
+        "genai-demo:route53.records[3].name=api",
+    ]);
+    assert_eq!(r.code, 1);
+    let d = diagnostics(&r.stdout);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(
+        (d[0]["rule"].as_str(), d[0]["file"].as_str()),
+        (Some("MR003"), Some("<command line>"))
+    );
+}

@@ -160,6 +160,10 @@ impl Node {
                     }
                     return e.value.set(rest, new);
                 }
+                if matches!(rest.first(), Some(Seg::Index(_))) {
+                    // A list item of a list that does not exist: nothing to override.
+                    return false;
+                }
                 let mut child = Node::new(Value::Map(Vec::new()), Pos::cli());
                 let ok = child.set(rest, new);
                 entries.push(Entry {

@@ -261,11 +261,13 @@ pub fn parse_context(arg: &str) -> Result<ContextOverride, String> {
     Ok(ContextOverride { path: segs, value })
 }
 
-/// Applies overrides to the tree, in the order given.
-pub fn apply_context(root: &mut Node, overrides: &[ContextOverride]) {
-    for o in overrides {
-        root.set(&o.path, Node::from_json(&o.value));
-    }
+/// Applies overrides to the tree, in the order given; returns those that could not be applied
+/// (a list item that does not exist, or a step through a value that is not a list).
+pub fn apply_context<'a>(root: &mut Node, overrides: &'a [ContextOverride]) -> Vec<&'a ContextOverride> {
+    overrides
+        .iter()
+        .filter(|o| !root.set(&o.path, Node::from_json(&o.value)))
+        .collect()
 }
 
 #[cfg(test)]
