@@ -2,32 +2,12 @@
 //! it was and no temporary folder behind. Tests run as root, whom permissions do not stop, so
 //! the unwritable-folder case drops privileges with `setpriv` for the mrgen run.
 
-use crate::common::{root, run};
+use crate::common::{root, run, tree};
 use crate::hostile::tempdir;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(d: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut es: Vec<_> = fs::read_dir(d).unwrap().flatten().collect();
-        es.sort_by_key(|e| e.file_name());
-        for e in es {
-            let p = e.path();
-            let rel = p.strip_prefix(base).unwrap().display().to_string();
-            if p.is_dir() {
-                out.push((format!("{rel}/"), Vec::new()));
-                walk(&p, base, out);
-            } else {
-                out.push((rel, fs::read(&p).unwrap()));
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
@@ -61,7 +41,7 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
         .status()
         .unwrap();
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
-    let before = snapshot(&out);
+    let before = tree(&out);
     let env_file = root().join("environments/staging.yaml");
     let status = if is_root() {
         let setpriv = crate::common::require_tool("setpriv", "an_unwritable_parent_folder_leaves_everything_as_it_was");
@@ -101,7 +81,7 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
         String::from_utf8_lossy(&status.stderr)
     );
     assert!(String::from_utf8_lossy(&status.stderr).contains("error:"));
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(tree(&out), before);
     assert_eq!(entries(&parent), vec!["out"]);
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o755)).unwrap();
     let _ = fs::remove_dir_all(&d);
@@ -118,10 +98,10 @@ fn a_file_in_the_way_fails_cleanly() {
     );
     // A file where the Terraform folder must go.
     fs::write(out.join("terraform"), "not a folder").unwrap();
-    let before = snapshot(&out);
+    let before = tree(&out);
     let r = run(&["render", "staging", "--out", &o]);
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(tree(&out), before);
     assert_eq!(entries(&d), vec!["out"]);
     // --out itself a file.
     let f = d.join("file");
@@ -171,7 +151,7 @@ fn a_killed_render_leaves_the_previous_output() {
     let out = d.join("out");
     let o = out.display().to_string();
     assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
-    let old = snapshot(&out);
+    let old = tree(&out);
     let new_args = [
         "render",
         "production",
@@ -185,7 +165,7 @@ fn a_killed_render_leaves_the_previous_output() {
         std::thread::sleep(std::time::Duration::from_micros(delay_us));
         let _ = child.kill();
         let _ = child.wait();
-        let now = snapshot(&out);
+        let now = tree(&out);
         if now != old {
             // Swapped in whole: a clean render of the new input gives the same bytes.
             let check = run(&[

@@ -1,31 +1,9 @@
 //! `mrgen render`, `plan` and `graph` through the binary: what is written, determinism,
 //! `--check`, atomic and owned-only writes, refused targets, and the deploy script.
 
-use crate::common::{require_tool, root, run, run_in};
+use crate::common::{require_tool, root, run, run_in, tree};
 use crate::hostile::tempdir;
 use std::fs;
-use std::path::Path;
-
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(d: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let mut es: Vec<_> = fs::read_dir(d).unwrap().flatten().collect();
-        es.sort_by_key(|e| e.file_name());
-        for e in es {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, base, out);
-            } else {
-                out.push((
-                    p.strip_prefix(base).unwrap().display().to_string(),
-                    fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out
-}
 
 #[test]
 fn render_writes_the_layout_of_the_spec() {

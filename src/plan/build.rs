@@ -414,6 +414,24 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
     s
 }
 
+/// The KMS key of every secondary region, as parameters of `s`: for secrets replicated there.
+fn secondary_keys(env: &Environment, s: &mut Stack) -> Vec<(String, V)> {
+    let mut replicas = Vec::new();
+    for sec in env.secondaries() {
+        let net = naming::stack(env, "network", &sec.code);
+        let name = format!("KmsKeyArn{}", pascal(&short_code(&sec.code)));
+        s.parameters.push(param(
+            &name,
+            ParamType::String,
+            &net,
+            "KmsKeyArn",
+            &format!("KmsKeyArn of {net}"),
+        ));
+        replicas.push((sec.code.clone(), V::p(&name)));
+    }
+    replicas
+}
+
 /// Parameters most regional stacks take from their region's network stack.
 fn from_network(env: &Environment, r: &RegionEnv, outputs: &[(&str, ParamType)]) -> Vec<Parameter> {
     let net = naming::stack(env, "network", &r.code);
@@ -566,20 +584,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
         );
         let cluster_id = regional_id(env, "aurora", &r.code);
         if r.primary {
-            let mut replicas = Vec::new();
-            for sec in env.secondaries() {
-                let short = short_code(&sec.code);
-                let net = naming::stack(env, "network", &sec.code);
-                let name = format!("KmsKeyArn{}", pascal(&short));
-                s.parameters.push(param(
-                    &name,
-                    ParamType::String,
-                    &net,
-                    "KmsKeyArn",
-                    &format!("KmsKeyArn of {net}"),
-                ));
-                replicas.push((sec.code.clone(), V::p(&name)));
-            }
+            let replicas = secondary_keys(env, &mut s);
             s.resources.push(retained(
                 "master_secret",
                 Kind::DbSecret {
@@ -797,20 +802,7 @@ fn redis(env: &Environment) -> Vec<Stack> {
         }
         if global {
             if r.primary {
-                let mut replicas = Vec::new();
-                for sec in env.secondaries() {
-                    let short = short_code(&sec.code);
-                    let net = naming::stack(env, "network", &sec.code);
-                    let name = format!("KmsKeyArn{}", pascal(&short));
-                    s.parameters.push(param(
-                        &name,
-                        ParamType::String,
-                        &net,
-                        "KmsKeyArn",
-                        &format!("KmsKeyArn of {net}"),
-                    ));
-                    replicas.push((sec.code.clone(), V::p(&name)));
-                }
+                let replicas = secondary_keys(env, &mut s);
                 s.resources.push(retained(
                     "auth_secret",
                     Kind::CacheAuthSecret {

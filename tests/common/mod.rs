@@ -77,3 +77,25 @@ pub fn require_tool(name: &str, test: &str) -> Option<PathBuf> {
     println!("skipped {test}: `{name}` is not installed");
     None
 }
+
+/// Every file and folder under `dir` with its bytes, sorted: compare two of these to prove a
+/// folder unchanged.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(d: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let mut es: Vec<_> = std::fs::read_dir(d).unwrap().flatten().collect();
+        es.sort_by_key(|e| e.file_name());
+        for e in es {
+            let p = e.path();
+            let rel = p.strip_prefix(base).unwrap().display().to_string();
+            if p.is_dir() {
+                out.push((format!("{rel}/"), Vec::new()));
+                walk(&p, base, out);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out
+}

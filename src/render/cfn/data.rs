@@ -29,17 +29,7 @@ pub(super) fn db_secret(ctx: &Ctx, name: &str, kms_key: &V, replica_regions: &[(
             "ExcludeCharacters": "\"@/\\'` ",
         }),
     );
-    if !replica_regions.is_empty() {
-        p.insert(
-            "ReplicaRegions".into(),
-            Value::Array(
-                replica_regions
-                    .iter()
-                    .map(|(region, key)| json!({ "Region": region, "KmsKeyId": ctx.v(key) }))
-                    .collect(),
-            ),
-        );
-    }
+    replica_regions_into(ctx, replica_regions, &mut p);
     p.insert("Tags".into(), ctx.tags(Some(name)));
     Value::Object(p)
 }
@@ -348,17 +338,7 @@ pub(super) fn cache_auth_secret(ctx: &Ctx, name: &str, kms_key: &V, replica_regi
             "ExcludePunctuation": true,
         }),
     );
-    if !replica_regions.is_empty() {
-        p.insert(
-            "ReplicaRegions".into(),
-            Value::Array(
-                replica_regions
-                    .iter()
-                    .map(|(region, key)| json!({ "Region": region, "KmsKeyId": ctx.v(key) }))
-                    .collect(),
-            ),
-        );
-    }
+    replica_regions_into(ctx, replica_regions, &mut p);
     p.insert("Tags".into(), ctx.tags(Some(name)));
     Value::Object(p)
 }
@@ -477,4 +457,15 @@ pub(super) fn msk_replicator(ctx: &Ctx, kind: &Kind) -> Value {
         }],
         "Tags": ctx.tags(Some(name)),
     })
+}
+
+/// `ReplicaRegions` of a secret replicated to the secondary regions, each with its own key.
+fn replica_regions_into(ctx: &Ctx, replica_regions: &[(String, V)], p: &mut Map<String, Value>) {
+    if !replica_regions.is_empty() {
+        let list = replica_regions
+            .iter()
+            .map(|(region, key)| json!({ "Region": region, "KmsKeyId": ctx.v(key) }))
+            .collect();
+        p.insert("ReplicaRegions".into(), Value::Array(list));
+    }
 }

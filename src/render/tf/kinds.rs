@@ -416,16 +416,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         } => {
             c.put("secret_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
-            let mut replicas = Vec::new();
-            for (region, key) in replica_regions {
-                replicas.push(
-                    Obj::new()
-                        .set("region", text(region.clone()))
-                        .set("kms_key_id", v(key)?)
-                        .value(),
-                );
-            }
-            c.put("replicas", Value::from(replicas));
+            c.put("replicas", replicas(replica_regions, &v)?);
             c.put("username", text(username.clone()));
             let password = stack
                 .resources
@@ -446,16 +437,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         } => {
             c.put("secret_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
-            let mut replicas = Vec::new();
-            for (region, key) in replica_regions {
-                replicas.push(
-                    Obj::new()
-                        .set("region", text(region.clone()))
-                        .set("kms_key_id", v(key)?)
-                        .value(),
-                );
-            }
-            c.put("replicas", Value::from(replicas));
+            c.put("replicas", replicas(replica_regions, &v)?);
             t::CACHE_AUTH_SECRET
         }
         Kind::DbSubnetGroup { name: n, subnets } => {
@@ -921,4 +903,18 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         Value::from(deps.into_iter().map(code).collect::<Vec<_>>()),
     );
     Ok((id, c))
+}
+
+/// The `replica` blocks of a secret replicated to other regions.
+fn replicas(regions: &[(String, V)], v: &dyn Fn(&V) -> Result<Value, String>) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for (region, key) in regions {
+        out.push(
+            Obj::new()
+                .set("region", text(region.clone()))
+                .set("kms_key_id", v(key)?)
+                .value(),
+        );
+    }
+    Ok(Value::from(out))
 }
