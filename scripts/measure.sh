@@ -14,13 +14,20 @@ out="$(mktemp -d)"
 trap 'rm -rf "${out}"' EXIT
 
 echo "machine: $(nproc) cores, $(uname -sr)"
-hyperfine --shell=none --warmup 10 --runs 200 --export-markdown "${out}/times.md" \
+hyperfine --shell=none --warmup 10 --runs 200 --export-json "${out}/times.json" \
   "${bin} validate production" \
   "${bin} render production --format all --out ${out}/production" \
   "${bin} validate scale-2 --env-dir benches/fixtures" \
   "${bin} render scale-2 --env-dir benches/fixtures --format all --out ${out}/scale-2" \
   "${bin} render scale-20 --env-dir benches/fixtures --format all --out ${out}/scale-20" >/dev/null
-cat "${out}/times.md"
+python3 - "${out}/times.json" <<'PY'
+import json, sys
+print("| command | median (ms) | mean ± σ (ms) | user (ms) | system (ms) |")
+print("|:---|---:|---:|---:|---:|")
+for r in json.load(open(sys.argv[1]))["results"]:
+    cmd = r["command"].split("/mrgen ", 1)[-1].split(" --out")[0]
+    print(f"| {cmd} | {r['median']*1000:.1f} | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} | {r['user']*1000:.1f} | {r['system']*1000:.1f} |")
+PY
 
 peak() {
   /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1
