@@ -154,3 +154,33 @@ fn cfn_lint_parameters_mode() {
 fn cfn_lint_get_stack_output_mode() {
     lint_all(CfnReferences::GetStackOutput, "get-stack-output");
 }
+
+/// Parity: every plan resource marked for both backends (or for CloudFormation only) is in its
+/// stack's template under the PascalCase of its id, every Terraform-only one is absent, and the
+/// template holds nothing else; with the Terraform parity test (tests/terraform.rs) this proves
+/// the two backends render the same resources under names that map one to one.
+#[test]
+fn every_plan_resource_is_in_its_template_and_nothing_else() {
+    use mrgen::plan::{pascal, Backends};
+    for (name, path) in shipped() {
+        let plan = plan_of(&name, &path);
+        let files = mrgen::render::cfn::render(&plan, CfnReferences::Parameters);
+        for s in &plan.stacks {
+            let f = files
+                .iter()
+                .find(|f| f.path == format!("cloudformation/{}.template.json", s.name))
+                .unwrap_or_else(|| panic!("{name}: no template for {}", s.name));
+            let t: serde_json::Value = serde_json::from_str(&f.contents).unwrap();
+            let mut ids: Vec<String> = t["Resources"].as_object().unwrap().keys().cloned().collect();
+            ids.sort();
+            let mut want: Vec<String> = s
+                .resources
+                .iter()
+                .filter(|r| r.backends != Backends::TerraformOnly)
+                .map(|r| pascal(&r.id))
+                .collect();
+            want.sort();
+            assert_eq!(ids, want, "{name}: {}", s.name);
+        }
+    }
+}
