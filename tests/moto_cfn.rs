@@ -424,7 +424,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             .resources
             .iter()
             .find_map(|r| match &r.kind {
-                Kind::Vpc { cidr } => Some(cidr.clone()),
+                Kind::Vpc { cidr, .. } => Some(cidr.clone()),
                 _ => None,
             })
             .expect("a VPC in the network stack");

@@ -161,8 +161,19 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
             key: V::r("kms_key"),
         },
     ));
-    rs.push(res("vpc", Kind::Vpc { cidr: cidr.to_string() }));
-    rs.push(res("internet_gateway", Kind::InternetGateway));
+    rs.push(res(
+        "vpc",
+        Kind::Vpc {
+            cidr: cidr.to_string(),
+            name: regional_id(env, "vpc", &r.code),
+        },
+    ));
+    rs.push(res(
+        "internet_gateway",
+        Kind::InternetGateway {
+            name: regional_id(env, "vpc", &r.code),
+        },
+    ));
     rs.push(res(
         "gateway_attachment",
         Kind::GatewayAttachment {

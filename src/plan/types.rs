@@ -234,8 +234,11 @@ pub enum Kind {
     },
     Vpc {
         cidr: String,
+        name: String,
     },
-    InternetGateway,
+    InternetGateway {
+        name: String,
+    },
     GatewayAttachment {
         vpc: V,
         gateway: V,

@@ -106,7 +106,7 @@ fn type_name(kind: &Kind) -> Option<&'static str> {
         Kind::KmsKey { .. } => "AWS::KMS::Key",
         Kind::KmsAlias { .. } => "AWS::KMS::Alias",
         Kind::Vpc { .. } => "AWS::EC2::VPC",
-        Kind::InternetGateway => "AWS::EC2::InternetGateway",
+        Kind::InternetGateway { .. } => "AWS::EC2::InternetGateway",
         Kind::GatewayAttachment { .. } => "AWS::EC2::VPCGatewayAttachment",
         Kind::Subnet { .. } => "AWS::EC2::Subnet",
         Kind::Eip { .. } => "AWS::EC2::EIP",
@@ -160,8 +160,8 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
     match kind {
         Kind::KmsKey { description, policy } => kms_key(ctx, description, policy),
         Kind::KmsAlias { name, key } => kms_alias(ctx, name, key),
-        Kind::Vpc { cidr } => vpc(ctx, cidr),
-        Kind::InternetGateway => internet_gateway(ctx),
+        Kind::Vpc { cidr, name } => vpc(ctx, cidr, name),
+        Kind::InternetGateway { name } => internet_gateway(ctx, name),
         Kind::GatewayAttachment { vpc, gateway } => gateway_attachment(ctx, vpc, gateway),
         Kind::Subnet {
             vpc, cidr, az, name, ..

@@ -18,17 +18,17 @@ pub(super) fn kms_alias(ctx: &Ctx, name: &str, key: &V) -> Value {
     json!({ "AliasName": name, "TargetKeyId": ctx.v(key) })
 }
 
-pub(super) fn vpc(ctx: &Ctx, cidr: &str) -> Value {
+pub(super) fn vpc(ctx: &Ctx, cidr: &str, name: &str) -> Value {
     json!({
         "CidrBlock": cidr,
         "EnableDnsHostnames": true,
         "EnableDnsSupport": true,
-        "Tags": ctx.tags(None),
+        "Tags": ctx.tags(Some(name)),
     })
 }
 
-pub(super) fn internet_gateway(ctx: &Ctx) -> Value {
-    json!({ "Tags": ctx.tags(None) })
+pub(super) fn internet_gateway(ctx: &Ctx, name: &str) -> Value {
+    json!({ "Tags": ctx.tags(Some(name)) })
 }
 
 pub(super) fn gateway_attachment(ctx: &Ctx, vpc: &V, gateway: &V) -> Value {

@@ -253,11 +253,15 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("key", v(key)?);
             t::KMS_ALIAS
         }
-        Kind::Vpc { cidr } => {
+        Kind::Vpc { cidr, name: n } => {
+            c.put("tags", name_tag(n));
             c.put("cidr", text(cidr.clone()));
             t::VPC
         }
-        Kind::InternetGateway => t::INTERNET_GATEWAY,
+        Kind::InternetGateway { name: n } => {
+            c.put("tags", name_tag(n));
+            t::INTERNET_GATEWAY
+        }
         Kind::GatewayAttachment { vpc, gateway } => {
             c.put("vpc", v(vpc)?);
             c.put("gateway", v(gateway)?);

@@ -166,7 +166,7 @@ pub fn tf_type(kind: &Kind) -> &'static str {
         Kind::KmsKey { .. } => "aws_kms_key",
         Kind::KmsAlias { .. } => "aws_kms_alias",
         Kind::Vpc { .. } => "aws_vpc",
-        Kind::InternetGateway => "aws_internet_gateway",
+        Kind::InternetGateway { .. } => "aws_internet_gateway",
         Kind::GatewayAttachment { .. } => "aws_internet_gateway_attachment",
         Kind::Subnet { .. } => "aws_subnet",
         Kind::Eip { .. } => "aws_eip",
