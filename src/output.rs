@@ -7,7 +7,8 @@
 //! file that is not mrgen's, hard-linked (no data is copied; a hard link is the same file). Then
 //! one `renameat2(RENAME_EXCHANGE)` swaps the two folders: before it, `--out` is exactly as it
 //! was; after it, it is the new output. The old tree, now in the temporary folder, is removed.
-//! Temporary folders left by a killed run are removed by the next run.
+//! A run stopped by SIGINT, SIGTERM or SIGHUP removes its temporary folder before it exits;
+//! one killed outright (SIGKILL) leaves it, and the next run removes it.
 
 use crate::render::File;
 use std::collections::{BTreeMap, BTreeSet};
@@ -153,6 +154,37 @@ fn temp_prefix(out: &Path) -> String {
     format!(".{name}.mrgen-")
 }
 
+/// The temporary folder of the write under way, for the signal handler to remove.
+static IN_PROGRESS: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+fn set_in_progress(p: Option<PathBuf>) {
+    if let Ok(mut g) = IN_PROGRESS.lock() {
+        *g = p;
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary folder (the previous output is untouched,
+/// or already swapped for the complete new one) and exit as the signal would.
+fn install_signal_cleanup() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                if let Ok(mut g) = IN_PROGRESS.lock() {
+                    if let Some(p) = g.take() {
+                        let _ = fs::remove_dir_all(p);
+                    }
+                }
+                std::process::exit(128 + sig);
+            }
+        });
+    });
+}
+
 /// Removes temporary folders that runs no longer alive left beside `out`.
 fn remove_stale_temps(parent: &Path, prefix: &str) {
     let Ok(rd) = fs::read_dir(parent) else { return };
@@ -244,7 +276,12 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
     remove_stale_temps(&parent, &prefix);
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
+    install_signal_cleanup();
+    set_in_progress(Some(tmp.clone()));
+    if let Err(e) = fs::create_dir(&tmp) {
+        set_in_progress(None);
+        return Err(err("cannot create", &tmp, e));
+    }
     let result = (|| {
         if out.is_dir() {
             if let Ok(meta) = fs::metadata(&out) {
@@ -269,6 +306,7 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
     })();
     // After a swap `tmp` holds the old tree; after a failure, the unfinished new one.
     let _ = fs::remove_dir_all(&tmp);
+    set_in_progress(None);
     result
 }
 

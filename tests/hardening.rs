@@ -189,3 +189,48 @@ fn a_killed_render_leaves_the_previous_output() {
     );
     let _ = fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_terminated_render_cleans_up_after_itself() {
+    // SIGTERM (what CI runners and `timeout` send) at many moments: the output is the old one or
+    // the complete new one, and no temporary folder is left, without running mrgen again.
+    let d = tempdir("hard-term");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    assert_eq!(run(&["render", "global", "--out", &o]).code, 0);
+    let old = tree(&out);
+    let args = [
+        "render",
+        "global",
+        "--out",
+        &o,
+        "-c",
+        "genai-demo:multi-region.dns-ttl-seconds=30",
+    ];
+    for delay_us in [2_000u64, 8_000, 15_000, 22_000, 30_000, 38_000] {
+        let child = crate::common::mrgen().args(args).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay_us));
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let out_status = child.wait_with_output().unwrap();
+        let _ = out_status;
+        assert_eq!(
+            entries(&d),
+            vec!["out"],
+            "temporary folder left after SIGTERM at {delay_us} µs"
+        );
+        if tree(&out) != old {
+            let check = run(&[
+                "render",
+                "global",
+                "--out",
+                &o,
+                "--check",
+                "-c",
+                "genai-demo:multi-region.dns-ttl-seconds=30",
+            ]);
+            assert_eq!(check.code, 0, "a terminated render left a mix: {}", check.stdout);
+            assert_eq!(run(&["render", "global", "--out", &o]).code, 0);
+        }
+    }
+    let _ = fs::remove_dir_all(&d);
+}
