@@ -7,8 +7,9 @@
 //! file that is not mrgen's, hard-linked (no data is copied; a hard link is the same file). Then
 //! one `renameat2(RENAME_EXCHANGE)` swaps the two folders: before it, `--out` is exactly as it
 //! was; after it, it is the new output. The old tree, now in the temporary folder, is removed.
-//! A run stopped by SIGINT, SIGTERM or SIGHUP removes its temporary folder before it exits;
-//! one killed outright (SIGKILL) leaves it, and the next run removes it.
+//! A run stopped by SIGINT, SIGTERM or SIGHUP finishes the write under way (a few milliseconds)
+//! before it exits, so it leaves no temporary folder; one killed outright (SIGKILL) may leave
+//! one, and the next run removes it.
 
 use crate::render::File;
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,17 +155,12 @@ fn temp_prefix(out: &Path) -> String {
     format!(".{name}.mrgen-")
 }
 
-/// The temporary folder of the write under way, for the signal handler to remove.
-static IN_PROGRESS: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+/// Held for the whole of a write, from creating the temporary folder to removing it.
+static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn set_in_progress(p: Option<PathBuf>) {
-    if let Ok(mut g) = IN_PROGRESS.lock() {
-        *g = p;
-    }
-}
-
-/// On SIGINT, SIGTERM or SIGHUP: remove the temporary folder (the previous output is untouched,
-/// or already swapped for the complete new one) and exit as the signal would.
+/// On SIGINT, SIGTERM or SIGHUP: wait for a write under way to finish (it ends with the new
+/// output swapped in, or the old one untouched, and its temporary folder removed), then exit as
+/// the signal would. A write takes milliseconds, so the wait is short.
 fn install_signal_cleanup() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -174,11 +170,7 @@ fn install_signal_cleanup() {
         };
         std::thread::spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                if let Ok(mut g) = IN_PROGRESS.lock() {
-                    if let Some(p) = g.take() {
-                        let _ = fs::remove_dir_all(p);
-                    }
-                }
+                let _done = WRITING.lock();
                 std::process::exit(128 + sig);
             }
         });
@@ -277,11 +269,9 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     install_signal_cleanup();
-    set_in_progress(Some(tmp.clone()));
-    if let Err(e) = fs::create_dir(&tmp) {
-        set_in_progress(None);
-        return Err(err("cannot create", &tmp, e));
-    }
+    // A poisoned lock only means another write panicked; the guard still orders this one.
+    let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fs::create_dir(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
     let result = (|| {
         if out.is_dir() {
             if let Ok(meta) = fs::metadata(&out) {
@@ -306,7 +296,6 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
     })();
     // After a swap `tmp` holds the old tree; after a failure, the unfinished new one.
     let _ = fs::remove_dir_all(&tmp);
-    set_in_progress(None);
     result
 }
 

@@ -142,95 +142,63 @@ fn a_symlinked_out_writes_through_the_link() {
     let _ = fs::remove_dir_all(&d);
 }
 
-#[test]
-fn a_killed_render_leaves_the_previous_output() {
-    // Kill renders at many points in time; whatever the moment, the output is either the old or
-    // the new one (both identical here except for one value), never a mix, and the next run
-    // removes any temporary folder the killed one left.
-    let d = tempdir("hard-kill");
+/// Renders `env` with one value changed and stops each run with `signal` after the given
+/// delays. Whatever the moment, the output must be the old one or the complete new one (a
+/// `--check` of the new input proves it), never a mix. Returns the test folder's entries after
+/// each stop, before mrgen runs again.
+fn interrupt_renders(name: &str, env: &str, signal: &str, delays_us: &[u64]) -> Vec<Vec<String>> {
+    let d = tempdir(name);
     let out = d.join("out");
     let o = out.display().to_string();
-    assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
+    assert_eq!(run(&["render", env, "--out", &o]).code, 0);
     let old = tree(&out);
-    let new_args = [
-        "render",
-        "production",
-        "--out",
-        &o,
-        "-c",
-        "genai-demo:multi-region.dns-ttl-seconds=30",
-    ];
-    for delay_us in [0u64, 200, 500, 1000, 2000, 4000] {
-        let mut child = crate::common::mrgen().args(new_args).spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_micros(delay_us));
-        let _ = child.kill();
+    let change = "genai-demo:multi-region.dns-ttl-seconds=30";
+    let mut after = Vec::new();
+    for &delay in delays_us {
+        let mut child = crate::common::mrgen()
+            .args(["render", env, "--out", &o, "-c", change])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
         let _ = child.wait();
-        let now = tree(&out);
-        if now != old {
-            // Swapped in whole: a clean render of the new input gives the same bytes.
-            let check = run(&[
-                "render",
-                "production",
-                "--out",
-                &o,
-                "--check",
-                "-c",
-                "genai-demo:multi-region.dns-ttl-seconds=30",
-            ]);
-            assert_eq!(check.code, 0, "a killed render left a mix: {}", check.stdout);
-            assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
+        after.push(entries(&d));
+        if tree(&out) != old {
+            let check = run(&["render", env, "--out", &o, "--check", "-c", change]);
+            assert_eq!(
+                check.code, 0,
+                "a stopped render ({signal} at {delay} µs) left a mix: {}",
+                check.stdout
+            );
+            assert_eq!(run(&["render", env, "--out", &o]).code, 0);
         }
     }
-    assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
+    assert_eq!(run(&["render", env, "--out", &o]).code, 0);
     assert_eq!(
         entries(&d),
         vec!["out"],
         "no temporary folder is left once mrgen runs again"
     );
     let _ = fs::remove_dir_all(&d);
+    after
+}
+
+#[test]
+fn a_killed_render_leaves_the_previous_output() {
+    // SIGKILL cannot be caught: the temporary folder may stay until the next run removes it.
+    interrupt_renders("hard-kill", "production", "-KILL", &[0, 200, 500, 1000, 2000, 4000]);
 }
 
 #[test]
 fn a_terminated_render_cleans_up_after_itself() {
-    // SIGTERM (what CI runners and `timeout` send) at many moments: the output is the old one or
-    // the complete new one, and no temporary folder is left, without running mrgen again.
-    let d = tempdir("hard-term");
-    let out = d.join("out");
-    let o = out.display().to_string();
-    assert_eq!(run(&["render", "global", "--out", &o]).code, 0);
-    let old = tree(&out);
-    let args = [
-        "render",
+    // SIGTERM (what CI runners and `timeout` send): mrgen removes its temporary folder itself.
+    let after = interrupt_renders(
+        "hard-term",
         "global",
-        "--out",
-        &o,
-        "-c",
-        "genai-demo:multi-region.dns-ttl-seconds=30",
-    ];
-    for delay_us in [2_000u64, 8_000, 15_000, 22_000, 30_000, 38_000] {
-        let child = crate::common::mrgen().args(args).spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_micros(delay_us));
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let out_status = child.wait_with_output().unwrap();
-        let _ = out_status;
-        assert_eq!(
-            entries(&d),
-            vec!["out"],
-            "temporary folder left after SIGTERM at {delay_us} µs"
-        );
-        if tree(&out) != old {
-            let check = run(&[
-                "render",
-                "global",
-                "--out",
-                &o,
-                "--check",
-                "-c",
-                "genai-demo:multi-region.dns-ttl-seconds=30",
-            ]);
-            assert_eq!(check.code, 0, "a terminated render left a mix: {}", check.stdout);
-            assert_eq!(run(&["render", "global", "--out", &o]).code, 0);
-        }
+        "-TERM",
+        &[2_000, 8_000, 15_000, 22_000, 30_000, 38_000],
+    );
+    for entries in after {
+        assert_eq!(entries, vec!["out"], "a temporary folder was left after SIGTERM");
     }
-    let _ = fs::remove_dir_all(&d);
 }

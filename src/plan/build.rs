@@ -554,6 +554,38 @@ fn peering(env: &Environment) -> Vec<Stack> {
     stacks
 }
 
+/// The stack of one region's member of a global data store (Aurora Global Database, Global
+/// Datastore): its description, and the subnets, security group and key of its region's network.
+fn member_stack(
+    env: &Environment,
+    layer: Layer,
+    r: &RegionEnv,
+    (service, member, global_name, global): (&str, &str, &str, bool),
+    security_group: &str,
+) -> Stack {
+    let description = if r.primary {
+        let suffix = if global {
+            format!(" and {global_name}")
+        } else {
+            String::new()
+        };
+        format!("{} {}: {service} primary {member}{suffix}", env.name, r.code)
+    } else {
+        format!("{} {}: {service} secondary {member} of {global_name}", env.name, r.code)
+    };
+    let mut s = stack(env, layer, &r.code, description);
+    s.parameters = from_network(
+        env,
+        r,
+        &[
+            ("PrivateSubnetIds", ParamType::List),
+            (security_group, ParamType::String),
+            ("KmsKeyArn", ParamType::String),
+        ],
+    );
+    s
+}
+
 fn pg_family(version: &str) -> String {
     let major = version.split('.').next().unwrap_or("16");
     format!("aurora-postgresql{major}")
@@ -566,32 +598,12 @@ fn aurora(env: &Environment) -> Vec<Stack> {
     let primary_stack = naming::stack(env, "aurora", &env.primary().code);
     let mut stacks = Vec::new();
     for r in &env.regions {
-        let mut s = stack(
+        let mut s = member_stack(
             env,
             Layer::Aurora,
-            &r.code,
-            if r.primary {
-                format!(
-                    "{} {}: Aurora PostgreSQL primary cluster{}",
-                    env.name,
-                    r.code,
-                    if global { " and the global database" } else { "" }
-                )
-            } else {
-                format!(
-                    "{} {}: Aurora PostgreSQL secondary cluster of the global database",
-                    env.name, r.code
-                )
-            },
-        );
-        s.parameters = from_network(
-            env,
             r,
-            &[
-                ("PrivateSubnetIds", ParamType::List),
-                ("DatabaseSecurityGroupId", ParamType::String),
-                ("KmsKeyArn", ParamType::String),
-            ],
+            ("Aurora PostgreSQL", "cluster", "the global database", global),
+            "DatabaseSecurityGroupId",
         );
         let cluster_id = regional_id(env, "aurora", &r.code);
         if r.primary {
@@ -749,32 +761,12 @@ fn redis(env: &Environment) -> Vec<Stack> {
     let primary_stack = naming::stack(env, "redis", &env.primary().code);
     let mut stacks = Vec::new();
     for r in &env.regions {
-        let mut s = stack(
+        let mut s = member_stack(
             env,
             Layer::Redis,
-            &r.code,
-            if r.primary {
-                format!(
-                    "{} {}: ElastiCache primary replication group{}",
-                    env.name,
-                    r.code,
-                    if global { " and the Global Datastore" } else { "" }
-                )
-            } else {
-                format!(
-                    "{} {}: ElastiCache secondary replication group of the Global Datastore",
-                    env.name, r.code
-                )
-            },
-        );
-        s.parameters = from_network(
-            env,
             r,
-            &[
-                ("PrivateSubnetIds", ParamType::List),
-                ("CacheSecurityGroupId", ParamType::String),
-                ("KmsKeyArn", ParamType::String),
-            ],
+            ("ElastiCache", "replication group", "the Global Datastore", global),
+            "CacheSecurityGroupId",
         );
         if !r.primary {
             s.parameters.push(param(
