@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod check;
+pub mod cidr;
 pub mod cli;
 pub mod diagnostics;
 pub mod load;

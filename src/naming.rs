@@ -242,6 +242,8 @@ mod tests {
         assert_eq!(short_code("ap-southeast-2"), "apse2");
         assert_eq!(short_code("ap-south-1"), "aps1");
         assert_eq!(short_code("us-west-2"), "usw2");
+        assert_eq!(short_code("ca-west-1"), "caw1");
+        assert_eq!(short_code("mx-central-1"), "mxc1");
     }
 
     #[test]

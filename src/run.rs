@@ -116,14 +116,12 @@ fn say(g: &Global, text: &str) -> Result<(), Failure> {
 /// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
 fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Option<plan::Plan>, Failure> {
     let checked = load_and_check(g, env, overrides)?;
-    let results = vec![(env.to_string(), checked)];
-    // JSON diagnostics are always printed (an empty array included); the others only when there is something to say.
-    if g.diagnostics == DiagnosticsFormat::Json || !results[0].1.diagnostics.is_empty() {
-        report(g, &results)?;
+    // JSON diagnostics are always printed (an empty array included); the others only when there
+    // is something to say.
+    if g.diagnostics == DiagnosticsFormat::Json || !checked.diagnostics.is_empty() {
+        report(g, &[&checked])?;
     }
-    let checked = results.into_iter().next().map(|(_, c)| c);
-    let Some(checked) = checked else { return Ok(None) };
-    if status(checked.diagnostics.iter().cloned(), g.deny_warnings) != EXIT_OK {
+    if status(&checked.diagnostics, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
     Ok(checked.env.as_ref().map(plan::build))
@@ -192,29 +190,16 @@ fn render(
     refs: crate::cli::CfnReferences,
     overrides: &[ContextOverride],
 ) -> Result<u8, Failure> {
-    if let Some(d) = check::env_name_problem(env) {
-        report(
-            g,
-            &[(
-                env.to_string(),
-                Checked {
-                    diagnostics: vec![d],
-                    env: None,
-                    source: None,
-                },
-            )],
-        )?;
-        return Ok(EXIT_INVALID);
-    }
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new("out").join(env));
     let env_folder = match &g.file {
         Some(f) => f.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => g.env_dir.clone(),
     };
-    safe_target(&out, &env_folder)?;
+    // Validation first: an unusable ENV is MR701 before any path is looked at.
     let Some(plan) = valid_plan(g, env, overrides)? else {
         return Ok(EXIT_INVALID);
     };
+    safe_target(&out, &env_folder)?;
     let refs = match refs {
         crate::cli::CfnReferences::Parameters => render::CfnReferences::Parameters,
         crate::cli::CfnReferences::GetStackOutput => render::CfnReferences::GetStackOutput,
@@ -358,17 +343,14 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 /// Prints a run's diagnostics in the chosen style.
-pub fn report(g: &Global, results: &[(String, Checked)]) -> Result<(), Failure> {
-    let all: Vec<Diagnostic> = results
-        .iter()
-        .flat_map(|(_, c)| c.diagnostics.iter().cloned())
-        .collect();
+pub fn report(g: &Global, checks: &[&Checked]) -> Result<(), Failure> {
+    let all: Vec<Diagnostic> = checks.iter().flat_map(|c| c.diagnostics.iter().cloned()).collect();
     match g.diagnostics {
         DiagnosticsFormat::Json => print_stdout(&diagnostics::json(&all)),
         DiagnosticsFormat::Github => print_stdout(&diagnostics::github(&all)),
         DiagnosticsFormat::Human => {
             let mut sources = BTreeMap::new();
-            for (_, c) in results {
+            for c in checks {
                 if let (Some(text), Some(d)) = (&c.source, c.diagnostics.first()) {
                     sources.insert(d.file.clone(), text.clone());
                 }
@@ -381,14 +363,15 @@ pub fn report(g: &Global, results: &[(String, Checked)]) -> Result<(), Failure> 
 }
 
 /// The status a set of diagnostics earns.
-pub fn status(diags: impl IntoIterator<Item = Diagnostic>, deny_warnings: bool) -> u8 {
-    let mut code = EXIT_OK;
-    for d in diags {
-        if d.severity == Severity::Error || deny_warnings {
-            code = EXIT_INVALID;
-        }
+pub fn status<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, deny_warnings: bool) -> u8 {
+    let failing = diags
+        .into_iter()
+        .any(|d| d.severity == Severity::Error || deny_warnings);
+    if failing {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
     }
-    code
 }
 
 fn validate(g: &Global, envs: &[String], overrides: &[ContextOverride]) -> Result<u8, Failure> {
@@ -413,11 +396,9 @@ fn validate(g: &Global, envs: &[String], overrides: &[ContextOverride]) -> Resul
     for name in &names {
         results.push((name.clone(), load_and_check(g, name, overrides)?));
     }
-    report(g, &results)?;
-    let code = status(
-        results.iter().flat_map(|(_, c)| c.diagnostics.iter().cloned()),
-        g.deny_warnings,
-    );
+    let checks: Vec<&Checked> = results.iter().map(|(_, c)| c).collect();
+    report(g, &checks)?;
+    let code = status(checks.iter().flat_map(|c| &c.diagnostics), g.deny_warnings);
     if g.diagnostics == DiagnosticsFormat::Human {
         let mut err = std::io::stderr();
         for (name, c) in &results {

@@ -45,48 +45,6 @@ pub struct Region {
     pub eks: bool,
 }
 
-impl Region {
-    /// The short code used in resource identifiers: the region's prefix, the initials of its
-    /// direction words and its number (`ap-northeast-1` → `apne1`, `us-east-1` → `use1`,
-    /// `eu-central-1` → `euc1`, `ap-southeast-2` → `apse2`), as SPEC §5 describes.
-    pub fn short_code(&self) -> String {
-        short_code(self.code)
-    }
-}
-
-/// Short code of any `prefix-direction-number` region code (see [`Region::short_code`]).
-pub fn short_code(code: &str) -> String {
-    let mut out = String::new();
-    let parts: Vec<&str> = code.split('-').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 || part.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(part);
-            continue;
-        }
-        // Direction words are made of north/south/east/west/central; keep each one's initial.
-        let mut rest: &str = part;
-        while !rest.is_empty() {
-            let mut matched = false;
-            for word in ["north", "south", "east", "west", "central"] {
-                if let Some(tail) = rest.strip_prefix(word) {
-                    out.push_str(&word[..1]);
-                    rest = tail;
-                    matched = true;
-                    break;
-                }
-            }
-            if !matched {
-                // Not a direction word: keep its first character and move on.
-                if let Some(c) = rest.chars().next() {
-                    out.push(c);
-                }
-                break;
-            }
-        }
-    }
-    out
-}
-
 // Column sources:
 //
 // aurora_global
@@ -260,29 +218,5 @@ mod tests {
     #[test]
     fn msk_and_eks_everywhere() {
         assert!(REGIONS.iter().all(|r| r.msk && r.eks));
-    }
-
-    #[test]
-    fn short_codes_follow_spec_examples() {
-        assert_eq!(short_code("ap-northeast-1"), "apne1");
-        assert_eq!(short_code("us-east-1"), "use1");
-        assert_eq!(short_code("eu-central-1"), "euc1");
-        assert_eq!(short_code("ap-southeast-2"), "apse2");
-        assert_eq!(short_code("ca-west-1"), "caw1");
-        assert_eq!(short_code("me-central-1"), "mec1");
-        assert_eq!(short_code("mx-central-1"), "mxc1");
-        assert_eq!(
-            find("ap-northeast-3").map(|r| r.short_code()),
-            Some("apne3".to_string())
-        );
-    }
-
-    #[test]
-    fn short_codes_are_unique() {
-        let mut all: Vec<String> = REGIONS.iter().map(|r| r.short_code()).collect();
-        all.sort();
-        let before = all.len();
-        all.dedup();
-        assert_eq!(all.len(), before);
     }
 }

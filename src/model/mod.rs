@@ -62,12 +62,11 @@ pub fn read(root: &Node) -> Document {
     let V::Map(entries) = &root.value else {
         return doc;
     };
-    let mut _ignored = serde_json::Value::Null;
     for e in entries {
         let path = KeyPath(vec![Seg::Key(e.key.clone())]);
         doc.positions.insert(path.clone(), e.key_pos);
         // Positions inside every key, even ignored ones, so diagnostics can point there.
-        _ignored = e.value.to_json(&path, &mut doc.positions);
+        let json = e.value.to_json(&path, &mut doc.positions);
         let key = e.key.as_str();
         if key == "$schema" {
             if !matches!(e.value.value, V::Str(_)) {
@@ -159,7 +158,6 @@ pub fn read(root: &Node) -> Document {
             doc.broken.insert(section.to_string());
             continue;
         }
-        let json = e.value.to_json(&path, &mut BTreeMap::new());
         if let Err(err) = store(&mut doc.raw, section, json) {
             // The structure check should have caught this; report it rather than lose it.
             doc.broken.insert(section.to_string());

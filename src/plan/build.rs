@@ -5,11 +5,11 @@
 //! added).
 
 use super::types::*;
+use crate::cidr::Cidr;
 use crate::model::raw::{CacheEngine, CapacityType, Mode, MskReplication, Policy, Protocol};
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, global_id, regional_id, short_code, GLOBAL_REGION};
-use crate::rules::Cidr;
 use std::collections::BTreeMap;
 
 const AZ_LETTERS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
@@ -203,8 +203,8 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
             Some(name) => V::s(name.clone()),
             None => V::AzIndex(i as u32),
         };
-        let private_cidr = cidr.subnet(cidr.prefix + 2, i as u32);
-        let public_cidr = cidr.subnet(cidr.prefix + 4, 12 + i as u32);
+        let private_cidr = cidr.private_subnet(i as u32);
+        let public_cidr = cidr.public_subnet(i as u32);
         rs.push(res(
             &format!("private_subnet_{l}"),
             Kind::Subnet {
@@ -573,6 +573,12 @@ fn member_stack(
     } else {
         format!("{} {}: {service} secondary {member} of {global_name}", env.name, r.code)
     };
+    regional_stack(env, layer, r, description, security_group)
+}
+
+/// A regional stack of a component that lives in the region's private subnets, behind one of
+/// its security groups, encrypted with its key: those three come from the network stack.
+fn regional_stack(env: &Environment, layer: Layer, r: &RegionEnv, description: String, security_group: &str) -> Stack {
     let mut s = stack(env, layer, &r.code, description);
     s.parameters = from_network(
         env,
@@ -932,20 +938,12 @@ fn msk(env: &Environment) -> Vec<Stack> {
     let pairs = replication_pairs(env);
     let mut stacks = Vec::new();
     for r in &env.regions {
-        let mut s = stack(
+        let mut s = regional_stack(
             env,
             Layer::Msk,
-            &r.code,
-            format!("{} {}: the MSK cluster", env.name, r.code),
-        );
-        s.parameters = from_network(
-            env,
             r,
-            &[
-                ("PrivateSubnetIds", ParamType::List),
-                ("KafkaSecurityGroupId", ParamType::String),
-                ("KmsKeyArn", ParamType::String),
-            ],
+            format!("{} {}: the MSK cluster", env.name, r.code),
+            "KafkaSecurityGroupId",
         );
         let name = regional_id(env, "msk", &r.code);
         let source = pairs.iter().any(|(src, _)| *src == r.code);
@@ -1143,20 +1141,12 @@ fn eks(env: &Environment) -> Vec<Stack> {
     let Some(e) = &env.eks else { return Vec::new() };
     let mut stacks = Vec::new();
     for r in &env.regions {
-        let mut s = stack(
+        let mut s = regional_stack(
             env,
             Layer::Eks,
-            &r.code,
-            format!("{} {}: the EKS cluster and its node group", env.name, r.code),
-        );
-        s.parameters = from_network(
-            env,
             r,
-            &[
-                ("PrivateSubnetIds", ParamType::List),
-                ("AppSecurityGroupId", ParamType::String),
-                ("KmsKeyArn", ParamType::String),
-            ],
+            format!("{} {}: the EKS cluster and its node group", env.name, r.code),
+            "AppSecurityGroupId",
         );
         let name = regional_id(env, "eks", &r.code);
         s.resources.push(res(

@@ -13,7 +13,6 @@ mod network;
 mod regions;
 
 pub use ids::RuleId;
-pub use network::{Cidr, SUBNET_LAYOUT_MIN_PREFIX};
 
 use crate::diagnostics::Finding;
 use crate::model::{Document, Environment};
