@@ -2,9 +2,8 @@
 //! modes (SPEC section 6: no errors). Warnings are printed; the ones that remain are known and
 //! listed in `KNOWN_WARNINGS` with the reason they stay, and any other warning fails the test.
 
-use crate::common::{require_tool, root};
-use mrgen::plan::{self, Plan};
-use mrgen::render::{cfn, CfnReferences, File};
+use crate::common::{plan_of, require_tool, root, tempdir, write_files};
+use mrgen::render::{cfn, CfnReferences};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,48 +29,6 @@ pub fn shipped() -> Vec<(String, PathBuf)> {
     }
     out.sort();
     out
-}
-
-/// The plan of a shipped environment, through the library as `mrgen render` builds it.
-pub fn plan_of(name: &str, path: &Path) -> Plan {
-    let bytes = std::fs::read(path).expect("read environment");
-    let checked = mrgen::check::check(name, &path.to_string_lossy(), &bytes, &[]);
-    assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
-    let env = checked.env.expect("a valid environment has a model");
-    plan::build(&env)
-}
-
-/// A fresh folder under the system's temporary folder, removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!("mrgen-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).expect("create temp dir");
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub fn write_files(dir: &Path, files: &[File]) -> Vec<PathBuf> {
-    files
-        .iter()
-        .map(|f| {
-            let p = dir.join(&f.path);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&p, &f.contents).expect("write template");
-            p
-        })
-        .collect()
 }
 
 /// One cfn-lint finding: `path: RULE message`.
@@ -115,11 +72,11 @@ fn lint_all(mode: CfnReferences, label: &str) {
     };
     let mut failures = Vec::new();
     for (name, path) in shipped() {
-        let plan = plan_of(&name, &path);
+        let plan = plan_of(&name, &std::fs::read_to_string(&path).unwrap());
         let files = cfn::render(&plan, mode);
         assert_eq!(files.len(), plan.stacks.len(), "{name}: one template per stack");
-        let dir = TempDir::new(&format!("cfn-{label}-{name}"));
-        let templates = write_files(&dir.0, &files);
+        let dir = tempdir(&format!("cfn-{label}-{name}"));
+        let templates = write_files(&dir, &files);
         let (code, findings) = cfn_lint(&tool, &templates);
         let errors: Vec<&Finding> = findings.iter().filter(|f| f.rule.starts_with('E')).collect();
         let warnings: Vec<&Finding> = findings.iter().filter(|f| f.rule.starts_with('W')).collect();
@@ -163,7 +120,7 @@ fn cfn_lint_get_stack_output_mode() {
 fn every_plan_resource_is_in_its_template_and_nothing_else() {
     use mrgen::plan::{pascal, Backends};
     for (name, path) in shipped() {
-        let plan = plan_of(&name, &path);
+        let plan = plan_of(&name, &std::fs::read_to_string(&path).unwrap());
         let files = mrgen::render::cfn::render(&plan, CfnReferences::Parameters);
         for s in &plan.stacks {
             let f = files

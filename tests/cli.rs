@@ -1,7 +1,6 @@
 //! The command line: lookup rules, exit codes, the three diagnostics formats.
 
-use crate::common::{diagnostics, fixtures, root, run, run_in};
-use crate::hostile::tempdir;
+use crate::common::{diagnostics, fixtures, run, run_in, tempdir};
 
 const BAD_CIDR: &str = "genai-demo:regions:\n  primary: ap-northeast-1\n  secondary: ap-northeast-2\ngenai-demo:environments:\n  production:\n    vpc-cidr: 10.2.0.1/16\n  production-dr:\n    vpc-cidr: 10.3.0.0/16\n";
 
@@ -101,17 +100,7 @@ fn an_unusable_environment_name_is_mr701_before_any_lookup() {
 
 #[test]
 fn context_values_are_reported_from_the_command_line() {
-    let f = fixtures().join("valid/base.yaml").display().to_string();
-    let r = run(&[
-        "validate",
-        "production",
-        "--file",
-        &f,
-        "--diagnostics",
-        "json",
-        "-c",
-        "genai-demo:multi-region.health-check-interval=45",
-    ]);
+    let r = validate_base_with("genai-demo:multi-region.health-check-interval=45");
     assert_eq!(r.code, 1, "{}", r.stderr);
     let d = diagnostics(&r.stdout);
     assert_eq!(d.len(), 1, "{d:?}");
@@ -139,22 +128,11 @@ fn schema_goes_to_stdout() {
     assert_eq!(r.code, 0);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
     assert_eq!(v["additionalProperties"], false);
-    let _ = root();
 }
 
 #[test]
 fn a_context_override_of_a_missing_list_item_is_reported() {
-    let f = fixtures().join("valid/base.yaml").display().to_string();
-    let r = run(&[
-        "validate",
-        "production",
-        "--file",
-        &f,
-        "--diagnostics",
-        "json",
-        "-c",
-        "genai-demo:route53.records[3].name=api",
-    ]);
+    let r = validate_base_with("genai-demo:route53.records[3].name=api");
     assert_eq!(r.code, 1);
     let d = diagnostics(&r.stdout);
     assert_eq!(d.len(), 1, "{d:?}");
@@ -162,4 +140,19 @@ fn a_context_override_of_a_missing_list_item_is_reported() {
         (d[0]["rule"].as_str(), d[0]["file"].as_str()),
         (Some("MR003"), Some("<command line>"))
     );
+}
+
+/// `validate` of the base fixture with one `--context` override, JSON diagnostics.
+fn validate_base_with(context: &str) -> crate::common::Run {
+    let f = fixtures().join("valid/base.yaml").display().to_string();
+    run(&[
+        "validate",
+        "production",
+        "--file",
+        &f,
+        "--diagnostics",
+        "json",
+        "-c",
+        context,
+    ])
 }

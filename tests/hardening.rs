@@ -2,8 +2,7 @@
 //! it was and no temporary folder behind. Tests run as root, whom permissions do not stop, so
 //! the unwritable-folder case drops privileges with `setpriv` for the mrgen run.
 
-use crate::common::{root, run, tree};
-use crate::hostile::tempdir;
+use crate::common::{root, run, tempdir, tree};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -43,37 +42,30 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
     let before = tree(&out);
     let env_file = root().join("environments/staging.yaml");
-    let status = if is_root() {
-        let setpriv = crate::common::require_tool("setpriv", "an_unwritable_parent_folder_leaves_everything_as_it_was");
-        let Some(setpriv) = setpriv else { return };
-        Command::new(setpriv)
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_mrgen"))
-            .args([
-                "render",
-                "staging",
-                "--file",
-                &env_file.display().to_string(),
-                "--out",
-                &o,
-            ])
-            .current_dir(&d)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
+    let args = [
+        "render",
+        "staging",
+        "--file",
+        &env_file.display().to_string(),
+        "--out",
+        &o,
+    ]
+    .map(String::from);
+    // As root, drop to `nobody` for the run: permissions do not stop root.
+    let mut cmd = if is_root() {
+        let Some(setpriv) =
+            crate::common::require_tool("setpriv", "an_unwritable_parent_folder_leaves_everything_as_it_was")
+        else {
+            return;
+        };
+        let mut c = Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_mrgen"));
+        c
     } else {
         crate::common::mrgen()
-            .args([
-                "render",
-                "staging",
-                "--file",
-                &env_file.display().to_string(),
-                "--out",
-                &o,
-            ])
-            .output()
-            .unwrap()
     };
+    let status = cmd.args(&args).current_dir(&d).env("NO_COLOR", "1").output().unwrap();
     assert_eq!(
         status.status.code(),
         Some(3),

@@ -1,7 +1,7 @@
 //! Hostile input: each gets a clean MR001/MR003 diagnostic and exit 1, never a panic or a hang.
 //! (Timing is not asserted here; the loader's limits bound the work.)
 
-use crate::common::{diagnostics, run};
+use crate::common::{diagnostics, run, tempdir};
 use std::io::Write;
 
 fn check(name: &str, bytes: &[u8], ext: &str, rule: &str) {
@@ -18,13 +18,6 @@ fn check(name: &str, bytes: &[u8], ext: &str, rule: &str) {
     assert_eq!(d[0]["rule"], rule, "{name}: {d:?}");
     assert!(d[0]["line"].as_u64().is_some_and(|l| l >= 1), "{name}");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-pub fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("mrgen-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tempdir");
-    d
 }
 
 #[test]

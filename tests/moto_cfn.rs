@@ -10,15 +10,12 @@
 //! in its own region), so its template is checked instead, and the peering-routes stacks that
 //! need its output are skipped too. After the stacks, the test checks in moto what they made.
 
-use crate::cfn::{plan_of, TempDir};
-use crate::common::{require_tool, root};
+use crate::common::moto::Moto;
+use crate::common::{plan_of, require_tool, shipped, tempdir};
 use mrgen::plan::{Kind, Layer, ParamSource, Plan, Stack};
 use mrgen::render::{cfn, CfnReferences};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Resource types moto 5.2.1's CloudFormation has no model for (it skips them, then crashes on a
@@ -60,89 +57,6 @@ const PLACEHOLDER: &str = "removed-for-moto";
 
 /// How long one stack may take to reach CREATE_COMPLETE.
 const STACK_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// A moto server on 127.0.0.1 and a free port, killed when dropped (also when a test panics).
-struct Moto {
-    child: Child,
-    aws: PathBuf,
-    endpoint: String,
-    log: PathBuf,
-}
-
-impl Moto {
-    fn start(tool: &Path, aws: PathBuf, log: PathBuf) -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let out = std::fs::File::create(&log).expect("moto log file");
-        let err = out.try_clone().expect("moto log file");
-        let child = Command::new(tool)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("start moto_server");
-        let moto = Moto {
-            child,
-            aws,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen on port {port}:\n{}",
-                std::fs::read_to_string(&moto.log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        moto
-    }
-
-    /// `aws --region R …` against moto, with dummy credentials; the parsed JSON output.
-    fn aws(&self, region: &str, args: &[&str]) -> Result<Value, String> {
-        let out = Command::new(&self.aws)
-            .args(["--endpoint-url", &self.endpoint, "--region", region, "--output", "json"])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_SECURITY_TOKEN", "testing")
-            .env("AWS_SESSION_TOKEN", "testing")
-            .env("AWS_DEFAULT_REGION", region)
-            .env("AWS_CONFIG_FILE", "/nonexistent/mrgen-aws-config")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/mrgen-aws-credentials")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .map_err(|e| format!("cannot run aws: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "aws {} failed: {}{}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| format!("aws {}: not JSON ({e}): {text}", args.join(" ")))
-    }
-
-    fn ok(&self, region: &str, args: &[&str]) -> Value {
-        self.aws(region, args).unwrap_or_else(|e| panic!("{e}"))
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The logical ids and parameter names a piece of a template refers to: `Ref`, `Fn::GetAtt`,
 /// `DependsOn` and the `${…}` of `Fn::Sub`.
@@ -678,11 +592,10 @@ fn production_stacks_deploy_on_moto() {
         return;
     };
     let Some(aws) = require_tool("aws", test) else { return };
-    let path = root().join("environments").join("production.yaml");
-    let plan = plan_of("production", &path);
+    let plan = plan_of("production", &shipped("production"));
     let files = cfn::render(&plan, CfnReferences::Parameters);
-    let dir = TempDir::new("moto-cfn");
-    let moto = Moto::start(&server, aws, dir.0.join("moto.log"));
+    let dir = tempdir("moto-cfn");
+    let moto = Moto::start(&server, aws, dir.join("moto.log"));
     println!("moto_server at {}", moto.endpoint);
 
     // The hosted zones are looked up by name, not created (SPEC section 5): make them first.
@@ -768,9 +681,9 @@ fn production_stacks_deploy_on_moto() {
             };
             params.push(json!({ "ParameterKey": p.name, "ParameterValue": value }));
         }
-        let tpath = dir.0.join(format!("{}.json", stack.name));
+        let tpath = dir.join(format!("{}.json", stack.name));
         std::fs::write(&tpath, serde_json::to_string_pretty(&template).expect("JSON")).expect("write template");
-        let ppath = dir.0.join(format!("{}.parameters.json", stack.name));
+        let ppath = dir.join(format!("{}.parameters.json", stack.name));
         std::fs::write(&ppath, Value::Array(params).to_string()).expect("write parameters");
         let mut args: Vec<String> = vec![
             "cloudformation".into(),
@@ -819,7 +732,7 @@ fn production_stacks_deploy_on_moto() {
 
 #[test]
 fn reduction_removes_dependants_and_placeholders_outputs() {
-    let plan = plan_of("production", &root().join("environments").join("production.yaml"));
+    let plan = plan_of("production", &shipped("production"));
     let files = cfn::render(&plan, CfnReferences::Parameters);
     let mut dead = BTreeSet::new();
     let mut by_name = BTreeMap::new();

@@ -4,15 +4,13 @@
 //! report no changes; and the cross-region peering exists in moto afterwards. The rendered module
 //! itself never mentions a mock: everything moto-specific is in `zz_moto_override.tf`.
 
-use crate::common::require_tool;
-use crate::terraform::{cli_config, init, rendered, tempdir, terraform, write};
+use crate::common::moto::Moto;
+use crate::common::{require_tool, tempdir, write_files};
+use crate::terraform::{cli_config, init, rendered, terraform};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// What the test leaves out, and why. Each entry is a resource type, optionally only where the
 /// resource's body contains some text. Whatever refers to a left-out resource is left out too.
@@ -75,66 +73,6 @@ const SERVICES: &[&str] = &[
     "sns",
     "sts",
 ];
-
-/// A running `moto_server`, stopped when dropped.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start(log: &Path) -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let log = std::fs::File::create(log).expect("moto log");
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            // AWS managed policies (AmazonEKSClusterPolicy, …) exist only when moto loads them.
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("start moto_server");
-        let moto = Moto { child, port };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(60), "moto_server did not start");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        moto
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn aws(&self, region: &str, args: &[&str]) -> serde_json::Value {
-        let out = Command::new("aws")
-            .args(["--endpoint-url", &self.url(), "--region", region, "--output", "json"])
-            .args(args)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("run aws");
-        assert!(
-            out.status.success(),
-            "aws {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("aws prints JSON")
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// One `resource` block of the rendered module.
 struct Res {
@@ -267,19 +205,25 @@ fn hosted_zones(module: &Path) -> Vec<String> {
 #[test]
 fn production_applies_on_moto_and_plans_clean() {
     let test = "production_applies_on_moto_and_plans_clean";
-    if require_tool("terraform", test).is_none()
-        || require_tool("moto_server", test).is_none()
-        || require_tool("aws", test).is_none()
-        || cli_config().is_none()
-    {
+    let (Some(_), Some(server), Some(aws), Some(_)) = (
+        require_tool("terraform", test),
+        require_tool("moto_server", test),
+        require_tool("aws", test),
+        cli_config(),
+    ) else {
         return;
-    }
+    };
     let dir = tempdir("moto");
-    let module = write(&dir, &rendered("production"));
-    let moto = Moto::start(&dir.join("moto.log"));
-    std::fs::write(module.join("zz_moto_override.tf"), override_file(&module, &moto.url())).expect("override");
+    write_files(&dir, &rendered("production"));
+    let module = dir.join("terraform");
+    let moto = Moto::start(&server, aws, dir.join("moto.log"));
+    std::fs::write(
+        module.join("zz_moto_override.tf"),
+        override_file(&module, &moto.endpoint),
+    )
+    .expect("override");
     for zone in hosted_zones(&module) {
-        moto.aws(
+        moto.ok(
             "us-east-1",
             &[
                 "route53",
@@ -317,7 +261,7 @@ fn production_applies_on_moto_and_plans_clean() {
     println!("moto: apply succeeded; the plan right after reports no changes");
 
     // The cross-region peering, seen from the primary region.
-    let peerings = moto.aws("ap-northeast-1", &["ec2", "describe-vpc-peering-connections"]);
+    let peerings = moto.ok("ap-northeast-1", &["ec2", "describe-vpc-peering-connections"]);
     let list = peerings["VpcPeeringConnections"].as_array().expect("a list");
     let cross = list.iter().find(|p| {
         p["RequesterVpcInfo"]["Region"] == "ap-northeast-1" && p["AccepterVpcInfo"]["Region"] == "ap-northeast-2"

@@ -1,8 +1,7 @@
 //! `mrgen render`, `plan` and `graph` through the binary: what is written, determinism,
 //! `--check`, atomic and owned-only writes, refused targets, and the deploy script.
 
-use crate::common::{require_tool, root, run, run_in, tree};
-use crate::hostile::tempdir;
+use crate::common::{require_tool, root, run, run_in, tempdir, tree};
 use std::fs;
 
 #[test]

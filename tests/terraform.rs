@@ -4,10 +4,10 @@
 //! as literal strings; every plan resource appears under its name and nothing else does.
 //! Snapshots of every environment's module are under `snapshots/` (`terraform-<env>.snap`).
 
-use crate::common::{in_ci, require_tool, root};
+use crate::common::{in_ci, plan_of, require_tool, shipped, tempdir, write_files};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
-use mrgen::plan::{Backends, Plan};
+use mrgen::plan::Backends;
 use mrgen::render::tf;
 use mrgen::render::File;
 use std::path::{Path, PathBuf};
@@ -16,42 +16,12 @@ use std::sync::{Mutex, OnceLock};
 
 pub const ENVIRONMENTS: &[&str] = &["development", "eu-production", "global", "production", "staging"];
 
-/// The plan of environment `name` built from `text` (the file's contents) through the library.
-pub fn plan_of(name: &str, text: &str) -> Plan {
-    let checked = mrgen::check::check(name, &format!("environments/{name}.yaml"), text.as_bytes(), &[]);
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
-    assert!(errors.is_empty(), "{name}: {errors:#?}");
-    mrgen::plan::build(checked.env.as_ref().expect("a valid environment"))
-}
-
-pub fn shipped(name: &str) -> String {
-    std::fs::read_to_string(root().join(format!("environments/{name}.yaml"))).expect("environment file")
-}
-
 pub fn rendered(name: &str) -> Vec<File> {
     render_text(name, &shipped(name))
 }
 
 pub fn render_text(name: &str, text: &str) -> Vec<File> {
     tf::try_render(&plan_of(name, text)).expect("render")
-}
-
-/// A fresh folder for one test.
-pub fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mrgen-tf-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tempdir");
-    d
-}
-
-/// Writes the files under `dir` (their paths start with `terraform/`); returns the module folder.
-pub fn write(dir: &Path, files: &[File]) -> PathBuf {
-    for f in files {
-        let p = dir.join(&f.path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, &f.contents).expect("write");
-    }
-    dir.join("terraform")
 }
 
 /// The root of the local provider mirror: the folder that holds `registry.terraform.io`.
@@ -150,7 +120,9 @@ pub fn init(dir: &Path) {
 
 /// fmt -check, init and validate of one rendered module; returns a one-line summary.
 fn fmt_init_validate(label: &str, files: &[File]) -> String {
-    let module = write(&tempdir(label), files);
+    let dir = tempdir(label);
+    write_files(&dir, files);
+    let module = dir.join("terraform");
     let fmt = terraform(&module, &["fmt", "-check", "-recursive", "-diff", "-no-color"], &[]);
     assert_eq!(
         fmt.code, 0,

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod moto;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -98,4 +100,38 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     walk(dir, dir, &mut out);
     out
+}
+
+/// A fresh, empty folder for one test (named after the test and this process).
+pub fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mrgen-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("tempdir");
+    d
+}
+
+/// The plan of environment `name` built from `text` through the library, as `mrgen render`
+/// builds it; the environment must be valid.
+pub fn plan_of(name: &str, text: &str) -> mrgen::plan::Plan {
+    let checked = mrgen::check::check(name, &format!("environments/{name}.yaml"), text.as_bytes(), &[]);
+    assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
+    mrgen::plan::build(checked.env.as_ref().expect("a valid environment has a model"))
+}
+
+/// The text of a shipped environment.
+pub fn shipped(name: &str) -> String {
+    std::fs::read_to_string(root().join(format!("environments/{name}.yaml"))).expect("environment file")
+}
+
+/// Writes rendered files under `dir`; returns their paths.
+pub fn write_files(dir: &Path, files: &[mrgen::render::File]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .map(|f| {
+            let p = dir.join(&f.path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, &f.contents).expect("write");
+            p
+        })
+        .collect()
 }
