@@ -2,6 +2,7 @@
 //! compares them with what is on disk). Nothing here reads the environment file.
 
 pub mod cfn;
+pub mod checkov;
 pub mod deploy;
 pub mod manifest;
 pub mod tf;

@@ -332,7 +332,7 @@ fn resource(ctx: &Ctx, r: &Resource, rendered: &[&Resource]) -> Option<Value> {
         m.insert("DeletionPolicy".into(), json!(p));
         m.insert("UpdateReplacePolicy".into(), json!(p));
     }
-    let skips = suppressions(&r.kind);
+    let skips = crate::render::checkov::skips(&r.kind, crate::render::checkov::Backend::CloudFormation);
     if !skips.is_empty() {
         let list: Vec<Value> = skips
             .iter()
@@ -341,24 +341,6 @@ fn resource(ctx: &Ctx, r: &Resource, rendered: &[&Resource]) -> Option<Value> {
         m.insert("Metadata".into(), json!({ "checkov": { "skip": list } }));
     }
     Some(Value::Object(m))
-}
-
-/// checkov findings that are false positives for a kind, each with the reason a reviewer reads
-/// (the README lists them all).
-pub fn suppressions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
-    const INHERITED: &str = "A Global Datastore secondary inherits encryption at rest, TLS and AUTH from the primary; AWS refuses the create call when they are restated";
-    match kind {
-        Kind::ReplicationGroup {
-            global_group: Some(_), ..
-        } => {
-            vec![
-                ("CKV_AWS_29", INHERITED),
-                ("CKV_AWS_30", INHERITED),
-                ("CKV_AWS_31", INHERITED),
-            ]
-        }
-        _ => Vec::new(),
-    }
 }
 
 #[cfg(test)]

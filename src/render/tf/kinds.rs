@@ -233,9 +233,14 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
     if !super::hcl::is_identifier(&name) {
         return Err(format!("{}: `{}` does not make a Terraform name", stack.name, r.id));
     }
+    let skips: Vec<Value> = crate::render::checkov::skips(&r.kind, crate::render::checkov::Backend::Terraform)
+        .into_iter()
+        .map(|(id, why)| code(format!("#checkov:skip={id}:{why}")))
+        .collect();
     let mut c = Obj::new()
         .set("name", code(name.clone()))
-        .set("provider", cx.provider(&stack.region));
+        .set("provider", cx.provider(&stack.region))
+        .set("checkov_skips", Value::from(skips));
     let mut deps: Vec<String> = Vec::new();
     for d in &r.depends_on {
         let target = cx.resource(stack, d)?;

@@ -575,6 +575,14 @@ impl<'a> Cx<'a> {
             .set("providers", Value::from(providers))
             .set("tags", tags)
             .set("azs", Value::from(azs))
+            .set(
+                "az_skip",
+                code(format!(
+                    "#checkov:skip={}:{}",
+                    crate::render::checkov::AZ_DATA_SOURCE.0,
+                    crate::render::checkov::AZ_DATA_SOURCE.1
+                )),
+            )
             .set("account_provider", account);
         templates::render(templates::PROVIDERS, ctx.value())
     }
