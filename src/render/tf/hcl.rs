@@ -215,7 +215,9 @@ pub fn write_value(out: &mut String, v: &Value) -> Result<(), Error> {
             let items: Vec<Value> = v.try_iter()?.collect();
             if items.is_empty() {
                 out.push_str("[]");
-            } else if items.iter().all(is_scalar) {
+                return Ok(());
+            }
+            if items.iter().all(is_scalar) {
                 let mut line = String::from("[");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -226,23 +228,16 @@ pub fn write_value(out: &mut String, v: &Value) -> Result<(), Error> {
                 line.push(']');
                 if line.len() <= LIST_WIDTH || items.len() == 1 {
                     out.push_str(&line);
-                } else {
-                    // One item a line reads better in a review than a line past the screen.
-                    out.push_str("[\n");
-                    for item in &items {
-                        write_value(out, item)?;
-                        out.push_str(",\n");
-                    }
-                    out.push(']');
+                    return Ok(());
                 }
-            } else {
-                out.push_str("[\n");
-                for item in &items {
-                    write_value(out, item)?;
-                    out.push_str(",\n");
-                }
-                out.push(']');
             }
+            // One item a line: nested values, or a list that would run past the screen.
+            out.push_str("[\n");
+            for item in &items {
+                write_value(out, item)?;
+                out.push_str(",\n");
+            }
+            out.push(']');
             Ok(())
         }
         other => Err(err(format!("cannot write a {other} value as HCL"))),
