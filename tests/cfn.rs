@@ -78,6 +78,7 @@ fn lint_all(mode: CfnReferences, label: &str) {
         let dir = tempdir(&format!("cfn-{label}-{name}"));
         let templates = write_files(&dir, &files);
         let (code, findings) = cfn_lint(&tool, &templates);
+        let _ = std::fs::remove_dir_all(&dir);
         let errors: Vec<&Finding> = findings.iter().filter(|f| f.rule.starts_with('E')).collect();
         let warnings: Vec<&Finding> = findings.iter().filter(|f| f.rule.starts_with('W')).collect();
         println!(
