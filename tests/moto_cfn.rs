@@ -12,7 +12,10 @@
 
 use crate::common::moto::Moto;
 use crate::common::{plan_of, require_tool, shipped, tempdir};
-use mrgen::plan::{Kind, Layer, ParamSource, Plan, Stack};
+use mrgen::plan::{
+    HealthCheck, Kind, KmsAlias, Layer, ParamSource, PeeringConnection, Plan, RecordSet, SecurityGroup, Stack, Subnet,
+    Vpc,
+};
 use mrgen::render::{cfn, CfnReferences};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -283,7 +286,7 @@ fn check_peering_template(
 ) {
     let mut connections = 0;
     for r in &stack.resources {
-        let Kind::PeeringConnection { peer_region, .. } = &r.kind else {
+        let Kind::PeeringConnection(PeeringConnection { peer_region, .. }) = &r.kind else {
             continue;
         };
         connections += 1;
@@ -338,7 +341,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             .resources
             .iter()
             .find_map(|r| match &r.kind {
-                Kind::Vpc { cidr, .. } => Some(cidr.clone()),
+                Kind::Vpc(Vpc { cidr, .. }) => Some(cidr.clone()),
                 _ => None,
             })
             .expect("a VPC in the network stack");
@@ -359,7 +362,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             .resources
             .iter()
             .filter_map(|r| match &r.kind {
-                Kind::Subnet { cidr, .. } => Some(cidr.clone()),
+                Kind::Subnet(Subnet { cidr, .. }) => Some(cidr.clone()),
                 _ => None,
             })
             .collect();
@@ -391,7 +394,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         );
         let groups = groups["SecurityGroups"].as_array().cloned().unwrap_or_default();
         for r in &net.resources {
-            let Kind::SecurityGroup { name, ingress, .. } = &r.kind else {
+            let Kind::SecurityGroup(SecurityGroup { name, ingress, .. }) = &r.kind else {
                 continue;
             };
             let g = groups
@@ -447,7 +450,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             .resources
             .iter()
             .find_map(|r| match &r.kind {
-                Kind::KmsAlias { name, .. } => Some(name.clone()),
+                Kind::KmsAlias(KmsAlias { name, .. }) => Some(name.clone()),
                 _ => None,
             })
             .expect("a KMS alias");
@@ -472,7 +475,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
     let checks = checks["HealthChecks"].as_array().cloned().unwrap_or_default();
     let mut n_checks = 0;
     for r in &dns.resources {
-        let Kind::HealthCheck {
+        let Kind::HealthCheck(HealthCheck {
             fqdn,
             port,
             path,
@@ -480,7 +483,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             interval,
             threshold,
             ..
-        } = &r.kind
+        }) = &r.kind
         else {
             continue;
         };
@@ -503,7 +506,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         .resources
         .iter()
         .filter_map(|r| match &r.kind {
-            Kind::RecordSet { zone, .. } => Some(zone.clone()),
+            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.clone()),
             _ => None,
         })
         .collect();
@@ -515,7 +518,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         );
         let sets = sets["ResourceRecordSets"].as_array().cloned().unwrap_or_default();
         for r in &dns.resources {
-            let Kind::RecordSet { zone: z, spec } = &r.kind else {
+            let Kind::RecordSet(RecordSet { zone: z, spec }) = &r.kind else {
                 continue;
             };
             if *z != zone {
@@ -604,7 +607,7 @@ fn production_stacks_deploy_on_moto() {
         .iter()
         .flat_map(|s| &s.resources)
         .filter_map(|r| match &r.kind {
-            Kind::RecordSet { zone, .. } => Some(zone.clone()),
+            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.clone()),
             _ => None,
         })
         .collect();

@@ -10,6 +10,8 @@ use crate::model::raw::{CacheEngine, CapacityType, Mode, MskReplication, Policy,
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, global_id, regional_id, short_code, GLOBAL_REGION};
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use std::collections::BTreeMap;
 
 const AZ_LETTERS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
@@ -148,53 +150,53 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
     let rs = &mut s.resources;
     rs.push(retained(
         "kms_key",
-        Kind::KmsKey {
+        Kind::KmsKey(KmsKey {
             description: format!("{} {} {}: storage, logs and messages", env.prefix, env.name, r.code),
             policy: key_policy(&r.code),
-        },
+        }),
         Retain::Retain,
     ));
     rs.push(res(
         "kms_alias",
-        Kind::KmsAlias {
+        Kind::KmsAlias(KmsAlias {
             name: format!("alias/{}", regional_id(env, "kms", &r.code)),
             key: V::r("kms_key"),
-        },
+        }),
     ));
     rs.push(res(
         "vpc",
-        Kind::Vpc {
+        Kind::Vpc(Vpc {
             cidr: cidr.to_string(),
             name: regional_id(env, "vpc", &r.code),
-        },
+        }),
     ));
     rs.push(res(
         "internet_gateway",
-        Kind::InternetGateway {
+        Kind::InternetGateway(InternetGateway {
             name: regional_id(env, "vpc", &r.code),
-        },
+        }),
     ));
     rs.push(res(
         "gateway_attachment",
-        Kind::GatewayAttachment {
+        Kind::GatewayAttachment(GatewayAttachment {
             vpc: V::r("vpc"),
             gateway: V::r("internet_gateway"),
-        },
+        }),
     ));
     rs.push(res(
         "public_route_table",
-        Kind::RouteTable {
+        Kind::RouteTable(RouteTable {
             vpc: V::r("vpc"),
             name: format!("{}-public", regional_id(env, "vpc", &r.code)),
-        },
+        }),
     ));
     let mut default_route = res(
         "public_default_route",
-        Kind::Route {
+        Kind::Route(Route {
             table: V::r("public_route_table"),
             destination: V::s("0.0.0.0/0"),
             target: RouteTarget::Gateway(V::r("internet_gateway")),
-        },
+        }),
     );
     default_route.depends_on.push("gateway_attachment".into());
     rs.push(default_route);
@@ -207,75 +209,75 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
         let public_cidr = cidr.public_subnet(i as u32);
         rs.push(res(
             &format!("private_subnet_{l}"),
-            Kind::Subnet {
+            Kind::Subnet(Subnet {
                 vpc: V::r("vpc"),
                 cidr: private_cidr.to_string(),
                 az: az.clone(),
                 public: false,
                 name: format!("{}-private-{l}", regional_id(env, "vpc", &r.code)),
-            },
+            }),
         ));
         rs.push(res(
             &format!("public_subnet_{l}"),
-            Kind::Subnet {
+            Kind::Subnet(Subnet {
                 vpc: V::r("vpc"),
                 cidr: public_cidr.to_string(),
                 az,
                 public: true,
                 name: format!("{}-public-{l}", regional_id(env, "vpc", &r.code)),
-            },
+            }),
         ));
         rs.push(res(
             &format!("public_subnet_{l}_routes"),
-            Kind::RouteTableAssociation {
+            Kind::RouteTableAssociation(RouteTableAssociation {
                 table: V::r("public_route_table"),
                 subnet: V::r(&format!("public_subnet_{l}")),
-            },
+            }),
         ));
         let mut eip = res(
             &format!("nat_eip_{l}"),
-            Kind::Eip {
+            Kind::Eip(Eip {
                 name: format!("{}-nat-{l}", regional_id(env, "vpc", &r.code)),
-            },
+            }),
         );
         eip.depends_on.push("gateway_attachment".into());
         rs.push(eip);
         rs.push(res(
             &format!("nat_gateway_{l}"),
-            Kind::NatGateway {
+            Kind::NatGateway(NatGateway {
                 subnet: V::r(&format!("public_subnet_{l}")),
                 eip: V::attr(&format!("nat_eip_{l}"), Attr::AllocationId),
                 name: format!("{}-nat-{l}", regional_id(env, "vpc", &r.code)),
-            },
+            }),
         ));
         rs.push(res(
             &format!("private_route_table_{l}"),
-            Kind::RouteTable {
+            Kind::RouteTable(RouteTable {
                 vpc: V::r("vpc"),
                 name: format!("{}-private-{l}", regional_id(env, "vpc", &r.code)),
-            },
+            }),
         ));
         rs.push(res(
             &format!("private_default_route_{l}"),
-            Kind::Route {
+            Kind::Route(Route {
                 table: V::r(&format!("private_route_table_{l}")),
                 destination: V::s("0.0.0.0/0"),
                 target: RouteTarget::Nat(V::r(&format!("nat_gateway_{l}"))),
-            },
+            }),
         ));
         rs.push(res(
             &format!("private_subnet_{l}_routes"),
-            Kind::RouteTableAssociation {
+            Kind::RouteTableAssociation(RouteTableAssociation {
                 table: V::r(&format!("private_route_table_{l}")),
                 subnet: V::r(&format!("private_subnet_{l}")),
-            },
+            }),
         ));
     }
     let group = |id: &str| Peer::Group(V::attr(id, Attr::GroupId));
     let within = |port: u16, what: &str| sg_rule(what, port, Peer::Cidr(vpc_cidr.clone()));
     rs.push(res(
         "app_security_group",
-        Kind::SecurityGroup {
+        Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "app", &r.code),
             description: "EKS cluster and nodes: HTTPS in from the VPC; out to HTTPS and the data stores".into(),
@@ -286,11 +288,11 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
                 within(6379, "Redis/Valkey in the VPC"),
                 within(9098, "Kafka (IAM) in the VPC"),
             ],
-        },
+        }),
     ));
     rs.push(res(
         "database_security_group",
-        Kind::SecurityGroup {
+        Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "database", &r.code),
             description: "Aurora PostgreSQL: 5432 from the application only".into(),
@@ -300,11 +302,11 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
                 group("app_security_group"),
             )],
             egress: vec![within(5432, "PostgreSQL inside the VPC only")],
-        },
+        }),
     ));
     rs.push(res(
         "cache_security_group",
-        Kind::SecurityGroup {
+        Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "cache", &r.code),
             description: "ElastiCache: 6379 from the application only".into(),
@@ -314,11 +316,11 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
                 group("app_security_group"),
             )],
             egress: vec![within(6379, "Redis/Valkey inside the VPC only")],
-        },
+        }),
     ));
     rs.push(res(
         "kafka_security_group",
-        Kind::SecurityGroup {
+        Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "kafka", &r.code),
             description: "MSK: Kafka with IAM (9098) from the application and the replicator".into(),
@@ -328,37 +330,37 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
                 group("app_security_group"),
             )],
             egress: vec![within(9098, "Kafka (IAM) inside the VPC only")],
-        },
+        }),
     ));
     rs.push(res(
         "kafka_self_ingress",
-        Kind::SecurityGroupIngress {
+        Kind::SecurityGroupIngress(SecurityGroupIngress {
             group: V::attr("kafka_security_group", Attr::GroupId),
             rule: sg_rule(
                 "Kafka (IAM) between brokers and MSK Replicator",
                 9098,
                 group("kafka_security_group"),
             ),
-        },
+        }),
     ));
     rs.push(only(
         Backends::TerraformOnly,
         res(
             "default_security_group",
-            Kind::DefaultSecurityGroupLockdown { vpc: V::r("vpc") },
+            Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { vpc: V::r("vpc") }),
         ),
     ));
     rs.push(res(
         "flow_logs_log_group",
-        Kind::LogGroup {
+        Kind::LogGroup(LogGroup {
             name: format!("/mrgen/{}", regional_id(env, "flow-logs", &r.code)),
             retention_days: LOG_RETENTION_DAYS,
             kms_key: V::attr("kms_key", Attr::Arn),
-        },
+        }),
     ));
     rs.push(res(
         "flow_logs_role",
-        Kind::IamRole {
+        Kind::IamRole(IamRole {
             name: regional_id(env, "flow-logs", &r.code),
             trust_services: vec!["vpc-flow-logs.amazonaws.com".into()],
             managed_policies: Vec::new(),
@@ -375,15 +377,15 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
                     V::Join(vec![V::attr("flow_logs_log_group", Attr::Arn), V::s(":*")]),
                 ],
             )],
-        },
+        }),
     ));
     rs.push(res(
         "flow_log",
-        Kind::FlowLog {
+        Kind::FlowLog(FlowLog {
             vpc: V::r("vpc"),
             log_group: V::attr("flow_logs_log_group", Attr::Arn),
             role: V::attr("flow_logs_role", Attr::Arn),
-        },
+        }),
     ));
     let list = |prefix: &str| V::List(letters(r).iter().map(|l| V::r(&format!("{prefix}_{l}"))).collect());
     s.outputs = vec![
@@ -484,31 +486,31 @@ fn peering(env: &Environment) -> Vec<Stack> {
         let conn = format!("peering_{short}");
         p.resources.push(res(
             &conn,
-            Kind::PeeringConnection {
+            Kind::PeeringConnection(PeeringConnection {
                 vpc: V::p("VpcId"),
                 peer_vpc: V::p(&peer_param),
                 peer_region: sec.code.clone(),
                 name: format!("{}-to-{short}", regional_id(env, "vpc", &primary.code)),
-            },
+            }),
         ));
         p.resources.push(only(
             Backends::TerraformOnly,
             res(
                 &format!("peering_accepter_{short}"),
-                Kind::PeeringAccepter {
+                Kind::PeeringAccepter(PeeringAccepter {
                     connection: V::r(&conn),
                     peer_region: sec.code.clone(),
-                },
+                }),
             ),
         ));
         for (i, l) in letters(primary).iter().enumerate() {
             p.resources.push(res(
                 &format!("route_{l}_to_{short}"),
-                Kind::Route {
+                Kind::Route(Route {
                     table: V::Select(i as u32, Box::new(V::p("PrivateRouteTableIds"))),
                     destination: V::s(cidr_of(sec).to_string()),
                     target: RouteTarget::Peering(V::r(&conn)),
-                },
+                }),
             ));
         }
         p.outputs.push(out(
@@ -542,11 +544,11 @@ fn peering(env: &Environment) -> Vec<Stack> {
         for (i, l) in letters(sec).iter().enumerate() {
             s.resources.push(res(
                 &format!("route_{l}_to_primary"),
-                Kind::Route {
+                Kind::Route(Route {
                     table: V::Select(i as u32, Box::new(V::p("PrivateRouteTableIds"))),
                     destination: V::s(pcidr.to_string()),
                     target: RouteTarget::Peering(V::p("PeeringConnectionId")),
-                },
+                }),
             ));
         }
         stacks.push(s);
@@ -616,31 +618,31 @@ fn aurora(env: &Environment) -> Vec<Stack> {
             let replicas = secondary_keys(env, &mut s);
             s.resources.push(retained(
                 "master_secret",
-                Kind::DbSecret {
+                Kind::DbSecret(DbSecret {
                     name: format!("{}/aurora-master", global_id(env, "mrgen")),
                     kms_key: V::p("KmsKeyArn"),
                     replica_regions: replicas,
                     username: "mrgen_admin".into(),
-                },
+                }),
                 Retain::Retain,
             ));
             s.resources.push(only(
                 Backends::TerraformOnly,
-                res("master_password", Kind::DbPasswordEphemeral),
+                res("master_password", Kind::DbPasswordEphemeral(DbPasswordEphemeral)),
             ));
         } else {
             s.depends_on.push(primary_stack.clone());
         }
         s.resources.push(res(
             "subnet_group",
-            Kind::DbSubnetGroup {
+            Kind::DbSubnetGroup(DbSubnetGroup {
                 name: cluster_id.clone(),
                 subnets: V::p("PrivateSubnetIds"),
-            },
+            }),
         ));
         s.resources.push(res(
             "cluster_parameter_group",
-            Kind::DbClusterParameterGroup {
+            Kind::DbClusterParameterGroup(DbClusterParameterGroup {
                 name: cluster_id.clone(),
                 family: pg_family(&a.engine_version.value),
                 parameters: vec![
@@ -648,30 +650,30 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                     ("log_statement".into(), "ddl".into()),
                     ("rds.force_ssl".into(), "1".into()),
                 ],
-            },
+            }),
         ));
         s.resources.push(res(
             "monitoring_role",
-            Kind::IamRole {
+            Kind::IamRole(IamRole {
                 name: regional_id(env, "rds-monitoring", &r.code),
                 trust_services: vec!["monitoring.rds.amazonaws.com".into()],
                 managed_policies: vec!["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole".into()],
                 policy: Vec::new(),
-            },
+            }),
         ));
         if r.primary && global {
             s.resources.push(retained(
                 "global_cluster",
-                Kind::GlobalCluster {
+                Kind::GlobalCluster(GlobalCluster {
                     id: global_id_name.clone(),
                     engine_version: a.engine_version.value.clone(),
-                },
+                }),
                 Retain::Retain,
             ));
         }
         let mut cluster = retained(
             "cluster",
-            Kind::DbCluster {
+            Kind::DbCluster(DbCluster {
                 id: cluster_id.clone(),
                 global_cluster: if global { global_id_name.clone() } else { String::new() },
                 engine_version: a.engine_version.value.clone(),
@@ -685,7 +687,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                 backup_retention_days: a.backup_retention_days,
                 write_forwarding: !r.primary && a.write_forwarding.value,
                 source_region: (!r.primary).then(|| env.primary().code.clone()),
-            },
+            }),
             Retain::Snapshot,
         );
         if r.primary && global {
@@ -694,11 +696,11 @@ fn aurora(env: &Environment) -> Vec<Stack> {
         // RDS would create the PostgreSQL log group itself, unencrypted and kept forever.
         s.resources.push(res(
             "postgresql_log_group",
-            Kind::LogGroup {
+            Kind::LogGroup(LogGroup {
                 name: format!("/aws/rds/cluster/{cluster_id}/postgresql"),
                 retention_days: LOG_RETENTION_DAYS,
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         ));
         cluster.depends_on.push("postgresql_log_group".into());
         s.resources.push(cluster);
@@ -710,14 +712,14 @@ fn aurora(env: &Environment) -> Vec<Stack> {
         for n in 1..=instances {
             s.resources.push(retained(
                 &format!("instance_{n}"),
-                Kind::DbInstance {
+                Kind::DbInstance(DbInstance {
                     id: format!("{cluster_id}-{n}"),
                     cluster: V::r("cluster"),
                     class: a.instance_class.value.clone(),
                     performance_insights: a.performance_insights,
                     kms_key: V::p("KmsKeyArn"),
                     monitoring_role: V::attr("monitoring_role", Attr::Arn),
-                },
+                }),
                 Retain::Snapshot,
             ));
         }
@@ -786,27 +788,27 @@ fn redis(env: &Environment) -> Vec<Stack> {
         let group_id = regional_id(env, "redis", &r.code);
         s.resources.push(res(
             "subnet_group",
-            Kind::CacheSubnetGroup {
+            Kind::CacheSubnetGroup(CacheSubnetGroup {
                 name: group_id.clone(),
                 subnets: V::p("PrivateSubnetIds"),
-            },
+            }),
         ));
         s.resources.push(res(
             "slow_log_group",
-            Kind::LogGroup {
+            Kind::LogGroup(LogGroup {
                 name: format!("/mrgen/{group_id}"),
                 retention_days: LOG_RETENTION_DAYS,
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         ));
         if r.primary {
             s.resources.push(res(
                 "parameter_group",
-                Kind::CacheParameterGroup {
+                Kind::CacheParameterGroup(CacheParameterGroup {
                     name: group_id.clone(),
                     family: cache_family(c.engine.value, &c.engine_version.value),
                     parameters: vec![("maxmemory-policy".into(), maxmemory(c.maxmemory_policy).into())],
-                },
+                }),
             ));
         }
         if global {
@@ -814,47 +816,47 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 let replicas = secondary_keys(env, &mut s);
                 s.resources.push(retained(
                     "auth_secret",
-                    Kind::CacheAuthSecret {
+                    Kind::CacheAuthSecret(CacheAuthSecret {
                         name: format!("{}/redis-auth", global_id(env, "mrgen")),
                         kms_key: V::p("KmsKeyArn"),
                         replica_regions: replicas,
-                    },
+                    }),
                     Retain::Retain,
                 ));
             }
         } else {
             s.resources.push(res(
                 "app_user",
-                Kind::CacheUser {
+                Kind::CacheUser(CacheUser {
                     id: regional_id(env, "cache-app", &r.code),
                     name: regional_id(env, "cache-app", &r.code),
                     engine: "redis".into(),
                     access: "on ~* +@all -@dangerous".into(),
                     iam: true,
-                },
+                }),
             ));
             s.resources.push(res(
                 "default_user",
-                Kind::CacheUser {
+                Kind::CacheUser(CacheUser {
                     id: regional_id(env, "cache-off", &r.code),
                     name: "default".into(),
                     engine: "redis".into(),
                     access: "off -@all".into(),
                     iam: false,
-                },
+                }),
             ));
             s.resources.push(res(
                 "user_group",
-                Kind::CacheUserGroup {
+                Kind::CacheUserGroup(CacheUserGroup {
                     id: group_id.clone(),
                     engine: "redis".into(),
                     users: vec![V::r("default_user"), V::r("app_user")],
-                },
+                }),
             ));
         }
         s.resources.push(retained(
             "replication_group",
-            Kind::ReplicationGroup {
+            Kind::ReplicationGroup(ReplicationGroup {
                 id: group_id.clone(),
                 primary: r.primary,
                 engine: engine.into(),
@@ -871,17 +873,17 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 snapshot_retention_days: c.snapshot_retention_days,
                 maintenance_window: c.maintenance_window.value.clone(),
                 log_group: V::r("slow_log_group"),
-            },
+            }),
             Retain::Snapshot,
         ));
         if r.primary && global {
             s.resources.push(retained(
                 "global_replication_group",
-                Kind::GlobalReplicationGroup {
+                Kind::GlobalReplicationGroup(GlobalReplicationGroup {
                     suffix: global_id(env, "redis"),
                     primary_group: V::r("replication_group"),
                     description: format!("{} {} Global Datastore", env.prefix, env.name),
-                },
+                }),
                 Retain::Retain,
             ));
             s.outputs.push(out(
@@ -949,15 +951,15 @@ fn msk(env: &Environment) -> Vec<Stack> {
         let source = pairs.iter().any(|(src, _)| *src == r.code);
         s.resources.push(res(
             "broker_log_group",
-            Kind::LogGroup {
+            Kind::LogGroup(LogGroup {
                 name: format!("/mrgen/{name}"),
                 retention_days: LOG_RETENTION_DAYS,
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         ));
         s.resources.push(retained(
             "cluster",
-            Kind::MskCluster {
+            Kind::MskCluster(MskCluster {
                 name: name.clone(),
                 kafka_version: m.kafka_version.value.clone(),
                 broker_type: m.broker_instance_type.value.clone(),
@@ -968,7 +970,7 @@ fn msk(env: &Environment) -> Vec<Stack> {
                 kms_key: V::p("KmsKeyArn"),
                 log_group: V::r("broker_log_group"),
                 multi_vpc: source,
-            },
+            }),
             Retain::Retain,
         ));
         if source {
@@ -992,10 +994,10 @@ fn msk(env: &Environment) -> Vec<Stack> {
             allow.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
             s.resources.push(res(
                 "cluster_policy",
-                Kind::MskClusterPolicy {
+                Kind::MskClusterPolicy(MskClusterPolicy {
                     cluster: V::r("cluster"),
                     policy: vec![allow],
-                },
+                }),
             ));
         }
         s.outputs.push(out("ClusterArn", V::r("cluster"), "The MSK cluster"));
@@ -1083,7 +1085,7 @@ fn msk(env: &Environment) -> Vec<Stack> {
         let resources: Vec<V> = arns.iter().flat_map(cluster_and_topics).collect();
         s.resources.push(res(
             "replicator_role",
-            Kind::IamRole {
+            Kind::IamRole(IamRole {
                 name: regional_id(env, "msk-replicator", &t.code),
                 trust_services: vec!["kafka.amazonaws.com".into()],
                 managed_policies: Vec::new(),
@@ -1106,14 +1108,14 @@ fn msk(env: &Environment) -> Vec<Stack> {
                     ],
                     resources,
                 )],
-            },
+            }),
         ));
         for (src, _) in pairs.iter().filter(|(_, tt)| *tt == t.code) {
             let short = short_code(src);
             let ps = pascal(&short);
             s.resources.push(retained(
                 &format!("replicator_from_{short}"),
-                Kind::MskReplicator {
+                Kind::MskReplicator(MskReplicator {
                     name: naming::replicator_name(env, src, &t.code),
                     source_cluster: V::p(&format!("SourceClusterArn{ps}")),
                     source_subnets: V::p(&format!("SourceSubnetIds{ps}")),
@@ -1123,7 +1125,7 @@ fn msk(env: &Environment) -> Vec<Stack> {
                     target_security_groups: vec![V::p("TargetSecurityGroupId")],
                     role: V::attr("replicator_role", Attr::Arn),
                     topics: m.topics.iter().map(|t| t.value.clone()).collect(),
-                },
+                }),
                 Retain::Retain,
             ));
             s.outputs.push(out(
@@ -1151,37 +1153,37 @@ fn eks(env: &Environment) -> Vec<Stack> {
         let name = regional_id(env, "eks", &r.code);
         s.resources.push(res(
             "cluster_role",
-            Kind::IamRole {
+            Kind::IamRole(IamRole {
                 name: regional_id(env, "eks-cluster", &r.code),
                 trust_services: vec!["eks.amazonaws.com".into()],
                 managed_policies: vec!["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy".into()],
                 policy: Vec::new(),
-            },
+            }),
         ));
         s.resources.push(res(
             "cluster_log_group",
-            Kind::LogGroup {
+            Kind::LogGroup(LogGroup {
                 name: format!("/aws/eks/{name}/cluster"),
                 retention_days: LOG_RETENTION_DAYS,
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         ));
         let mut cluster = res(
             "cluster",
-            Kind::EksCluster {
+            Kind::EksCluster(EksCluster {
                 name: name.clone(),
                 version: e.version.value.clone(),
                 role: V::attr("cluster_role", Attr::Arn),
                 subnets: V::p("PrivateSubnetIds"),
                 security_groups: vec![V::p("AppSecurityGroupId")],
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         );
         cluster.depends_on.push("cluster_log_group".into());
         s.resources.push(cluster);
         s.resources.push(res(
             "node_role",
-            Kind::IamRole {
+            Kind::IamRole(IamRole {
                 name: regional_id(env, "eks-nodes", &r.code),
                 trust_services: vec!["ec2.amazonaws.com".into()],
                 managed_policies: vec![
@@ -1190,11 +1192,11 @@ fn eks(env: &Environment) -> Vec<Stack> {
                     "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly".into(),
                 ],
                 policy: Vec::new(),
-            },
+            }),
         ));
         s.resources.push(res(
             "node_group",
-            Kind::EksNodegroup {
+            Kind::EksNodegroup(EksNodegroup {
                 name: regional_id(env, "eks-nodes", &r.code),
                 cluster: V::r("cluster"),
                 role: V::attr("node_role", Attr::Arn),
@@ -1212,7 +1214,7 @@ fn eks(env: &Environment) -> Vec<Stack> {
                 min: r.eks_min.value,
                 max: r.eks_max.value,
                 desired: r.eks_desired.value,
-            },
+            }),
         ));
         s.outputs.push(out("ClusterName", V::r("cluster"), "The EKS cluster"));
         s.outputs.push(out(
@@ -1264,7 +1266,7 @@ fn dns(env: &Environment) -> Option<Stack> {
         let host = r53.endpoints.get(&r.code).cloned().unwrap_or_default();
         s.resources.push(res(
             &format!("health_check_{short}"),
-            Kind::HealthCheck {
+            Kind::HealthCheck(HealthCheck {
                 name: regional_id(env, "health", &r.code),
                 fqdn: host,
                 port: r53.port,
@@ -1272,7 +1274,7 @@ fn dns(env: &Environment) -> Option<Stack> {
                 https: r53.protocol == Protocol::Https,
                 interval: env.health_check_interval.value,
                 threshold: env.health_check_threshold.value,
-            },
+            }),
         ));
         s.outputs.push(out(
             &format!("HealthCheckId{}", pascal(&short)),
@@ -1286,7 +1288,7 @@ fn dns(env: &Environment) -> Option<Stack> {
             let short = short_code(&region.code);
             s.resources.push(res(
                 &format!("record_{i}_{short}{suffix}"),
-                Kind::RecordSet {
+                Kind::RecordSet(RecordSet {
                     zone: r53.hosted_zone.clone(),
                     spec: RecordSpec {
                         name: rec.fqdn.clone(),
@@ -1296,7 +1298,7 @@ fn dns(env: &Environment) -> Option<Stack> {
                         health_check: format!("health_check_{short}"),
                         routing,
                     },
-                },
+                }),
             ));
         };
         match rec.policy {
@@ -1365,7 +1367,7 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
                  dims: Vec<(String, V)>,
                  threshold: f64,
                  statistic: &str| {
-        Kind::Alarm(AlarmSpec {
+        Kind::Alarm(Alarm {
             name,
             description,
             namespace: namespace.into(),
@@ -1391,19 +1393,19 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
         s.parameters = from_network(env, r, &[("KmsKeyArn", ParamType::String)]);
         s.resources.push(res(
             "alerts_topic",
-            Kind::Topic {
+            Kind::Topic(Topic {
                 name: regional_id(env, "alerts", &r.code),
                 kms_key: V::p("KmsKeyArn"),
-            },
+            }),
         ));
         let mut services = vec!["cloudwatch.amazonaws.com".to_string()];
         for (j, email) in m.alarm_emails.iter().enumerate() {
             s.resources.push(res(
                 &format!("alerts_email_{}", j + 1),
-                Kind::EmailSubscription {
+                Kind::EmailSubscription(EmailSubscription {
                     topic: V::r("alerts_topic"),
                     address: email.clone(),
-                },
+                }),
             ));
         }
         let levels = [("warning", m.lag_warning_seconds), ("critical", m.lag_critical_seconds)];
@@ -1475,10 +1477,10 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
         }
         s.resources.push(res(
             "alerts_topic_policy",
-            Kind::TopicPolicy {
+            Kind::TopicPolicy(TopicPolicy {
                 topic: V::r("alerts_topic"),
                 services,
-            },
+            }),
         ));
         let _ = short;
         s.outputs.push(out(
@@ -1499,41 +1501,41 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
         // SNS key (its policy cannot be changed to let them), so this stack has its own key.
         s.resources.push(retained(
             "kms_key",
-            Kind::KmsKey {
+            Kind::KmsKey(KmsKey {
                 description: format!("{} {} us-east-1: global alert topic", env.prefix, env.name),
                 policy: key_policy(GLOBAL_REGION),
-            },
+            }),
             Retain::Retain,
         ));
         s.resources.push(res(
             "kms_alias",
-            Kind::KmsAlias {
+            Kind::KmsAlias(KmsAlias {
                 name: format!("alias/{}", global_id(env, "alerts-global")),
                 key: V::r("kms_key"),
-            },
+            }),
         ));
         s.resources.push(res(
             "alerts_topic",
-            Kind::Topic {
+            Kind::Topic(Topic {
                 name: global_id(env, "alerts-global"),
                 kms_key: V::attr("kms_key", Attr::Arn),
-            },
+            }),
         ));
         for (j, email) in m.alarm_emails.iter().enumerate() {
             s.resources.push(res(
                 &format!("alerts_email_{}", j + 1),
-                Kind::EmailSubscription {
+                Kind::EmailSubscription(EmailSubscription {
                     topic: V::r("alerts_topic"),
                     address: email.clone(),
-                },
+                }),
             ));
         }
         s.resources.push(res(
             "alerts_topic_policy",
-            Kind::TopicPolicy {
+            Kind::TopicPolicy(TopicPolicy {
                 topic: V::r("alerts_topic"),
                 services: vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()],
-            },
+            }),
         ));
         global_parts(env, dns_stack, &mut s);
         s.outputs.push(out(
@@ -1561,7 +1563,7 @@ fn global_parts(env: &Environment, dns_stack: Option<&Stack>, s: &mut Stack) {
             ));
             s.resources.push(res(
                 &format!("health_alarm_{short}"),
-                Kind::Alarm(AlarmSpec {
+                Kind::Alarm(Alarm {
                     name: regional_id(env, "health", &r.code),
                     description: format!("Route 53 health check of {} is failing", r.code),
                     namespace: "AWS/Route53".into(),
@@ -1581,13 +1583,13 @@ fn global_parts(env: &Environment, dns_stack: Option<&Stack>, s: &mut Stack) {
     if let Some(b) = &env.budget {
         s.resources.push(res(
             "budget",
-            Kind::Budget {
+            Kind::Budget(Budget {
                 name: global_id(env, "monthly"),
                 limit_usd: b.limit_usd,
                 thresholds: b.alert_thresholds.clone(),
                 topic: V::r("alerts_topic"),
                 emails: env.monitoring.alarm_emails.clone(),
-            },
+            }),
         ));
     }
 }

@@ -1,6 +1,7 @@
 //! The stack plan (see `types`), built from a valid environment by `build`.
 
 pub mod build;
+pub mod kinds;
 pub mod show;
 pub mod types;
 
@@ -8,4 +9,5 @@ pub mod types;
 mod tests;
 
 pub use build::build;
+pub use kinds::*;
 pub use types::*;

@@ -3,6 +3,8 @@
 //! values flow from one stack's outputs to another's parameters, and the deploy order. Names and
 //! values here are final: a backend only chooses syntax.
 
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use std::fmt;
 
 /// The layers, in their order within a wave (SPEC section 5).
@@ -201,316 +203,6 @@ pub enum Routing {
     },
 }
 
-/// One CloudWatch alarm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AlarmSpec {
-    pub name: String,
-    pub description: String,
-    pub namespace: String,
-    pub metric: String,
-    pub dimensions: Vec<(String, V)>,
-    pub statistic: String,
-    pub period: i64,
-    pub evaluation_periods: i64,
-    pub threshold: f64,
-    /// `GreaterThanThreshold` or `LessThanThreshold`.
-    pub comparison: String,
-    /// What missing data means: `breaching` or `notBreaching`.
-    pub treat_missing: String,
-    pub topic: V,
-}
-
-/// The typed resources. Each field is what the resource needs; the backends choose syntax.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
-    // --- network
-    KmsKey {
-        description: String,
-        policy: Vec<Statement>,
-    },
-    KmsAlias {
-        name: String,
-        key: V,
-    },
-    Vpc {
-        cidr: String,
-        name: String,
-    },
-    InternetGateway {
-        name: String,
-    },
-    GatewayAttachment {
-        vpc: V,
-        gateway: V,
-    },
-    Subnet {
-        vpc: V,
-        cidr: String,
-        az: V,
-        public: bool,
-        name: String,
-    },
-    Eip {
-        name: String,
-    },
-    NatGateway {
-        subnet: V,
-        eip: V,
-        name: String,
-    },
-    RouteTable {
-        vpc: V,
-        name: String,
-    },
-    Route {
-        table: V,
-        destination: V,
-        target: RouteTarget,
-    },
-    RouteTableAssociation {
-        table: V,
-        subnet: V,
-    },
-    /// A security group; `ingress` rules are inline, so no group refers to itself.
-    SecurityGroup {
-        vpc: V,
-        name: String,
-        description: String,
-        ingress: Vec<SgRule>,
-        egress: Vec<SgRule>,
-    },
-    /// An ingress rule added to a group defined elsewhere (breaks reference cycles).
-    SecurityGroupIngress {
-        group: V,
-        rule: SgRule,
-    },
-    /// The VPC's default security group, left with no rules (Terraform can hold it; CloudFormation cannot).
-    DefaultSecurityGroupLockdown {
-        vpc: V,
-    },
-    LogGroup {
-        name: String,
-        retention_days: i64,
-        kms_key: V,
-    },
-    IamRole {
-        name: String,
-        trust_services: Vec<String>,
-        managed_policies: Vec<String>,
-        policy: Vec<Statement>,
-    },
-    FlowLog {
-        vpc: V,
-        log_group: V,
-        role: V,
-    },
-    // --- peering
-    PeeringConnection {
-        vpc: V,
-        peer_vpc: V,
-        peer_region: String,
-        name: String,
-    },
-    /// Terraform only: the accepter side in the peer's region, with DNS resolution switched on.
-    PeeringAccepter {
-        connection: V,
-        peer_region: String,
-    },
-    // --- aurora
-    /// The master password: generated into Secrets Manager, replicated to the secondaries.
-    DbSecret {
-        name: String,
-        kms_key: V,
-        replica_regions: Vec<(String, V)>,
-        username: String,
-    },
-    /// Terraform only: the ephemeral password value written once into the secret (never in state).
-    DbPasswordEphemeral,
-    DbSubnetGroup {
-        name: String,
-        subnets: V,
-    },
-    DbClusterParameterGroup {
-        name: String,
-        family: String,
-        parameters: Vec<(String, String)>,
-    },
-    GlobalCluster {
-        id: String,
-        engine_version: String,
-    },
-    DbCluster {
-        id: String,
-        global_cluster: String,
-        engine_version: String,
-        primary: bool,
-        /// Primary only: the secret that holds the master credentials.
-        secret: Option<V>,
-        database_name: Option<String>,
-        subnet_group: V,
-        security_groups: Vec<V>,
-        kms_key: V,
-        parameter_group: V,
-        backup_retention_days: i64,
-        write_forwarding: bool,
-        source_region: Option<String>,
-    },
-    DbInstance {
-        id: String,
-        cluster: V,
-        class: String,
-        performance_insights: bool,
-        kms_key: V,
-        monitoring_role: V,
-    },
-    // --- redis
-    CacheSubnetGroup {
-        name: String,
-        subnets: V,
-    },
-    CacheParameterGroup {
-        name: String,
-        family: String,
-        parameters: Vec<(String, String)>,
-    },
-    /// The replication group of one region; a secondary names the global group and inherits
-    /// engine, version, node type and parameters from it.
-    ReplicationGroup {
-        id: String,
-        primary: bool,
-        engine: String,
-        engine_version: String,
-        node_type: String,
-        replicas: i64,
-        subnet_group: V,
-        security_groups: Vec<V>,
-        kms_key: V,
-        parameter_group: Option<V>,
-        /// RBAC with IAM authentication (single-region caches).
-        user_group: Option<V>,
-        /// AUTH token read from this secret by reference (Global Datastore members: AWS lists
-        /// AUTH, not RBAC, among the security features a global datastore supports).
-        auth_secret: Option<V>,
-        global_group: Option<V>,
-        snapshot_retention_days: i64,
-        maintenance_window: String,
-        log_group: V,
-    },
-    GlobalReplicationGroup {
-        suffix: String,
-        primary_group: V,
-        description: String,
-    },
-    /// The AUTH token of a Global Datastore: generated into Secrets Manager, replicated to the
-    /// secondaries, read by reference (Terraform must keep it in state: its auth_token argument
-    /// is not write-only).
-    CacheAuthSecret {
-        name: String,
-        kms_key: V,
-        replica_regions: Vec<(String, V)>,
-    },
-    /// An RBAC user: IAM-authenticated, or switched off (`iam: false`: the `default` user,
-    /// disabled). `engine` is `redis`, which Valkey caches accept for RBAC objects.
-    CacheUser {
-        id: String,
-        name: String,
-        engine: String,
-        access: String,
-        iam: bool,
-    },
-    CacheUserGroup {
-        id: String,
-        engine: String,
-        users: Vec<V>,
-    },
-    // --- msk
-    MskCluster {
-        name: String,
-        kafka_version: String,
-        broker_type: String,
-        brokers: i64,
-        storage_gib: i64,
-        subnets: V,
-        security_groups: Vec<V>,
-        kms_key: V,
-        log_group: V,
-        /// Multi-VPC private connectivity for IAM (needed on a cross-region replication source).
-        multi_vpc: bool,
-    },
-    MskClusterPolicy {
-        cluster: V,
-        policy: Vec<Statement>,
-    },
-    MskReplicator {
-        name: String,
-        source_cluster: V,
-        source_subnets: V,
-        source_security_groups: Vec<V>,
-        target_cluster: V,
-        target_subnets: V,
-        target_security_groups: Vec<V>,
-        role: V,
-        topics: Vec<String>,
-    },
-    // --- eks
-    EksCluster {
-        name: String,
-        version: String,
-        role: V,
-        subnets: V,
-        security_groups: Vec<V>,
-        kms_key: V,
-    },
-    EksNodegroup {
-        name: String,
-        cluster: V,
-        role: V,
-        subnets: V,
-        instance_types: Vec<String>,
-        /// `AL2023_x86_64_STANDARD` or `AL2023_ARM_64_STANDARD`, from the instance types.
-        ami_type: String,
-        capacity_type: String,
-        min: i64,
-        max: i64,
-        desired: i64,
-    },
-    // --- dns
-    HealthCheck {
-        name: String,
-        fqdn: String,
-        port: i64,
-        path: String,
-        https: bool,
-        interval: i64,
-        threshold: i64,
-    },
-    RecordSet {
-        zone: String,
-        spec: RecordSpec,
-    },
-    // --- monitoring
-    Topic {
-        name: String,
-        kms_key: V,
-    },
-    TopicPolicy {
-        topic: V,
-        services: Vec<String>,
-    },
-    EmailSubscription {
-        topic: V,
-        address: String,
-    },
-    Alarm(AlarmSpec),
-    Budget {
-        name: String,
-        limit_usd: f64,
-        thresholds: Vec<f64>,
-        topic: V,
-        emails: Vec<String>,
-    },
-}
-
 /// Where a route sends traffic.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RouteTarget {
@@ -661,29 +353,29 @@ impl Kind {
     /// The AWS-side name or identifier this resource is created with, if mrgen chooses one.
     pub fn aws_name(&self) -> Option<&str> {
         match self {
-            Kind::KmsAlias { name, .. }
-            | Kind::LogGroup { name, .. }
-            | Kind::IamRole { name, .. }
-            | Kind::DbSecret { name, .. }
-            | Kind::CacheAuthSecret { name, .. }
-            | Kind::DbSubnetGroup { name, .. }
-            | Kind::DbClusterParameterGroup { name, .. }
-            | Kind::CacheSubnetGroup { name, .. }
-            | Kind::CacheParameterGroup { name, .. }
-            | Kind::MskCluster { name, .. }
-            | Kind::MskReplicator { name, .. }
-            | Kind::EksCluster { name, .. }
-            | Kind::EksNodegroup { name, .. }
-            | Kind::Topic { name, .. }
-            | Kind::Budget { name, .. }
-            | Kind::SecurityGroup { name, .. } => Some(name),
-            Kind::GlobalCluster { id, .. }
-            | Kind::DbCluster { id, .. }
-            | Kind::DbInstance { id, .. }
-            | Kind::ReplicationGroup { id, .. }
-            | Kind::CacheUser { id, .. }
-            | Kind::CacheUserGroup { id, .. } => Some(id),
-            Kind::GlobalReplicationGroup { suffix, .. } => Some(suffix),
+            Kind::KmsAlias(KmsAlias { name, .. })
+            | Kind::LogGroup(LogGroup { name, .. })
+            | Kind::IamRole(IamRole { name, .. })
+            | Kind::DbSecret(DbSecret { name, .. })
+            | Kind::CacheAuthSecret(CacheAuthSecret { name, .. })
+            | Kind::DbSubnetGroup(DbSubnetGroup { name, .. })
+            | Kind::DbClusterParameterGroup(DbClusterParameterGroup { name, .. })
+            | Kind::CacheSubnetGroup(CacheSubnetGroup { name, .. })
+            | Kind::CacheParameterGroup(CacheParameterGroup { name, .. })
+            | Kind::MskCluster(MskCluster { name, .. })
+            | Kind::MskReplicator(MskReplicator { name, .. })
+            | Kind::EksCluster(EksCluster { name, .. })
+            | Kind::EksNodegroup(EksNodegroup { name, .. })
+            | Kind::Topic(Topic { name, .. })
+            | Kind::Budget(Budget { name, .. })
+            | Kind::SecurityGroup(SecurityGroup { name, .. }) => Some(name),
+            Kind::GlobalCluster(GlobalCluster { id, .. })
+            | Kind::DbCluster(DbCluster { id, .. })
+            | Kind::DbInstance(DbInstance { id, .. })
+            | Kind::ReplicationGroup(ReplicationGroup { id, .. })
+            | Kind::CacheUser(CacheUser { id, .. })
+            | Kind::CacheUserGroup(CacheUserGroup { id, .. }) => Some(id),
+            Kind::GlobalReplicationGroup(GlobalReplicationGroup { suffix, .. }) => Some(suffix),
             Kind::Alarm(a) => Some(&a.name),
             _ => None,
         }

@@ -3,6 +3,8 @@
 //! (CloudFormation `Metadata.checkov.skip`, Terraform `#checkov:skip=ID:reason`). The README's
 //! table lists the same ids (a test checks it). Never a way to silence a real gap.
 
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::Kind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,9 +28,9 @@ pub const AZ_DATA_SOURCE: (&str, &str) = (
 pub fn skips(kind: &Kind, backend: Backend) -> Vec<(&'static str, &'static str)> {
     match (kind, backend) {
         (
-            Kind::ReplicationGroup {
+            Kind::ReplicationGroup(ReplicationGroup {
                 global_group: Some(_), ..
-            },
+            }),
             _,
         ) => {
             vec![
@@ -37,8 +39,10 @@ pub fn skips(kind: &Kind, backend: Backend) -> Vec<(&'static str, &'static str)>
                 ("CKV_AWS_31", INHERITED),
             ]
         }
-        (Kind::DbCluster { .. }, Backend::Terraform) => vec![("CKV2_AWS_8", BACKUP)],
-        (Kind::DbSecret { .. } | Kind::CacheAuthSecret { .. }, Backend::Terraform) => vec![("CKV2_AWS_57", ROTATION)],
+        (Kind::DbCluster(DbCluster { .. }), Backend::Terraform) => vec![("CKV2_AWS_8", BACKUP)],
+        (Kind::DbSecret(DbSecret { .. }) | Kind::CacheAuthSecret(CacheAuthSecret { .. }), Backend::Terraform) => {
+            vec![("CKV2_AWS_57", ROTATION)]
+        }
         _ => Vec::new(),
     }
 }

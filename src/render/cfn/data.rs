@@ -3,6 +3,8 @@
 //! region's KMS key, TLS in transit, private, deletion protection where the service has it, logs on.
 
 use super::value::Ctx;
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{Kind, Resource, Statement, V};
 use serde_json::{json, Map, Value};
 
@@ -75,7 +77,7 @@ pub(super) fn global_cluster(ctx: &Ctx, id: &str, engine_version: &str) -> Value
 fn master_username(ctx: &Ctx, secret: &V) -> Value {
     if let V::Ref(id) = secret {
         if let Some(Resource {
-            kind: Kind::DbSecret { username, .. },
+            kind: Kind::DbSecret(DbSecret { username, .. }),
             ..
         }) = ctx.stack.resource(id)
         {
@@ -96,7 +98,7 @@ fn secret_field(ctx: &Ctx, secret: &V, field: &str) -> Value {
 }
 
 pub(super) fn db_cluster(ctx: &Ctx, kind: &Kind) -> Value {
-    let Kind::DbCluster {
+    let Kind::DbCluster(DbCluster {
         id,
         global_cluster,
         engine_version,
@@ -110,7 +112,7 @@ pub(super) fn db_cluster(ctx: &Ctx, kind: &Kind) -> Value {
         backup_retention_days,
         write_forwarding,
         source_region,
-    } = kind
+    }) = kind
     else {
         return Value::Null;
     };
@@ -204,7 +206,7 @@ pub(super) fn cache_parameter_group(ctx: &Ctx, name: &str, family: &str, paramet
 }
 
 pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
-    let Kind::ReplicationGroup {
+    let Kind::ReplicationGroup(ReplicationGroup {
         id,
         primary: _,
         engine,
@@ -221,7 +223,7 @@ pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
         snapshot_retention_days,
         maintenance_window,
         log_group,
-    } = kind
+    }) = kind
     else {
         return Value::Null;
     };
@@ -353,7 +355,7 @@ pub(super) fn cache_user_group(ctx: &Ctx, id: &str, engine: &str, users: &[V]) -
 }
 
 pub(super) fn msk_cluster(ctx: &Ctx, kind: &Kind) -> Value {
-    let Kind::MskCluster {
+    let Kind::MskCluster(MskCluster {
         name,
         kafka_version,
         broker_type,
@@ -364,7 +366,7 @@ pub(super) fn msk_cluster(ctx: &Ctx, kind: &Kind) -> Value {
         kms_key,
         log_group,
         multi_vpc,
-    } = kind
+    }) = kind
     else {
         return Value::Null;
     };
@@ -410,7 +412,7 @@ pub(super) fn msk_cluster_policy(ctx: &Ctx, cluster: &V, policy: &[Statement]) -
 }
 
 pub(super) fn msk_replicator(ctx: &Ctx, kind: &Kind) -> Value {
-    let Kind::MskReplicator {
+    let Kind::MskReplicator(MskReplicator {
         name,
         source_cluster,
         source_subnets,
@@ -420,7 +422,7 @@ pub(super) fn msk_replicator(ctx: &Ctx, kind: &Kind) -> Value {
         target_security_groups,
         role,
         topics,
-    } = kind
+    }) = kind
     else {
         return Value::Null;
     };

@@ -17,6 +17,8 @@ mod network;
 mod services;
 mod value;
 
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{pascal, Backends, Kind, ParamSource, ParamType, Plan, Resource, Retain, Stack};
 use crate::render::{CfnReferences, File};
 use serde_json::{json, Map, Value};
@@ -103,52 +105,54 @@ fn renders(r: &Resource) -> bool {
 /// The CloudFormation type of a kind; `None` for the kinds that exist in Terraform only.
 fn type_name(kind: &Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::KmsKey { .. } => "AWS::KMS::Key",
-        Kind::KmsAlias { .. } => "AWS::KMS::Alias",
-        Kind::Vpc { .. } => "AWS::EC2::VPC",
-        Kind::InternetGateway { .. } => "AWS::EC2::InternetGateway",
-        Kind::GatewayAttachment { .. } => "AWS::EC2::VPCGatewayAttachment",
-        Kind::Subnet { .. } => "AWS::EC2::Subnet",
-        Kind::Eip { .. } => "AWS::EC2::EIP",
-        Kind::NatGateway { .. } => "AWS::EC2::NatGateway",
-        Kind::RouteTable { .. } => "AWS::EC2::RouteTable",
-        Kind::Route { .. } => "AWS::EC2::Route",
-        Kind::RouteTableAssociation { .. } => "AWS::EC2::SubnetRouteTableAssociation",
-        Kind::SecurityGroup { .. } => "AWS::EC2::SecurityGroup",
-        Kind::SecurityGroupIngress { .. } => "AWS::EC2::SecurityGroupIngress",
-        Kind::LogGroup { .. } => "AWS::Logs::LogGroup",
-        Kind::IamRole { .. } => "AWS::IAM::Role",
-        Kind::FlowLog { .. } => "AWS::EC2::FlowLog",
-        Kind::PeeringConnection { .. } => "AWS::EC2::VPCPeeringConnection",
-        Kind::DbSecret { .. } | Kind::CacheAuthSecret { .. } => "AWS::SecretsManager::Secret",
-        Kind::DbSubnetGroup { .. } => "AWS::RDS::DBSubnetGroup",
-        Kind::DbClusterParameterGroup { .. } => "AWS::RDS::DBClusterParameterGroup",
-        Kind::GlobalCluster { .. } => "AWS::RDS::GlobalCluster",
-        Kind::DbCluster { .. } => "AWS::RDS::DBCluster",
-        Kind::DbInstance { .. } => "AWS::RDS::DBInstance",
-        Kind::CacheSubnetGroup { .. } => "AWS::ElastiCache::SubnetGroup",
-        Kind::CacheParameterGroup { .. } => "AWS::ElastiCache::ParameterGroup",
-        Kind::ReplicationGroup { .. } => "AWS::ElastiCache::ReplicationGroup",
-        Kind::GlobalReplicationGroup { .. } => "AWS::ElastiCache::GlobalReplicationGroup",
-        Kind::CacheUser { .. } => "AWS::ElastiCache::User",
-        Kind::CacheUserGroup { .. } => "AWS::ElastiCache::UserGroup",
-        Kind::MskCluster { .. } => "AWS::MSK::Cluster",
-        Kind::MskClusterPolicy { .. } => "AWS::MSK::ClusterPolicy",
-        Kind::MskReplicator { .. } => "AWS::MSK::Replicator",
-        Kind::EksCluster { .. } => "AWS::EKS::Cluster",
-        Kind::EksNodegroup { .. } => "AWS::EKS::Nodegroup",
-        Kind::HealthCheck { .. } => "AWS::Route53::HealthCheck",
-        Kind::RecordSet { .. } => "AWS::Route53::RecordSet",
-        Kind::Topic { .. } => "AWS::SNS::Topic",
-        Kind::TopicPolicy { .. } => "AWS::SNS::TopicPolicy",
-        Kind::EmailSubscription { .. } => "AWS::SNS::Subscription",
+        Kind::KmsKey(KmsKey { .. }) => "AWS::KMS::Key",
+        Kind::KmsAlias(KmsAlias { .. }) => "AWS::KMS::Alias",
+        Kind::Vpc(Vpc { .. }) => "AWS::EC2::VPC",
+        Kind::InternetGateway(InternetGateway { .. }) => "AWS::EC2::InternetGateway",
+        Kind::GatewayAttachment(GatewayAttachment { .. }) => "AWS::EC2::VPCGatewayAttachment",
+        Kind::Subnet(Subnet { .. }) => "AWS::EC2::Subnet",
+        Kind::Eip(Eip { .. }) => "AWS::EC2::EIP",
+        Kind::NatGateway(NatGateway { .. }) => "AWS::EC2::NatGateway",
+        Kind::RouteTable(RouteTable { .. }) => "AWS::EC2::RouteTable",
+        Kind::Route(Route { .. }) => "AWS::EC2::Route",
+        Kind::RouteTableAssociation(RouteTableAssociation { .. }) => "AWS::EC2::SubnetRouteTableAssociation",
+        Kind::SecurityGroup(SecurityGroup { .. }) => "AWS::EC2::SecurityGroup",
+        Kind::SecurityGroupIngress(SecurityGroupIngress { .. }) => "AWS::EC2::SecurityGroupIngress",
+        Kind::LogGroup(LogGroup { .. }) => "AWS::Logs::LogGroup",
+        Kind::IamRole(IamRole { .. }) => "AWS::IAM::Role",
+        Kind::FlowLog(FlowLog { .. }) => "AWS::EC2::FlowLog",
+        Kind::PeeringConnection(PeeringConnection { .. }) => "AWS::EC2::VPCPeeringConnection",
+        Kind::DbSecret(DbSecret { .. }) | Kind::CacheAuthSecret(CacheAuthSecret { .. }) => {
+            "AWS::SecretsManager::Secret"
+        }
+        Kind::DbSubnetGroup(DbSubnetGroup { .. }) => "AWS::RDS::DBSubnetGroup",
+        Kind::DbClusterParameterGroup(DbClusterParameterGroup { .. }) => "AWS::RDS::DBClusterParameterGroup",
+        Kind::GlobalCluster(GlobalCluster { .. }) => "AWS::RDS::GlobalCluster",
+        Kind::DbCluster(DbCluster { .. }) => "AWS::RDS::DBCluster",
+        Kind::DbInstance(DbInstance { .. }) => "AWS::RDS::DBInstance",
+        Kind::CacheSubnetGroup(CacheSubnetGroup { .. }) => "AWS::ElastiCache::SubnetGroup",
+        Kind::CacheParameterGroup(CacheParameterGroup { .. }) => "AWS::ElastiCache::ParameterGroup",
+        Kind::ReplicationGroup(ReplicationGroup { .. }) => "AWS::ElastiCache::ReplicationGroup",
+        Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. }) => "AWS::ElastiCache::GlobalReplicationGroup",
+        Kind::CacheUser(CacheUser { .. }) => "AWS::ElastiCache::User",
+        Kind::CacheUserGroup(CacheUserGroup { .. }) => "AWS::ElastiCache::UserGroup",
+        Kind::MskCluster(MskCluster { .. }) => "AWS::MSK::Cluster",
+        Kind::MskClusterPolicy(MskClusterPolicy { .. }) => "AWS::MSK::ClusterPolicy",
+        Kind::MskReplicator(MskReplicator { .. }) => "AWS::MSK::Replicator",
+        Kind::EksCluster(EksCluster { .. }) => "AWS::EKS::Cluster",
+        Kind::EksNodegroup(EksNodegroup { .. }) => "AWS::EKS::Nodegroup",
+        Kind::HealthCheck(HealthCheck { .. }) => "AWS::Route53::HealthCheck",
+        Kind::RecordSet(RecordSet { .. }) => "AWS::Route53::RecordSet",
+        Kind::Topic(Topic { .. }) => "AWS::SNS::Topic",
+        Kind::TopicPolicy(TopicPolicy { .. }) => "AWS::SNS::TopicPolicy",
+        Kind::EmailSubscription(EmailSubscription { .. }) => "AWS::SNS::Subscription",
         Kind::Alarm(_) => "AWS::CloudWatch::Alarm",
-        Kind::Budget { .. } => "AWS::Budgets::Budget",
+        Kind::Budget(Budget { .. }) => "AWS::Budgets::Budget",
         // CloudFormation cannot hold the VPC's default security group, the accepter side of a
         // peering connection is implied by `PeerRegion`, and the password lives in the secret.
-        Kind::DefaultSecurityGroupLockdown { .. } | Kind::PeeringAccepter { .. } | Kind::DbPasswordEphemeral => {
-            return None
-        }
+        Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { .. })
+        | Kind::PeeringAccepter(PeeringAccepter { .. })
+        | Kind::DbPasswordEphemeral(DbPasswordEphemeral) => return None,
     })
 }
 
@@ -158,108 +162,110 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
     use network::*;
     use services::*;
     match kind {
-        Kind::KmsKey { description, policy } => kms_key(ctx, description, policy),
-        Kind::KmsAlias { name, key } => kms_alias(ctx, name, key),
-        Kind::Vpc { cidr, name } => vpc(ctx, cidr, name),
-        Kind::InternetGateway { name } => internet_gateway(ctx, name),
-        Kind::GatewayAttachment { vpc, gateway } => gateway_attachment(ctx, vpc, gateway),
-        Kind::Subnet {
+        Kind::KmsKey(KmsKey { description, policy }) => kms_key(ctx, description, policy),
+        Kind::KmsAlias(KmsAlias { name, key }) => kms_alias(ctx, name, key),
+        Kind::Vpc(Vpc { cidr, name }) => vpc(ctx, cidr, name),
+        Kind::InternetGateway(InternetGateway { name }) => internet_gateway(ctx, name),
+        Kind::GatewayAttachment(GatewayAttachment { vpc, gateway }) => gateway_attachment(ctx, vpc, gateway),
+        Kind::Subnet(Subnet {
             vpc, cidr, az, name, ..
-        } => subnet(ctx, vpc, cidr, az, name),
-        Kind::Eip { name } => eip(ctx, name),
-        Kind::NatGateway { subnet, eip, name } => nat_gateway(ctx, subnet, eip, name),
-        Kind::RouteTable { vpc, name } => route_table(ctx, vpc, name),
-        Kind::Route {
+        }) => subnet(ctx, vpc, cidr, az, name),
+        Kind::Eip(Eip { name }) => eip(ctx, name),
+        Kind::NatGateway(NatGateway { subnet, eip, name }) => nat_gateway(ctx, subnet, eip, name),
+        Kind::RouteTable(RouteTable { vpc, name }) => route_table(ctx, vpc, name),
+        Kind::Route(Route {
             table,
             destination,
             target,
-        } => route(ctx, table, destination, target),
-        Kind::RouteTableAssociation { table, subnet } => route_table_association(ctx, table, subnet),
-        Kind::SecurityGroup {
+        }) => route(ctx, table, destination, target),
+        Kind::RouteTableAssociation(RouteTableAssociation { table, subnet }) => {
+            route_table_association(ctx, table, subnet)
+        }
+        Kind::SecurityGroup(SecurityGroup {
             vpc,
             name,
             description,
             ingress,
             egress,
-        } => security_group(ctx, vpc, name, description, ingress, egress),
-        Kind::SecurityGroupIngress { group, rule } => security_group_ingress(ctx, group, rule),
-        Kind::LogGroup {
+        }) => security_group(ctx, vpc, name, description, ingress, egress),
+        Kind::SecurityGroupIngress(SecurityGroupIngress { group, rule }) => security_group_ingress(ctx, group, rule),
+        Kind::LogGroup(LogGroup {
             name,
             retention_days,
             kms_key,
-        } => log_group(ctx, name, *retention_days, kms_key),
-        Kind::IamRole {
+        }) => log_group(ctx, name, *retention_days, kms_key),
+        Kind::IamRole(IamRole {
             name,
             trust_services,
             managed_policies,
             policy,
-        } => iam_role(ctx, name, trust_services, managed_policies, policy),
-        Kind::FlowLog { vpc, log_group, role } => flow_log(ctx, vpc, log_group, role),
-        Kind::PeeringConnection {
+        }) => iam_role(ctx, name, trust_services, managed_policies, policy),
+        Kind::FlowLog(FlowLog { vpc, log_group, role }) => flow_log(ctx, vpc, log_group, role),
+        Kind::PeeringConnection(PeeringConnection {
             vpc,
             peer_vpc,
             peer_region,
             name,
-        } => peering_connection(ctx, vpc, peer_vpc, peer_region, name),
-        Kind::DbSecret {
+        }) => peering_connection(ctx, vpc, peer_vpc, peer_region, name),
+        Kind::DbSecret(DbSecret {
             name,
             kms_key,
             replica_regions,
             username,
-        } => db_secret(ctx, name, kms_key, replica_regions, username),
-        Kind::DbSubnetGroup { name, subnets } => db_subnet_group(ctx, name, subnets),
-        Kind::DbClusterParameterGroup {
+        }) => db_secret(ctx, name, kms_key, replica_regions, username),
+        Kind::DbSubnetGroup(DbSubnetGroup { name, subnets }) => db_subnet_group(ctx, name, subnets),
+        Kind::DbClusterParameterGroup(DbClusterParameterGroup {
             name,
             family,
             parameters,
-        } => db_cluster_parameter_group(ctx, name, family, parameters),
-        Kind::GlobalCluster { id, engine_version } => global_cluster(ctx, id, engine_version),
-        Kind::DbCluster { .. } => db_cluster(ctx, kind),
-        Kind::DbInstance {
+        }) => db_cluster_parameter_group(ctx, name, family, parameters),
+        Kind::GlobalCluster(GlobalCluster { id, engine_version }) => global_cluster(ctx, id, engine_version),
+        Kind::DbCluster(DbCluster { .. }) => db_cluster(ctx, kind),
+        Kind::DbInstance(DbInstance {
             id,
             cluster,
             class,
             performance_insights,
             kms_key,
             monitoring_role,
-        } => db_instance(ctx, id, cluster, class, *performance_insights, kms_key, monitoring_role),
-        Kind::CacheSubnetGroup { name, subnets } => cache_subnet_group(ctx, name, subnets),
-        Kind::CacheParameterGroup {
+        }) => db_instance(ctx, id, cluster, class, *performance_insights, kms_key, monitoring_role),
+        Kind::CacheSubnetGroup(CacheSubnetGroup { name, subnets }) => cache_subnet_group(ctx, name, subnets),
+        Kind::CacheParameterGroup(CacheParameterGroup {
             name,
             family,
             parameters,
-        } => cache_parameter_group(ctx, name, family, parameters),
-        Kind::ReplicationGroup { .. } => replication_group(ctx, kind),
-        Kind::GlobalReplicationGroup {
+        }) => cache_parameter_group(ctx, name, family, parameters),
+        Kind::ReplicationGroup(ReplicationGroup { .. }) => replication_group(ctx, kind),
+        Kind::GlobalReplicationGroup(GlobalReplicationGroup {
             suffix,
             primary_group,
             description,
-        } => global_replication_group(ctx, suffix, primary_group, description),
-        Kind::CacheUser {
+        }) => global_replication_group(ctx, suffix, primary_group, description),
+        Kind::CacheUser(CacheUser {
             id,
             name,
             engine,
             access,
             iam,
-        } => cache_user(ctx, id, name, engine, access, *iam),
-        Kind::CacheAuthSecret {
+        }) => cache_user(ctx, id, name, engine, access, *iam),
+        Kind::CacheAuthSecret(CacheAuthSecret {
             name,
             kms_key,
             replica_regions,
-        } => cache_auth_secret(ctx, name, kms_key, replica_regions),
-        Kind::CacheUserGroup { id, engine, users } => cache_user_group(ctx, id, engine, users),
-        Kind::MskCluster { .. } => msk_cluster(ctx, kind),
-        Kind::MskClusterPolicy { cluster, policy } => msk_cluster_policy(ctx, cluster, policy),
-        Kind::MskReplicator { .. } => msk_replicator(ctx, kind),
-        Kind::EksCluster {
+        }) => cache_auth_secret(ctx, name, kms_key, replica_regions),
+        Kind::CacheUserGroup(CacheUserGroup { id, engine, users }) => cache_user_group(ctx, id, engine, users),
+        Kind::MskCluster(MskCluster { .. }) => msk_cluster(ctx, kind),
+        Kind::MskClusterPolicy(MskClusterPolicy { cluster, policy }) => msk_cluster_policy(ctx, cluster, policy),
+        Kind::MskReplicator(MskReplicator { .. }) => msk_replicator(ctx, kind),
+        Kind::EksCluster(EksCluster {
             name,
             version,
             role,
             subnets,
             security_groups,
             kms_key,
-        } => eks_cluster(ctx, name, version, role, subnets, security_groups, kms_key),
-        Kind::EksNodegroup {
+        }) => eks_cluster(ctx, name, version, role, subnets, security_groups, kms_key),
+        Kind::EksNodegroup(EksNodegroup {
             name,
             cluster,
             role,
@@ -270,7 +276,7 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
             min,
             max,
             desired,
-        } => eks_nodegroup(
+        }) => eks_nodegroup(
             ctx,
             name,
             cluster,
@@ -280,7 +286,7 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
             (ami_type, capacity_type),
             (*min, *max, *desired),
         ),
-        Kind::HealthCheck {
+        Kind::HealthCheck(HealthCheck {
             name,
             fqdn,
             port,
@@ -288,22 +294,22 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
             https,
             interval,
             threshold,
-        } => health_check(ctx, name, fqdn, *port, path, *https, *interval, *threshold),
-        Kind::RecordSet { zone, spec } => record_set(zone, spec),
-        Kind::Topic { name, kms_key } => topic(ctx, name, kms_key),
-        Kind::TopicPolicy { topic, services } => topic_policy(ctx, topic, services),
-        Kind::EmailSubscription { topic, address } => email_subscription(ctx, topic, address),
+        }) => health_check(ctx, name, fqdn, *port, path, *https, *interval, *threshold),
+        Kind::RecordSet(RecordSet { zone, spec }) => record_set(zone, spec),
+        Kind::Topic(Topic { name, kms_key }) => topic(ctx, name, kms_key),
+        Kind::TopicPolicy(TopicPolicy { topic, services }) => topic_policy(ctx, topic, services),
+        Kind::EmailSubscription(EmailSubscription { topic, address }) => email_subscription(ctx, topic, address),
         Kind::Alarm(a) => alarm(ctx, a),
-        Kind::Budget {
+        Kind::Budget(Budget {
             name,
             limit_usd,
             thresholds,
             topic,
             emails,
-        } => budget(ctx, name, *limit_usd, thresholds, topic, emails),
-        Kind::DefaultSecurityGroupLockdown { .. } | Kind::PeeringAccepter { .. } | Kind::DbPasswordEphemeral => {
-            Value::Null
-        }
+        }) => budget(ctx, name, *limit_usd, thresholds, topic, emails),
+        Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { .. })
+        | Kind::PeeringAccepter(PeeringAccepter { .. })
+        | Kind::DbPasswordEphemeral(DbPasswordEphemeral) => Value::Null,
     }
 }
 

@@ -2,6 +2,8 @@
 //! groups) as CloudFormation resources.
 
 use super::value::Ctx;
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, Peer, RouteTarget, SgRule, Statement, V};
 use serde_json::{json, Map, Value};
 
@@ -194,7 +196,12 @@ pub(super) fn flow_log(ctx: &Ctx, vpc: &V, log_group: &V, role: &V) -> Value {
     // `LogDestination` documents; a log group of the same stack is named by `LogGroupName`.
     // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html
     let (key, destination) = match log_group {
-        V::Attr(id, Attr::Arn) if matches!(ctx.stack.resource(id).map(|r| &r.kind), Some(Kind::LogGroup { .. })) => {
+        V::Attr(id, Attr::Arn)
+            if matches!(
+                ctx.stack.resource(id).map(|r| &r.kind),
+                Some(Kind::LogGroup(LogGroup { .. }))
+            ) =>
+        {
             ("LogGroupName", ctx.v(&V::Ref(id.clone())))
         }
         other => ("LogDestination", ctx.v(other)),

@@ -1,7 +1,7 @@
 //! EKS, Route 53 and monitoring (alert topic, alarms, budget) as CloudFormation resources.
 
 use super::value::Ctx;
-use crate::plan::{AlarmSpec, RecordSpec, Routing, V};
+use crate::plan::{Alarm, RecordSpec, Routing, V};
 use serde_json::{json, Map, Value};
 
 /// All five EKS control-plane log types.
@@ -163,7 +163,7 @@ pub(super) fn email_subscription(ctx: &Ctx, topic: &V, address: &str) -> Value {
     json!({ "TopicArn": ctx.v(topic), "Protocol": "email", "Endpoint": address })
 }
 
-pub(super) fn alarm(ctx: &Ctx, a: &AlarmSpec) -> Value {
+pub(super) fn alarm(ctx: &Ctx, a: &Alarm) -> Value {
     let topic = ctx.v(&a.topic);
     json!({
         "AlarmName": a.name,

@@ -1,6 +1,8 @@
 //! Renderer tests on the plans of the shipped environments.
 
 use super::*;
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{self, Plan, V};
 use std::collections::BTreeSet;
 
@@ -362,8 +364,8 @@ fn user_strings_stay_literal_json_strings() {
     for s in &mut plan.stacks {
         for r in &mut s.resources {
             match &mut r.kind {
-                Kind::MskReplicator { topics, .. } => topics.push(hostile.to_string()),
-                Kind::HealthCheck { path, .. } => *path = format!("/health?q={hostile}"),
+                Kind::MskReplicator(MskReplicator { topics, .. }) => topics.push(hostile.to_string()),
+                Kind::HealthCheck(HealthCheck { path, .. }) => *path = format!("/health?q={hostile}"),
                 _ => {}
             }
         }

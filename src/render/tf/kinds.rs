@@ -9,6 +9,8 @@
 use super::hcl::{code, text, Interp, Obj};
 use super::templates as t;
 use super::{resource_name, Cx};
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{Kind, Peer, Resource, RouteTarget, Routing, SgRule, Stack, Statement, V};
 use minijinja::value::Value;
 
@@ -93,11 +95,11 @@ fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result
 /// inline policies (its companions), which nothing else orders.
 fn role_deps<'a>(cx: &Cx<'a>, stack: &'a Stack, role: &V, deps: &mut Vec<String>) {
     if let Some((s, r)) = cx.target(stack, role) {
-        if let Kind::IamRole {
+        if let Kind::IamRole(IamRole {
             managed_policies,
             policy,
             ..
-        } = &r.kind
+        }) = &r.kind
         {
             let name = resource_name(s, &r.id);
             if !managed_policies.is_empty() {
@@ -146,7 +148,7 @@ fn rule_obj<'a>(cx: &Cx<'a>, stack: &'a Stack, rule: &SgRule) -> Result<Obj, Str
 /// The peering accepter of a connection, when the plan has one (Terraform only).
 fn accepter_of<'a>(cx: &Cx<'a>, stack: &'a Stack, conn: &Resource) -> Option<String> {
     stack.resources.iter().find_map(|r| match &r.kind {
-        Kind::PeeringAccepter { connection, .. }
+        Kind::PeeringAccepter(PeeringAccepter { connection, .. })
             if cx.target(stack, connection).is_some_and(|(_, c)| c.id == conn.id) =>
         {
             Some(cx.address(stack, r))
@@ -159,7 +161,7 @@ fn accepter_of<'a>(cx: &Cx<'a>, stack: &'a Stack, conn: &Resource) -> Option<Str
 /// waits for the connection to be active.
 fn peering_target<'a>(cx: &Cx<'a>, stack: &'a Stack, v: &V) -> Result<Value, String> {
     if let Some((s, conn)) = cx.target(stack, v) {
-        if matches!(conn.kind, Kind::PeeringConnection { .. }) {
+        if matches!(conn.kind, Kind::PeeringConnection(PeeringConnection { .. })) {
             if let Some(acc) = accepter_of(cx, s, conn) {
                 return Ok(code(format!("{acc}.vpc_peering_connection_id")));
             }
@@ -176,14 +178,14 @@ fn find_global_cluster<'a>(cx: &Cx<'a>, id: &str) -> Option<(String, Vec<String>
     for s in &cx.plan.stacks {
         for r in &s.resources {
             match &r.kind {
-                Kind::GlobalCluster { id: gid, .. } if gid == id => global = Some(cx.address(s, r)),
-                Kind::DbCluster {
+                Kind::GlobalCluster(GlobalCluster { id: gid, .. }) if gid == id => global = Some(cx.address(s, r)),
+                Kind::DbCluster(DbCluster {
                     global_cluster,
                     primary,
                     ..
-                } if global_cluster == id && *primary => {
+                }) if global_cluster == id && *primary => {
                     for i in &s.resources {
-                        if let Kind::DbInstance { cluster, .. } = &i.kind {
+                        if let Kind::DbInstance(DbInstance { cluster, .. }) = &i.kind {
                             if cx.target(s, cluster).is_some_and(|(_, c)| c.id == r.id) {
                                 primary_instances.push(cx.address(s, i));
                             }
@@ -248,63 +250,63 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
     }
     let v = |x: &V| cx.value(stack, x);
     let id = match &r.kind {
-        Kind::KmsKey { description, policy: p } => {
+        Kind::KmsKey(KmsKey { description, policy: p }) => {
             c.put("description", text(description.clone()));
             c.put("policy", policy(cx, stack, p)?);
             t::KMS_KEY
         }
-        Kind::KmsAlias { name: alias, key } => {
+        Kind::KmsAlias(KmsAlias { name: alias, key }) => {
             c.put("alias", text(alias.clone()));
             c.put("key", v(key)?);
             t::KMS_ALIAS
         }
-        Kind::Vpc { cidr, name: n } => {
+        Kind::Vpc(Vpc { cidr, name: n }) => {
             c.put("tags", name_tag(n));
             c.put("cidr", text(cidr.clone()));
             t::VPC
         }
-        Kind::InternetGateway { name: n } => {
+        Kind::InternetGateway(InternetGateway { name: n }) => {
             c.put("tags", name_tag(n));
             t::INTERNET_GATEWAY
         }
-        Kind::GatewayAttachment { vpc, gateway } => {
+        Kind::GatewayAttachment(GatewayAttachment { vpc, gateway }) => {
             c.put("vpc", v(vpc)?);
             c.put("gateway", v(gateway)?);
             t::GATEWAY_ATTACHMENT
         }
-        Kind::Subnet {
+        Kind::Subnet(Subnet {
             vpc,
             cidr,
             az,
             public: _,
             name: n,
-        } => {
+        }) => {
             c.put("vpc", v(vpc)?);
             c.put("cidr", text(cidr.clone()));
             c.put("az", v(az)?);
             c.put("tags", name_tag(n));
             t::SUBNET
         }
-        Kind::Eip { name: n } => {
+        Kind::Eip(Eip { name: n }) => {
             c.put("tags", name_tag(n));
             t::EIP
         }
-        Kind::NatGateway { subnet, eip, name: n } => {
+        Kind::NatGateway(NatGateway { subnet, eip, name: n }) => {
             c.put("subnet", v(subnet)?);
             c.put("eip", v(eip)?);
             c.put("tags", name_tag(n));
             t::NAT_GATEWAY
         }
-        Kind::RouteTable { vpc, name: n } => {
+        Kind::RouteTable(RouteTable { vpc, name: n }) => {
             c.put("vpc", v(vpc)?);
             c.put("tags", name_tag(n));
             t::ROUTE_TABLE
         }
-        Kind::Route {
+        Kind::Route(Route {
             table,
             destination,
             target,
-        } => {
+        }) => {
             c.put("table", v(table)?);
             c.put("destination", v(destination)?);
             let (arg, value) = match target {
@@ -316,18 +318,18 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("target", value);
             t::ROUTE
         }
-        Kind::RouteTableAssociation { table, subnet } => {
+        Kind::RouteTableAssociation(RouteTableAssociation { table, subnet }) => {
             c.put("table", v(table)?);
             c.put("subnet", v(subnet)?);
             t::ROUTE_TABLE_ASSOCIATION
         }
-        Kind::SecurityGroup {
+        Kind::SecurityGroup(SecurityGroup {
             vpc,
             name: n,
             description,
             ingress,
             egress,
-        } => {
+        }) => {
             c.put("vpc", v(vpc)?);
             c.put("group_name", text(n.clone()));
             c.put("description", text(description.clone()));
@@ -338,31 +340,31 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("has_egress", Value::from(!egress.is_empty()));
             t::SECURITY_GROUP
         }
-        Kind::SecurityGroupIngress { group, rule } => {
+        Kind::SecurityGroupIngress(SecurityGroupIngress { group, rule }) => {
             c.put("group", v(group)?);
             c.put("rule", rule_obj(cx, stack, rule)?.value());
             t::SECURITY_GROUP_INGRESS
         }
-        Kind::DefaultSecurityGroupLockdown { vpc } => {
+        Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { vpc }) => {
             c.put("vpc", v(vpc)?);
             t::DEFAULT_SECURITY_GROUP
         }
-        Kind::LogGroup {
+        Kind::LogGroup(LogGroup {
             name: n,
             retention_days,
             kms_key,
-        } => {
+        }) => {
             c.put("log_group_name", text(n.clone()));
             c.put("retention", Value::from(*retention_days));
             c.put("kms_key", v(kms_key)?);
             t::LOG_GROUP
         }
-        Kind::IamRole {
+        Kind::IamRole(IamRole {
             name: n,
             trust_services,
             managed_policies,
             policy: p,
-        } => {
+        }) => {
             let mut trust = Statement::allow("TrustedServices", &["sts:AssumeRole"], Vec::new());
             trust.service_principals = trust_services.clone();
             let doc = policy(cx, stack, &[trust])?;
@@ -378,19 +380,19 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             );
             t::IAM_ROLE
         }
-        Kind::FlowLog { vpc, log_group, role } => {
+        Kind::FlowLog(FlowLog { vpc, log_group, role }) => {
             c.put("vpc", v(vpc)?);
             c.put("log_group", v(log_group)?);
             c.put("role", v(role)?);
             role_deps(cx, stack, role, &mut deps);
             t::FLOW_LOG
         }
-        Kind::PeeringConnection {
+        Kind::PeeringConnection(PeeringConnection {
             vpc,
             peer_vpc,
             peer_region,
             name: n,
-        } => {
+        }) => {
             c.put("vpc", v(vpc)?);
             c.put("peer_vpc", v(peer_vpc)?);
             c.put("peer_region", text(peer_region.clone()));
@@ -404,25 +406,25 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             );
             t::PEERING_CONNECTION
         }
-        Kind::PeeringAccepter {
+        Kind::PeeringAccepter(PeeringAccepter {
             connection,
             peer_region,
-        } => {
+        }) => {
             c.put("provider", cx.provider(peer_region));
             c.put("connection", v(connection)?);
             let tag = cx.target(stack, connection).and_then(|(_, conn)| match &conn.kind {
-                Kind::PeeringConnection { name, .. } => Some(name.clone()),
+                Kind::PeeringConnection(PeeringConnection { name, .. }) => Some(name.clone()),
                 _ => None,
             });
             c.put("tags", tag.map(|n| name_tag(&n)).unwrap_or_else(none));
             t::PEERING_ACCEPTER
         }
-        Kind::DbSecret {
+        Kind::DbSecret(DbSecret {
             name: n,
             kms_key,
             replica_regions,
             username,
-        } => {
+        }) => {
             c.put("secret_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
             c.put("replicas", replicas(replica_regions, &v)?);
@@ -430,7 +432,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             let password = stack
                 .resources
                 .iter()
-                .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral))
+                .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)))
                 .ok_or_else(|| format!("{}: a DbSecret needs a DbPasswordEphemeral beside it", stack.name))?;
             c.put(
                 "password",
@@ -438,32 +440,32 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             );
             t::DB_SECRET
         }
-        Kind::DbPasswordEphemeral => t::DB_PASSWORD,
-        Kind::CacheAuthSecret {
+        Kind::DbPasswordEphemeral(DbPasswordEphemeral) => t::DB_PASSWORD,
+        Kind::CacheAuthSecret(CacheAuthSecret {
             name: n,
             kms_key,
             replica_regions,
-        } => {
+        }) => {
             c.put("secret_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
             c.put("replicas", replicas(replica_regions, &v)?);
             t::CACHE_AUTH_SECRET
         }
-        Kind::DbSubnetGroup { name: n, subnets } => {
+        Kind::DbSubnetGroup(DbSubnetGroup { name: n, subnets }) => {
             c.put("group_name", text(n.clone()));
             c.put("subnets", v(subnets)?);
             t::DB_SUBNET_GROUP
         }
-        Kind::DbClusterParameterGroup {
+        Kind::DbClusterParameterGroup(DbClusterParameterGroup {
             name: n,
             family,
             parameters,
-        }
-        | Kind::CacheParameterGroup {
+        })
+        | Kind::CacheParameterGroup(CacheParameterGroup {
             name: n,
             family,
             parameters,
-        } => {
+        }) => {
             c.put("group_name", text(n.clone()));
             c.put("family", text(family.clone()));
             c.put(
@@ -480,21 +482,21 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
                         .collect::<Vec<_>>(),
                 ),
             );
-            if matches!(r.kind, Kind::CacheParameterGroup { .. }) {
+            if matches!(r.kind, Kind::CacheParameterGroup(CacheParameterGroup { .. })) {
                 t::CACHE_PARAMETER_GROUP
             } else {
                 t::DB_CLUSTER_PARAMETER_GROUP
             }
         }
-        Kind::GlobalCluster {
+        Kind::GlobalCluster(GlobalCluster {
             id: gid,
             engine_version,
-        } => {
+        }) => {
             c.put("identifier", text(gid.clone()));
             c.put("engine_version", text(engine_version.clone()));
             t::GLOBAL_CLUSTER
         }
-        Kind::DbCluster {
+        Kind::DbCluster(DbCluster {
             id: cid,
             global_cluster,
             engine_version,
@@ -508,7 +510,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             backup_retention_days,
             write_forwarding,
             source_region,
-        } => {
+        }) => {
             c.put("identifier", text(cid.clone()));
             c.put("primary", Value::from(*primary));
             c.put("engine_version", text(engine_version.clone()));
@@ -539,12 +541,12 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             let mut password = none();
             if let Some(sv) = secret {
                 if let Some((s, sr)) = cx.target(stack, sv) {
-                    if let Kind::DbSecret { username: u, .. } = &sr.kind {
+                    if let Kind::DbSecret(DbSecret { username: u, .. }) = &sr.kind {
                         username = text(u.clone());
                         let pw = s
                             .resources
                             .iter()
-                            .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral))
+                            .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)))
                             .ok_or_else(|| format!("{}: the secret has no generated password", stack.name))?;
                         password = code(format!("{}.random_password", cx.address(s, pw)));
                         // The secret holds the password before the cluster uses it.
@@ -570,14 +572,14 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("final_snapshot", text(format!("{cid}-final")));
             t::DB_CLUSTER
         }
-        Kind::DbInstance {
+        Kind::DbInstance(DbInstance {
             id: iid,
             cluster,
             class,
             performance_insights,
             kms_key,
             monitoring_role,
-        } => {
+        }) => {
             c.put("identifier", text(iid.clone()));
             c.put("cluster", v(cluster)?);
             c.put("class", text(class.clone()));
@@ -587,12 +589,12 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             role_deps(cx, stack, monitoring_role, &mut deps);
             t::DB_INSTANCE
         }
-        Kind::CacheSubnetGroup { name: n, subnets } => {
+        Kind::CacheSubnetGroup(CacheSubnetGroup { name: n, subnets }) => {
             c.put("group_name", text(n.clone()));
             c.put("subnets", v(subnets)?);
             t::CACHE_SUBNET_GROUP
         }
-        Kind::ReplicationGroup {
+        Kind::ReplicationGroup(ReplicationGroup {
             id: gid,
             primary,
             engine,
@@ -609,7 +611,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             snapshot_retention_days,
             maintenance_window,
             log_group,
-        } => {
+        }) => {
             c.put("group_id", text(gid.clone()));
             c.put("primary", Value::from(*primary && global_group.is_none()));
             c.put("engine", text(engine.clone()));
@@ -656,7 +658,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             let in_global = global_group.is_some()
                 || cx.plan.stacks.iter().any(|s| {
                     s.resources.iter().any(|x| match &x.kind {
-                        Kind::GlobalReplicationGroup { primary_group, .. } => cx
+                        Kind::GlobalReplicationGroup(GlobalReplicationGroup { primary_group, .. }) => cx
                             .target(s, primary_group)
                             .is_some_and(|(ps, pr)| ps.name == stack.name && pr.id == r.id),
                         _ => false,
@@ -673,30 +675,30 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             );
             t::REPLICATION_GROUP
         }
-        Kind::GlobalReplicationGroup {
+        Kind::GlobalReplicationGroup(GlobalReplicationGroup {
             suffix,
             primary_group,
             description,
-        } => {
+        }) => {
             c.put("suffix", text(suffix.clone()));
             c.put("primary_group", v(primary_group)?);
             // Engine upgrades of a Global Datastore go through the global group (AWS refuses
             // them on its members): the version is the primary group's.
             let version = cx.target(stack, primary_group).and_then(|(_, p)| match &p.kind {
-                Kind::ReplicationGroup { engine_version, .. } => Some(text(engine_version.clone())),
+                Kind::ReplicationGroup(ReplicationGroup { engine_version, .. }) => Some(text(engine_version.clone())),
                 _ => None,
             });
             c.put("engine_version", version.unwrap_or_else(none));
             c.put("description", text(description.clone()));
             t::GLOBAL_REPLICATION_GROUP
         }
-        Kind::CacheUser {
+        Kind::CacheUser(CacheUser {
             id: uid,
             name: n,
             engine,
             access,
             iam,
-        } => {
+        }) => {
             c.put("user_id", text(uid.clone()));
             c.put("user_name", text(n.clone()));
             c.put("engine", text(engine.clone()));
@@ -706,13 +708,13 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("auth_type", text(if *iam { "iam" } else { "no-password-required" }));
             t::CACHE_USER
         }
-        Kind::CacheUserGroup { id: gid, engine, users } => {
+        Kind::CacheUserGroup(CacheUserGroup { id: gid, engine, users }) => {
             c.put("group_id", text(gid.clone()));
             c.put("engine", text(engine.clone()));
             c.put("users", cx.values(stack, users)?);
             t::CACHE_USER_GROUP
         }
-        Kind::MskCluster {
+        Kind::MskCluster(MskCluster {
             name: n,
             kafka_version,
             broker_type,
@@ -723,7 +725,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             kms_key,
             log_group,
             multi_vpc,
-        } => {
+        }) => {
             c.put("cluster_name", text(n.clone()));
             c.put("kafka_version", text(kafka_version.clone()));
             c.put("broker_type", text(broker_type.clone()));
@@ -736,12 +738,12 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("multi_vpc", Value::from(*multi_vpc));
             t::MSK_CLUSTER
         }
-        Kind::MskClusterPolicy { cluster, policy: p } => {
+        Kind::MskClusterPolicy(MskClusterPolicy { cluster, policy: p }) => {
             c.put("cluster", v(cluster)?);
             c.put("policy", policy(cx, stack, p)?);
             t::MSK_CLUSTER_POLICY
         }
-        Kind::MskReplicator {
+        Kind::MskReplicator(MskReplicator {
             name: n,
             source_cluster,
             source_subnets,
@@ -751,7 +753,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             target_security_groups,
             role,
             topics,
-        } => {
+        }) => {
             c.put("replicator_name", text(n.clone()));
             c.put("source_cluster", v(source_cluster)?);
             c.put("source_subnets", v(source_subnets)?);
@@ -767,14 +769,14 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             role_deps(cx, stack, role, &mut deps);
             t::MSK_REPLICATOR
         }
-        Kind::EksCluster {
+        Kind::EksCluster(EksCluster {
             name: n,
             version,
             role,
             subnets,
             security_groups,
             kms_key,
-        } => {
+        }) => {
             c.put("cluster_name", text(n.clone()));
             c.put("version", text(version.clone()));
             c.put("role", v(role)?);
@@ -784,7 +786,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             role_deps(cx, stack, role, &mut deps);
             t::EKS_CLUSTER
         }
-        Kind::EksNodegroup {
+        Kind::EksNodegroup(EksNodegroup {
             name: n,
             cluster,
             role,
@@ -795,7 +797,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             min,
             max,
             desired,
-        } => {
+        }) => {
             c.put("group_name", text(n.clone()));
             c.put("cluster", v(cluster)?);
             c.put("role", v(role)?);
@@ -812,7 +814,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             role_deps(cx, stack, role, &mut deps);
             t::EKS_NODEGROUP
         }
-        Kind::HealthCheck {
+        Kind::HealthCheck(HealthCheck {
             name: n,
             fqdn,
             port,
@@ -820,7 +822,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             https,
             interval,
             threshold,
-        } => {
+        }) => {
             c.put("fqdn", text(fqdn.clone()));
             c.put("port", Value::from(*port));
             c.put("path", text(path.clone()));
@@ -831,7 +833,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("tags", name_tag(n));
             t::HEALTH_CHECK
         }
-        Kind::RecordSet { zone, spec } => {
+        Kind::RecordSet(RecordSet { zone, spec }) => {
             c.put("zone", code(format!("data.aws_route53_zone.{}.zone_id", cx.zone(zone))));
             c.put("record_name", text(spec.name.clone()));
             c.put("set_identifier", text(spec.set_identifier.clone()));
@@ -842,12 +844,12 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("routing", routing(&spec.routing).value());
             t::RECORD_SET
         }
-        Kind::Topic { name: n, kms_key } => {
+        Kind::Topic(Topic { name: n, kms_key }) => {
             c.put("topic_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
             t::TOPIC
         }
-        Kind::TopicPolicy { topic, services } => {
+        Kind::TopicPolicy(TopicPolicy { topic, services }) => {
             let topic_v = v(topic)?;
             let mut st = Statement::allow("ServicesPublishAlerts", &["sns:Publish"], vec![topic.clone()]);
             st.service_principals = services.clone();
@@ -856,7 +858,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("policy", policy(cx, stack, &[st])?);
             t::TOPIC_POLICY
         }
-        Kind::EmailSubscription { topic, address } => {
+        Kind::EmailSubscription(EmailSubscription { topic, address }) => {
             c.put("topic", v(topic)?);
             c.put("address", text(address.clone()));
             t::EMAIL_SUBSCRIPTION
@@ -880,13 +882,13 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("topic", v(&a.topic)?);
             t::ALARM
         }
-        Kind::Budget {
+        Kind::Budget(Budget {
             name: n,
             limit_usd,
             thresholds,
             topic,
             emails,
-        } => {
+        }) => {
             c.put("budget_name", text(n.clone()));
             let limit = if limit_usd.fract() == 0.0 {
                 format!("{}", *limit_usd as i64)

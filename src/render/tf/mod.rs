@@ -24,6 +24,8 @@ pub use hcl::{escape_into, quote};
 pub use layout::format;
 
 use crate::naming::short_code;
+#[allow(unused_imports)]
+use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, Layer, ParamSource, Plan, Resource, Stack, V};
 use crate::render::File;
 use hcl::{code, text, Interp, Obj};
@@ -163,62 +165,62 @@ fn snake(pascal: &str) -> String {
 /// The Terraform type a plan kind becomes (its companions aside).
 pub fn tf_type(kind: &Kind) -> &'static str {
     match kind {
-        Kind::KmsKey { .. } => "aws_kms_key",
-        Kind::KmsAlias { .. } => "aws_kms_alias",
-        Kind::Vpc { .. } => "aws_vpc",
-        Kind::InternetGateway { .. } => "aws_internet_gateway",
-        Kind::GatewayAttachment { .. } => "aws_internet_gateway_attachment",
-        Kind::Subnet { .. } => "aws_subnet",
-        Kind::Eip { .. } => "aws_eip",
-        Kind::NatGateway { .. } => "aws_nat_gateway",
-        Kind::RouteTable { .. } => "aws_route_table",
-        Kind::Route { .. } => "aws_route",
-        Kind::RouteTableAssociation { .. } => "aws_route_table_association",
-        Kind::SecurityGroup { .. } => "aws_security_group",
-        Kind::SecurityGroupIngress { .. } => "aws_vpc_security_group_ingress_rule",
-        Kind::DefaultSecurityGroupLockdown { .. } => "aws_default_security_group",
-        Kind::LogGroup { .. } => "aws_cloudwatch_log_group",
-        Kind::IamRole { .. } => "aws_iam_role",
-        Kind::FlowLog { .. } => "aws_flow_log",
-        Kind::PeeringConnection { .. } => "aws_vpc_peering_connection",
-        Kind::PeeringAccepter { .. } => "aws_vpc_peering_connection_accepter",
-        Kind::DbSecret { .. } | Kind::CacheAuthSecret { .. } => "aws_secretsmanager_secret",
-        Kind::DbPasswordEphemeral => "aws_secretsmanager_random_password",
-        Kind::DbSubnetGroup { .. } => "aws_db_subnet_group",
-        Kind::DbClusterParameterGroup { .. } => "aws_rds_cluster_parameter_group",
-        Kind::GlobalCluster { .. } => "aws_rds_global_cluster",
-        Kind::DbCluster { .. } => "aws_rds_cluster",
-        Kind::DbInstance { .. } => "aws_rds_cluster_instance",
-        Kind::CacheSubnetGroup { .. } => "aws_elasticache_subnet_group",
-        Kind::CacheParameterGroup { .. } => "aws_elasticache_parameter_group",
-        Kind::ReplicationGroup { .. } => "aws_elasticache_replication_group",
-        Kind::GlobalReplicationGroup { .. } => "aws_elasticache_global_replication_group",
-        Kind::CacheUser { .. } => "aws_elasticache_user",
-        Kind::CacheUserGroup { .. } => "aws_elasticache_user_group",
-        Kind::MskCluster { .. } => "aws_msk_cluster",
-        Kind::MskClusterPolicy { .. } => "aws_msk_cluster_policy",
-        Kind::MskReplicator { .. } => "aws_msk_replicator",
-        Kind::EksCluster { .. } => "aws_eks_cluster",
-        Kind::EksNodegroup { .. } => "aws_eks_node_group",
-        Kind::HealthCheck { .. } => "aws_route53_health_check",
-        Kind::RecordSet { .. } => "aws_route53_record",
-        Kind::Topic { .. } => "aws_sns_topic",
-        Kind::TopicPolicy { .. } => "aws_sns_topic_policy",
-        Kind::EmailSubscription { .. } => "aws_sns_topic_subscription",
+        Kind::KmsKey(KmsKey { .. }) => "aws_kms_key",
+        Kind::KmsAlias(KmsAlias { .. }) => "aws_kms_alias",
+        Kind::Vpc(Vpc { .. }) => "aws_vpc",
+        Kind::InternetGateway(InternetGateway { .. }) => "aws_internet_gateway",
+        Kind::GatewayAttachment(GatewayAttachment { .. }) => "aws_internet_gateway_attachment",
+        Kind::Subnet(Subnet { .. }) => "aws_subnet",
+        Kind::Eip(Eip { .. }) => "aws_eip",
+        Kind::NatGateway(NatGateway { .. }) => "aws_nat_gateway",
+        Kind::RouteTable(RouteTable { .. }) => "aws_route_table",
+        Kind::Route(Route { .. }) => "aws_route",
+        Kind::RouteTableAssociation(RouteTableAssociation { .. }) => "aws_route_table_association",
+        Kind::SecurityGroup(SecurityGroup { .. }) => "aws_security_group",
+        Kind::SecurityGroupIngress(SecurityGroupIngress { .. }) => "aws_vpc_security_group_ingress_rule",
+        Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { .. }) => "aws_default_security_group",
+        Kind::LogGroup(LogGroup { .. }) => "aws_cloudwatch_log_group",
+        Kind::IamRole(IamRole { .. }) => "aws_iam_role",
+        Kind::FlowLog(FlowLog { .. }) => "aws_flow_log",
+        Kind::PeeringConnection(PeeringConnection { .. }) => "aws_vpc_peering_connection",
+        Kind::PeeringAccepter(PeeringAccepter { .. }) => "aws_vpc_peering_connection_accepter",
+        Kind::DbSecret(DbSecret { .. }) | Kind::CacheAuthSecret(CacheAuthSecret { .. }) => "aws_secretsmanager_secret",
+        Kind::DbPasswordEphemeral(DbPasswordEphemeral) => "aws_secretsmanager_random_password",
+        Kind::DbSubnetGroup(DbSubnetGroup { .. }) => "aws_db_subnet_group",
+        Kind::DbClusterParameterGroup(DbClusterParameterGroup { .. }) => "aws_rds_cluster_parameter_group",
+        Kind::GlobalCluster(GlobalCluster { .. }) => "aws_rds_global_cluster",
+        Kind::DbCluster(DbCluster { .. }) => "aws_rds_cluster",
+        Kind::DbInstance(DbInstance { .. }) => "aws_rds_cluster_instance",
+        Kind::CacheSubnetGroup(CacheSubnetGroup { .. }) => "aws_elasticache_subnet_group",
+        Kind::CacheParameterGroup(CacheParameterGroup { .. }) => "aws_elasticache_parameter_group",
+        Kind::ReplicationGroup(ReplicationGroup { .. }) => "aws_elasticache_replication_group",
+        Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. }) => "aws_elasticache_global_replication_group",
+        Kind::CacheUser(CacheUser { .. }) => "aws_elasticache_user",
+        Kind::CacheUserGroup(CacheUserGroup { .. }) => "aws_elasticache_user_group",
+        Kind::MskCluster(MskCluster { .. }) => "aws_msk_cluster",
+        Kind::MskClusterPolicy(MskClusterPolicy { .. }) => "aws_msk_cluster_policy",
+        Kind::MskReplicator(MskReplicator { .. }) => "aws_msk_replicator",
+        Kind::EksCluster(EksCluster { .. }) => "aws_eks_cluster",
+        Kind::EksNodegroup(EksNodegroup { .. }) => "aws_eks_node_group",
+        Kind::HealthCheck(HealthCheck { .. }) => "aws_route53_health_check",
+        Kind::RecordSet(RecordSet { .. }) => "aws_route53_record",
+        Kind::Topic(Topic { .. }) => "aws_sns_topic",
+        Kind::TopicPolicy(TopicPolicy { .. }) => "aws_sns_topic_policy",
+        Kind::EmailSubscription(EmailSubscription { .. }) => "aws_sns_topic_subscription",
         Kind::Alarm(_) => "aws_cloudwatch_metric_alarm",
-        Kind::Budget { .. } => "aws_budgets_budget",
+        Kind::Budget(Budget { .. }) => "aws_budgets_budget",
     }
 }
 
 /// The plan kind's name as in [`COMPANIONS`].
 pub fn kind_name(kind: &Kind) -> &'static str {
     match kind {
-        Kind::SecurityGroup { .. } => "SecurityGroup",
-        Kind::IamRole { .. } => "IamRole",
-        Kind::PeeringConnection { .. } => "PeeringConnection",
-        Kind::PeeringAccepter { .. } => "PeeringAccepter",
-        Kind::DbSecret { .. } => "DbSecret",
-        Kind::CacheAuthSecret { .. } => "CacheAuthSecret",
+        Kind::SecurityGroup(SecurityGroup { .. }) => "SecurityGroup",
+        Kind::IamRole(IamRole { .. }) => "IamRole",
+        Kind::PeeringConnection(PeeringConnection { .. }) => "PeeringConnection",
+        Kind::PeeringAccepter(PeeringAccepter { .. }) => "PeeringAccepter",
+        Kind::DbSecret(DbSecret { .. }) => "DbSecret",
+        Kind::CacheAuthSecret(CacheAuthSecret { .. }) => "CacheAuthSecret",
         _ => "",
     }
 }
@@ -226,17 +228,20 @@ pub fn kind_name(kind: &Kind) -> &'static str {
 /// What a `V::Ref` to a resource of this kind means (CloudFormation's `Ref`).
 fn ref_attr(kind: &Kind) -> &'static str {
     match kind {
-        Kind::KmsKey { .. } => "key_id",
-        Kind::LogGroup { .. }
-        | Kind::IamRole { .. }
-        | Kind::DbSubnetGroup { .. }
-        | Kind::DbClusterParameterGroup { .. }
-        | Kind::CacheSubnetGroup { .. }
-        | Kind::CacheParameterGroup { .. }
-        | Kind::EksCluster { .. } => "name",
-        Kind::DbSecret { .. } | Kind::MskCluster { .. } | Kind::MskReplicator { .. } | Kind::Topic { .. } => "arn",
-        Kind::CacheUser { .. } => "user_id",
-        Kind::CacheUserGroup { .. } => "user_group_id",
+        Kind::KmsKey(KmsKey { .. }) => "key_id",
+        Kind::LogGroup(LogGroup { .. })
+        | Kind::IamRole(IamRole { .. })
+        | Kind::DbSubnetGroup(DbSubnetGroup { .. })
+        | Kind::DbClusterParameterGroup(DbClusterParameterGroup { .. })
+        | Kind::CacheSubnetGroup(CacheSubnetGroup { .. })
+        | Kind::CacheParameterGroup(CacheParameterGroup { .. })
+        | Kind::EksCluster(EksCluster { .. }) => "name",
+        Kind::DbSecret(DbSecret { .. })
+        | Kind::MskCluster(MskCluster { .. })
+        | Kind::MskReplicator(MskReplicator { .. })
+        | Kind::Topic(Topic { .. }) => "arn",
+        Kind::CacheUser(CacheUser { .. }) => "user_id",
+        Kind::CacheUserGroup(CacheUserGroup { .. }) => "user_group_id",
         _ => "id",
     }
 }
@@ -244,14 +249,18 @@ fn ref_attr(kind: &Kind) -> &'static str {
 fn attr_name(kind: &Kind, a: Attr) -> Option<&'static str> {
     Some(match (a, kind) {
         (Attr::Arn, _) => "arn",
-        (Attr::GroupId, Kind::SecurityGroup { .. }) => "id",
-        (Attr::AllocationId, Kind::Eip { .. }) => "allocation_id",
-        (Attr::GlobalReplicationGroupId, Kind::GlobalReplicationGroup { .. }) => "global_replication_group_id",
-        (Attr::Endpoint, Kind::DbCluster { .. }) => "endpoint",
-        (Attr::Endpoint, Kind::ReplicationGroup { .. }) => "primary_endpoint_address",
-        (Attr::ReaderEndpoint, Kind::DbCluster { .. }) => "reader_endpoint",
-        (Attr::ClusterSecurityGroupId, Kind::EksCluster { .. }) => "vpc_config[0].cluster_security_group_id",
-        (Attr::HealthCheckId, Kind::HealthCheck { .. }) => "id",
+        (Attr::GroupId, Kind::SecurityGroup(SecurityGroup { .. })) => "id",
+        (Attr::AllocationId, Kind::Eip(Eip { .. })) => "allocation_id",
+        (Attr::GlobalReplicationGroupId, Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. })) => {
+            "global_replication_group_id"
+        }
+        (Attr::Endpoint, Kind::DbCluster(DbCluster { .. })) => "endpoint",
+        (Attr::Endpoint, Kind::ReplicationGroup(ReplicationGroup { .. })) => "primary_endpoint_address",
+        (Attr::ReaderEndpoint, Kind::DbCluster(DbCluster { .. })) => "reader_endpoint",
+        (Attr::ClusterSecurityGroupId, Kind::EksCluster(EksCluster { .. })) => {
+            "vpc_config[0].cluster_security_group_id"
+        }
+        (Attr::HealthCheckId, Kind::HealthCheck(HealthCheck { .. })) => "id",
         _ => return None,
     })
 }
@@ -309,7 +318,7 @@ impl<'a> Cx<'a> {
 
     /// `aws_vpc.network_vpc_apne1` (`ephemeral.…` for the ephemeral password).
     pub(crate) fn address(&self, stack: &Stack, r: &Resource) -> String {
-        let prefix = if matches!(r.kind, Kind::DbPasswordEphemeral) {
+        let prefix = if matches!(r.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)) {
             "ephemeral."
         } else {
             ""

@@ -1,0 +1,487 @@
+//! One struct per kind of resource the plan can hold, and [`Kind`], the enum over them.
+//!
+//! A struct holds everything its resource needs, with names and values final; each backend
+//! turns it into its own syntax through one trait implementation per struct
+//! (`render::cfn::CfnKind`, `render::tf::TfKind`). [`Kind`] and the dispatch to those traits are
+//! written by the `kinds!` macro from the one list at the bottom of this file, so a kind added to
+//! the list and not implemented by a backend is a compile error there.
+
+use super::types::{RecordSpec, RouteTarget, SgRule, Statement, V};
+
+/// One CloudWatch alarm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alarm {
+    pub name: String,
+    pub description: String,
+    pub namespace: String,
+    pub metric: String,
+    pub dimensions: Vec<(String, V)>,
+    pub statistic: String,
+    pub period: i64,
+    pub evaluation_periods: i64,
+    pub threshold: f64,
+    /// `GreaterThanThreshold` or `LessThanThreshold`.
+    pub comparison: String,
+    /// What missing data means: `breaching` or `notBreaching`.
+    pub treat_missing: String,
+    pub topic: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KmsKey {
+    pub description: String,
+    pub policy: Vec<Statement>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KmsAlias {
+    pub name: String,
+    pub key: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vpc {
+    pub cidr: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InternetGateway {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewayAttachment {
+    pub vpc: V,
+    pub gateway: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subnet {
+    pub vpc: V,
+    pub cidr: String,
+    pub az: V,
+    pub public: bool,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Eip {
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NatGateway {
+    pub subnet: V,
+    pub eip: V,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteTable {
+    pub vpc: V,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub table: V,
+    pub destination: V,
+    pub target: RouteTarget,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteTableAssociation {
+    pub table: V,
+    pub subnet: V,
+}
+
+/// A security group; `ingress` rules are inline, so no group refers to itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroup {
+    pub vpc: V,
+    pub name: String,
+    pub description: String,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+}
+
+/// An ingress rule added to a group defined elsewhere (breaks reference cycles).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroupIngress {
+    pub group: V,
+    pub rule: SgRule,
+}
+
+/// The VPC's default security group, left with no rules (Terraform can hold it; CloudFormation cannot).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefaultSecurityGroupLockdown {
+    pub vpc: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogGroup {
+    pub name: String,
+    pub retention_days: i64,
+    pub kms_key: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IamRole {
+    pub name: String,
+    pub trust_services: Vec<String>,
+    pub managed_policies: Vec<String>,
+    pub policy: Vec<Statement>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowLog {
+    pub vpc: V,
+    pub log_group: V,
+    pub role: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeeringConnection {
+    pub vpc: V,
+    pub peer_vpc: V,
+    pub peer_region: String,
+    pub name: String,
+}
+
+/// Terraform only: the accepter side in the peer's region, with DNS resolution switched on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeeringAccepter {
+    pub connection: V,
+    pub peer_region: String,
+}
+
+/// The master password: generated into Secrets Manager, replicated to the secondaries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbSecret {
+    pub name: String,
+    pub kms_key: V,
+    pub replica_regions: Vec<(String, V)>,
+    pub username: String,
+}
+
+/// Terraform only: the ephemeral password value written once into the secret (never in state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbPasswordEphemeral;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbSubnetGroup {
+    pub name: String,
+    pub subnets: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbClusterParameterGroup {
+    pub name: String,
+    pub family: String,
+    pub parameters: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalCluster {
+    pub id: String,
+    pub engine_version: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbCluster {
+    pub id: String,
+    pub global_cluster: String,
+    pub engine_version: String,
+    pub primary: bool,
+    /// Primary only: the secret that holds the master credentials.
+    pub secret: Option<V>,
+    pub database_name: Option<String>,
+    pub subnet_group: V,
+    pub security_groups: Vec<V>,
+    pub kms_key: V,
+    pub parameter_group: V,
+    pub backup_retention_days: i64,
+    pub write_forwarding: bool,
+    pub source_region: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbInstance {
+    pub id: String,
+    pub cluster: V,
+    pub class: String,
+    pub performance_insights: bool,
+    pub kms_key: V,
+    pub monitoring_role: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheSubnetGroup {
+    pub name: String,
+    pub subnets: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheParameterGroup {
+    pub name: String,
+    pub family: String,
+    pub parameters: Vec<(String, String)>,
+}
+
+/// The replication group of one region; a secondary names the global group and inherits
+/// engine, version, node type and parameters from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationGroup {
+    pub id: String,
+    pub primary: bool,
+    pub engine: String,
+    pub engine_version: String,
+    pub node_type: String,
+    pub replicas: i64,
+    pub subnet_group: V,
+    pub security_groups: Vec<V>,
+    pub kms_key: V,
+    pub parameter_group: Option<V>,
+    /// RBAC with IAM authentication (single-region caches).
+    pub user_group: Option<V>,
+    /// AUTH token read from this secret by reference (Global Datastore members: AWS lists
+    /// AUTH, not RBAC, among the security features a global datastore supports).
+    pub auth_secret: Option<V>,
+    pub global_group: Option<V>,
+    pub snapshot_retention_days: i64,
+    pub maintenance_window: String,
+    pub log_group: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalReplicationGroup {
+    pub suffix: String,
+    pub primary_group: V,
+    pub description: String,
+}
+
+/// The AUTH token of a Global Datastore: generated into Secrets Manager, replicated to the
+/// secondaries, read by reference (Terraform must keep it in state: its auth_token argument
+/// is not write-only).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheAuthSecret {
+    pub name: String,
+    pub kms_key: V,
+    pub replica_regions: Vec<(String, V)>,
+}
+
+/// An RBAC user: IAM-authenticated, or switched off (`iam: false`: the `default` user,
+/// disabled). `engine` is `redis`, which Valkey caches accept for RBAC objects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheUser {
+    pub id: String,
+    pub name: String,
+    pub engine: String,
+    pub access: String,
+    pub iam: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheUserGroup {
+    pub id: String,
+    pub engine: String,
+    pub users: Vec<V>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MskCluster {
+    pub name: String,
+    pub kafka_version: String,
+    pub broker_type: String,
+    pub brokers: i64,
+    pub storage_gib: i64,
+    pub subnets: V,
+    pub security_groups: Vec<V>,
+    pub kms_key: V,
+    pub log_group: V,
+    /// Multi-VPC private connectivity for IAM (needed on a cross-region replication source).
+    pub multi_vpc: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MskClusterPolicy {
+    pub cluster: V,
+    pub policy: Vec<Statement>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MskReplicator {
+    pub name: String,
+    pub source_cluster: V,
+    pub source_subnets: V,
+    pub source_security_groups: Vec<V>,
+    pub target_cluster: V,
+    pub target_subnets: V,
+    pub target_security_groups: Vec<V>,
+    pub role: V,
+    pub topics: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksCluster {
+    pub name: String,
+    pub version: String,
+    pub role: V,
+    pub subnets: V,
+    pub security_groups: Vec<V>,
+    pub kms_key: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksNodegroup {
+    pub name: String,
+    pub cluster: V,
+    pub role: V,
+    pub subnets: V,
+    pub instance_types: Vec<String>,
+    /// `AL2023_x86_64_STANDARD` or `AL2023_ARM_64_STANDARD`, from the instance types.
+    pub ami_type: String,
+    pub capacity_type: String,
+    pub min: i64,
+    pub max: i64,
+    pub desired: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HealthCheck {
+    pub name: String,
+    pub fqdn: String,
+    pub port: i64,
+    pub path: String,
+    pub https: bool,
+    pub interval: i64,
+    pub threshold: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordSet {
+    pub zone: String,
+    pub spec: RecordSpec,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Topic {
+    pub name: String,
+    pub kms_key: V,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicPolicy {
+    pub topic: V,
+    pub services: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailSubscription {
+    pub topic: V,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    pub name: String,
+    pub limit_usd: f64,
+    pub thresholds: Vec<f64>,
+    pub topic: V,
+    pub emails: Vec<String>,
+}
+
+/// Declares [`Kind`] with one variant per struct (`Kind::Vpc(Vpc)`), `From` for each, and
+/// `for_each_kind!`, which backends use to dispatch over every kind without a wildcard arm.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// The typed resources. Each variant carries the struct of the same name.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Kind {
+            $($(#[$doc])* $name($name),)*
+        }
+
+        $(impl From<$name> for Kind {
+            fn from(k: $name) -> Kind {
+                Kind::$name(k)
+            }
+        })*
+
+        impl Kind {
+            /// The struct's name (`Vpc`), for messages and tests.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Kind::$name(_) => stringify!($name),)*
+                }
+            }
+        }
+
+        /// `dispatch!(kind, k => expr)`: evaluates `expr` with `k` bound to the struct inside
+        /// `kind`, whatever its kind (an exhaustive match, generated).
+        #[macro_export]
+        macro_rules! dispatch_kind {
+            ($kind:expr, $k:ident => $body:expr) => {
+                match $kind {
+                    $($crate::plan::Kind::$name($k) => $body,)*
+                }
+            };
+        }
+    };
+}
+
+kinds! {
+    // network
+    KmsKey,
+    KmsAlias,
+    Vpc,
+    InternetGateway,
+    GatewayAttachment,
+    Subnet,
+    Eip,
+    NatGateway,
+    RouteTable,
+    Route,
+    RouteTableAssociation,
+    SecurityGroup,
+    SecurityGroupIngress,
+    DefaultSecurityGroupLockdown,
+    LogGroup,
+    IamRole,
+    FlowLog,
+    // peering
+    PeeringConnection,
+    PeeringAccepter,
+    // aurora
+    DbSecret,
+    DbPasswordEphemeral,
+    DbSubnetGroup,
+    DbClusterParameterGroup,
+    GlobalCluster,
+    DbCluster,
+    DbInstance,
+    // redis
+    CacheSubnetGroup,
+    CacheParameterGroup,
+    ReplicationGroup,
+    GlobalReplicationGroup,
+    CacheAuthSecret,
+    CacheUser,
+    CacheUserGroup,
+    // msk
+    MskCluster,
+    MskClusterPolicy,
+    MskReplicator,
+    // eks
+    EksCluster,
+    EksNodegroup,
+    // dns
+    HealthCheck,
+    RecordSet,
+    // monitoring
+    Topic,
+    TopicPolicy,
+    EmailSubscription,
+    Alarm,
+    Budget,
+}
