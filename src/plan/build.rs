@@ -26,6 +26,7 @@ fn res(id: &str, kind: Kind) -> Resource {
         backends: Backends::Both,
         retain: Retain::No,
         depends_on: Vec::new(),
+        after: Vec::new(),
     }
 }
 
@@ -123,6 +124,14 @@ fn key_policy(region: &str) -> Vec<Statement> {
     );
     alarms.service_principals = vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()];
     vec![admin, logs, alarms]
+}
+
+/// The alert topic's policy: these services may publish to it, for this account only.
+fn publish_policy(services: Vec<String>) -> Vec<Statement> {
+    let mut st = Statement::allow("AllowServicesToPublish", &["sns:Publish"], vec![V::r("alerts_topic")]);
+    st.service_principals = services;
+    st.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
+    vec![st]
 }
 
 fn sg_rule(description: &str, port: u16, peer: Peer) -> SgRule {
@@ -362,7 +371,7 @@ fn network(env: &Environment, r: &RegionEnv) -> Stack {
         "flow_logs_role",
         Kind::IamRole(IamRole {
             name: regional_id(env, "flow-logs", &r.code),
-            trust_services: vec!["vpc-flow-logs.amazonaws.com".into()],
+            trust: Statement::trust(&["vpc-flow-logs.amazonaws.com"]),
             managed_policies: Vec::new(),
             policy: vec![Statement::allow(
                 "WriteFlowLogs",
@@ -484,13 +493,15 @@ fn peering(env: &Environment) -> Vec<Stack> {
             &format!("VpcId of {net}"),
         ));
         let conn = format!("peering_{short}");
+        let conn_name = format!("{}-to-{short}", regional_id(env, "vpc", &primary.code));
         p.resources.push(res(
             &conn,
             Kind::PeeringConnection(PeeringConnection {
                 vpc: V::p("VpcId"),
                 peer_vpc: V::p(&peer_param),
                 peer_region: sec.code.clone(),
-                name: format!("{}-to-{short}", regional_id(env, "vpc", &primary.code)),
+                name: conn_name.clone(),
+                accepter: Some(format!("peering_accepter_{short}")),
             }),
         ));
         p.resources.push(only(
@@ -500,6 +511,7 @@ fn peering(env: &Environment) -> Vec<Stack> {
                 Kind::PeeringAccepter(PeeringAccepter {
                     connection: V::r(&conn),
                     peer_region: sec.code.clone(),
+                    name: conn_name.clone(),
                 }),
             ),
         ));
@@ -594,6 +606,9 @@ fn regional_stack(env: &Environment, layer: Layer, r: &RegionEnv, description: S
     s
 }
 
+/// The RDS engine of every Aurora resource mrgen renders.
+const AURORA_ENGINE: &str = "aurora-postgresql";
+
 fn pg_family(version: &str) -> String {
     let major = version.split('.').next().unwrap_or("16");
     format!("aurora-postgresql{major}")
@@ -623,6 +638,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                     kms_key: V::p("KmsKeyArn"),
                     replica_regions: replicas,
                     username: "mrgen_admin".into(),
+                    password: Some("master_password".into()),
                 }),
                 Retain::Retain,
             ));
@@ -656,7 +672,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
             "monitoring_role",
             Kind::IamRole(IamRole {
                 name: regional_id(env, "rds-monitoring", &r.code),
-                trust_services: vec!["monitoring.rds.amazonaws.com".into()],
+                trust: Statement::trust(&["monitoring.rds.amazonaws.com"]),
                 managed_policies: vec!["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole".into()],
                 policy: Vec::new(),
             }),
@@ -666,6 +682,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                 "global_cluster",
                 Kind::GlobalCluster(GlobalCluster {
                     id: global_id_name.clone(),
+                    engine: AURORA_ENGINE.into(),
                     engine_version: a.engine_version.value.clone(),
                 }),
                 Retain::Retain,
@@ -675,7 +692,12 @@ fn aurora(env: &Environment) -> Vec<Stack> {
             "cluster",
             Kind::DbCluster(DbCluster {
                 id: cluster_id.clone(),
-                global_cluster: if global { global_id_name.clone() } else { String::new() },
+                global_cluster: global.then(|| Elsewhere {
+                    name: global_id_name.clone(),
+                    stack: primary_stack.clone(),
+                    id: "global_cluster".into(),
+                }),
+                engine: AURORA_ENGINE.into(),
                 engine_version: a.engine_version.value.clone(),
                 primary: r.primary,
                 secret: r.primary.then(|| V::r("master_secret")),
@@ -692,6 +714,15 @@ fn aurora(env: &Environment) -> Vec<Stack> {
         );
         if r.primary && global {
             cluster.depends_on.push("global_cluster".into());
+        }
+        if !r.primary && global {
+            // A secondary cluster joins once the primary has its instances.
+            cluster.after = (1..=1 + env.primary().aurora_readers.value)
+                .map(|n| At {
+                    stack: primary_stack.clone(),
+                    id: format!("instance_{n}"),
+                })
+                .collect();
         }
         // RDS would create the PostgreSQL log group itself, unencrypted and kept forever.
         s.resources.push(res(
@@ -714,6 +745,7 @@ fn aurora(env: &Environment) -> Vec<Stack> {
                 &format!("instance_{n}"),
                 Kind::DbInstance(DbInstance {
                     id: format!("{cluster_id}-{n}"),
+                    engine: AURORA_ENGINE.into(),
                     cluster: V::r("cluster"),
                     class: a.instance_class.value.clone(),
                     performance_insights: a.performance_insights,
@@ -870,6 +902,7 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 user_group: (!global).then(|| V::r("user_group")),
                 auth_secret: (global && r.primary).then(|| V::r("auth_secret")),
                 global_group: (!r.primary).then(|| V::p("GlobalReplicationGroupId")),
+                in_global: global,
                 snapshot_retention_days: c.snapshot_retention_days,
                 maintenance_window: c.maintenance_window.value.clone(),
                 log_group: V::r("slow_log_group"),
@@ -882,6 +915,7 @@ fn redis(env: &Environment) -> Vec<Stack> {
                 Kind::GlobalReplicationGroup(GlobalReplicationGroup {
                     suffix: global_id(env, "redis"),
                     primary_group: V::r("replication_group"),
+                    engine_version: c.engine_version.value.clone(),
                     description: format!("{} {} Global Datastore", env.prefix, env.name),
                 }),
                 Retain::Retain,
@@ -1087,7 +1121,7 @@ fn msk(env: &Environment) -> Vec<Stack> {
             "replicator_role",
             Kind::IamRole(IamRole {
                 name: regional_id(env, "msk-replicator", &t.code),
-                trust_services: vec!["kafka.amazonaws.com".into()],
+                trust: Statement::trust(&["kafka.amazonaws.com"]),
                 managed_policies: Vec::new(),
                 policy: vec![Statement::allow(
                     "ReplicateBetweenClusters",
@@ -1155,7 +1189,7 @@ fn eks(env: &Environment) -> Vec<Stack> {
             "cluster_role",
             Kind::IamRole(IamRole {
                 name: regional_id(env, "eks-cluster", &r.code),
-                trust_services: vec!["eks.amazonaws.com".into()],
+                trust: Statement::trust(&["eks.amazonaws.com"]),
                 managed_policies: vec!["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy".into()],
                 policy: Vec::new(),
             }),
@@ -1185,7 +1219,7 @@ fn eks(env: &Environment) -> Vec<Stack> {
             "node_role",
             Kind::IamRole(IamRole {
                 name: regional_id(env, "eks-nodes", &r.code),
-                trust_services: vec!["ec2.amazonaws.com".into()],
+                trust: Statement::trust(&["ec2.amazonaws.com"]),
                 managed_policies: vec![
                     "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy".into(),
                     "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy".into(),
@@ -1479,7 +1513,7 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
             "alerts_topic_policy",
             Kind::TopicPolicy(TopicPolicy {
                 topic: V::r("alerts_topic"),
-                services,
+                policy: publish_policy(services),
             }),
         ));
         let _ = short;
@@ -1534,7 +1568,7 @@ fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
             "alerts_topic_policy",
             Kind::TopicPolicy(TopicPolicy {
                 topic: V::r("alerts_topic"),
-                services: vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()],
+                policy: publish_policy(vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()]),
             }),
         ));
         global_parts(env, dns_stack, &mut s);

@@ -6,7 +6,7 @@
 //! written by the `kinds!` macro from the one list at the bottom of this file, so a kind added to
 //! the list and not implemented by a backend is a compile error there.
 
-use super::types::{RecordSpec, RouteTarget, SgRule, Statement, V};
+use super::types::{Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
 
 /// One CloudWatch alarm.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,7 +129,8 @@ pub struct LogGroup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IamRole {
     pub name: String,
-    pub trust_services: Vec<String>,
+    /// The trust policy: who may assume the role.
+    pub trust: Vec<Statement>,
     pub managed_policies: Vec<String>,
     pub policy: Vec<Statement>,
 }
@@ -147,6 +148,8 @@ pub struct PeeringConnection {
     pub peer_vpc: V,
     pub peer_region: String,
     pub name: String,
+    /// The id of the accepter resource beside it (Terraform only), which routes wait for.
+    pub accepter: Option<String>,
 }
 
 /// Terraform only: the accepter side in the peer's region, with DNS resolution switched on.
@@ -154,6 +157,8 @@ pub struct PeeringConnection {
 pub struct PeeringAccepter {
     pub connection: V,
     pub peer_region: String,
+    /// The connection's name (its Name tag).
+    pub name: String,
 }
 
 /// The master password: generated into Secrets Manager, replicated to the secondaries.
@@ -163,6 +168,8 @@ pub struct DbSecret {
     pub kms_key: V,
     pub replica_regions: Vec<(String, V)>,
     pub username: String,
+    /// The id of the generated password resource beside it (Terraform only).
+    pub password: Option<String>,
 }
 
 /// Terraform only: the ephemeral password value written once into the secret (never in state).
@@ -185,13 +192,16 @@ pub struct DbClusterParameterGroup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GlobalCluster {
     pub id: String,
+    pub engine: String,
     pub engine_version: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DbCluster {
     pub id: String,
-    pub global_cluster: String,
+    /// The global cluster this cluster belongs to (in the primary's stack).
+    pub global_cluster: Option<Elsewhere>,
+    pub engine: String,
     pub engine_version: String,
     pub primary: bool,
     /// Primary only: the secret that holds the master credentials.
@@ -209,6 +219,7 @@ pub struct DbCluster {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DbInstance {
     pub id: String,
+    pub engine: String,
     pub cluster: V,
     pub class: String,
     pub performance_insights: bool,
@@ -249,6 +260,9 @@ pub struct ReplicationGroup {
     /// AUTH, not RBAC, among the security features a global datastore supports).
     pub auth_secret: Option<V>,
     pub global_group: Option<V>,
+    /// Part of a global datastore (as its primary or a secondary): the engine version is the
+    /// global group's to change.
+    pub in_global: bool,
     pub snapshot_retention_days: i64,
     pub maintenance_window: String,
     pub log_group: V,
@@ -258,6 +272,8 @@ pub struct ReplicationGroup {
 pub struct GlobalReplicationGroup {
     pub suffix: String,
     pub primary_group: V,
+    /// The primary group's version: upgrades of a Global Datastore go through the global group.
+    pub engine_version: String,
     pub description: String,
 }
 
@@ -374,7 +390,7 @@ pub struct Topic {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopicPolicy {
     pub topic: V,
-    pub services: Vec<String>,
+    pub policy: Vec<Statement>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -144,6 +144,13 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The trust policy of a role that these AWS services assume.
+    pub fn trust(services: &[&str]) -> Vec<Statement> {
+        let mut s = Statement::allow("TrustedServices", &["sts:AssumeRole"], Vec::new());
+        s.service_principals = services.iter().map(|x| x.to_string()).collect();
+        vec![s]
+    }
+
     pub fn allow(sid: &str, actions: &[&str], resources: Vec<V>) -> Statement {
         Statement {
             sid: sid.to_string(),
@@ -211,6 +218,22 @@ pub enum RouteTarget {
     Peering(V),
 }
 
+/// A resource of another stack: the identifier it is created with (what CloudFormation writes)
+/// and where the plan holds it (what Terraform refers to).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Elsewhere {
+    pub name: String,
+    pub stack: String,
+    pub id: String,
+}
+
+/// A resource of another stack, by stack name and resource id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub stack: String,
+    pub id: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
     /// snake_case, unique within its stack; CloudFormation's logical id is its PascalCase,
@@ -222,6 +245,9 @@ pub struct Resource {
     pub retain: Retain,
     /// Extra ordering inside the stack, beyond references.
     pub depends_on: Vec<String>,
+    /// Resources of earlier stacks that must exist first, beyond references (Terraform's
+    /// single root module orders by them; stacks are ordered by the manifest).
+    pub after: Vec<At>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,8 +8,6 @@ use crate::plan::kinds::*;
 use crate::plan::{Kind, Resource, Statement, V};
 use serde_json::{json, Map, Value};
 
-const AURORA_ENGINE: &str = "aurora-postgresql";
-
 pub(super) fn db_secret(ctx: &Ctx, name: &str, kms_key: &V, replica_regions: &[(String, V)], username: &str) -> Value {
     // The username is built as JSON by serde_json, so any text stays a JSON string inside it.
     let template = json!({ "username": username }).to_string();
@@ -61,10 +59,10 @@ pub(super) fn db_cluster_parameter_group(
     })
 }
 
-pub(super) fn global_cluster(ctx: &Ctx, id: &str, engine_version: &str) -> Value {
+pub(super) fn global_cluster(ctx: &Ctx, id: &str, engine: &str, engine_version: &str) -> Value {
     json!({
         "GlobalClusterIdentifier": id,
-        "Engine": AURORA_ENGINE,
+        "Engine": engine,
         "EngineVersion": engine_version,
         "StorageEncrypted": true,
         "DeletionProtection": true,
@@ -101,6 +99,7 @@ pub(super) fn db_cluster(ctx: &Ctx, kind: &Kind) -> Value {
     let Kind::DbCluster(DbCluster {
         id,
         global_cluster,
+        engine,
         engine_version,
         primary,
         secret,
@@ -118,10 +117,10 @@ pub(super) fn db_cluster(ctx: &Ctx, kind: &Kind) -> Value {
     };
     let mut p = Map::new();
     p.insert("DBClusterIdentifier".into(), json!(id));
-    p.insert("Engine".into(), json!(AURORA_ENGINE));
+    p.insert("Engine".into(), json!(engine));
     p.insert("EngineVersion".into(), json!(engine_version));
-    if !global_cluster.is_empty() {
-        p.insert("GlobalClusterIdentifier".into(), json!(global_cluster));
+    if let Some(g) = global_cluster {
+        p.insert("GlobalClusterIdentifier".into(), json!(g.name));
     }
     p.insert("DBSubnetGroupName".into(), ctx.v(subnet_group));
     p.insert("VpcSecurityGroupIds".into(), ctx.list(security_groups));
@@ -161,7 +160,7 @@ pub(super) fn db_cluster(ctx: &Ctx, kind: &Kind) -> Value {
 
 pub(super) fn db_instance(
     ctx: &Ctx,
-    id: &str,
+    (id, engine): (&str, &str),
     cluster: &V,
     class: &str,
     performance_insights: bool,
@@ -171,7 +170,7 @@ pub(super) fn db_instance(
     let mut p = Map::new();
     p.insert("DBInstanceIdentifier".into(), json!(id));
     p.insert("DBClusterIdentifier".into(), ctx.v(cluster));
-    p.insert("Engine".into(), json!(AURORA_ENGINE));
+    p.insert("Engine".into(), json!(engine));
     p.insert("DBInstanceClass".into(), json!(class));
     p.insert("PubliclyAccessible".into(), json!(false));
     p.insert("AutoMinorVersionUpgrade".into(), json!(true));
@@ -220,6 +219,7 @@ pub(super) fn replication_group(ctx: &Ctx, kind: &Kind) -> Value {
         user_group,
         auth_secret,
         global_group,
+        in_global: _,
         snapshot_retention_days,
         maintenance_window,
         log_group,

@@ -196,22 +196,24 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
         }) => log_group(ctx, name, *retention_days, kms_key),
         Kind::IamRole(IamRole {
             name,
-            trust_services,
+            trust,
             managed_policies,
             policy,
-        }) => iam_role(ctx, name, trust_services, managed_policies, policy),
+        }) => iam_role(ctx, name, trust, managed_policies, policy),
         Kind::FlowLog(FlowLog { vpc, log_group, role }) => flow_log(ctx, vpc, log_group, role),
         Kind::PeeringConnection(PeeringConnection {
             vpc,
             peer_vpc,
             peer_region,
             name,
+            ..
         }) => peering_connection(ctx, vpc, peer_vpc, peer_region, name),
         Kind::DbSecret(DbSecret {
             name,
             kms_key,
             replica_regions,
             username,
+            ..
         }) => db_secret(ctx, name, kms_key, replica_regions, username),
         Kind::DbSubnetGroup(DbSubnetGroup { name, subnets }) => db_subnet_group(ctx, name, subnets),
         Kind::DbClusterParameterGroup(DbClusterParameterGroup {
@@ -219,16 +221,29 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
             family,
             parameters,
         }) => db_cluster_parameter_group(ctx, name, family, parameters),
-        Kind::GlobalCluster(GlobalCluster { id, engine_version }) => global_cluster(ctx, id, engine_version),
+        Kind::GlobalCluster(GlobalCluster {
+            id,
+            engine,
+            engine_version,
+        }) => global_cluster(ctx, id, engine, engine_version),
         Kind::DbCluster(DbCluster { .. }) => db_cluster(ctx, kind),
         Kind::DbInstance(DbInstance {
             id,
+            engine,
             cluster,
             class,
             performance_insights,
             kms_key,
             monitoring_role,
-        }) => db_instance(ctx, id, cluster, class, *performance_insights, kms_key, monitoring_role),
+        }) => db_instance(
+            ctx,
+            (id, engine),
+            cluster,
+            class,
+            *performance_insights,
+            kms_key,
+            monitoring_role,
+        ),
         Kind::CacheSubnetGroup(CacheSubnetGroup { name, subnets }) => cache_subnet_group(ctx, name, subnets),
         Kind::CacheParameterGroup(CacheParameterGroup {
             name,
@@ -240,6 +255,7 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
             suffix,
             primary_group,
             description,
+            ..
         }) => global_replication_group(ctx, suffix, primary_group, description),
         Kind::CacheUser(CacheUser {
             id,
@@ -297,7 +313,7 @@ fn properties(ctx: &Ctx, kind: &Kind) -> Value {
         }) => health_check(ctx, name, fqdn, *port, path, *https, *interval, *threshold),
         Kind::RecordSet(RecordSet { zone, spec }) => record_set(zone, spec),
         Kind::Topic(Topic { name, kms_key }) => topic(ctx, name, kms_key),
-        Kind::TopicPolicy(TopicPolicy { topic, services }) => topic_policy(ctx, topic, services),
+        Kind::TopicPolicy(TopicPolicy { topic, policy }) => topic_policy(ctx, topic, policy),
         Kind::EmailSubscription(EmailSubscription { topic, address }) => email_subscription(ctx, topic, address),
         Kind::Alarm(a) => alarm(ctx, a),
         Kind::Budget(Budget {

@@ -161,23 +161,13 @@ pub(super) fn log_group(ctx: &Ctx, name: &str, retention_days: i64, kms_key: &V)
 pub(super) fn iam_role(
     ctx: &Ctx,
     name: &str,
-    trust_services: &[String],
+    trust: &[Statement],
     managed_policies: &[String],
     policy: &[Statement],
 ) -> Value {
     let mut p = Map::new();
     p.insert("RoleName".into(), json!(name));
-    p.insert(
-        "AssumeRolePolicyDocument".into(),
-        json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": { "Service": trust_services },
-                "Action": "sts:AssumeRole",
-            }],
-        }),
-    );
+    p.insert("AssumeRolePolicyDocument".into(), ctx.policy(trust));
     if !managed_policies.is_empty() {
         p.insert("ManagedPolicyArns".into(), json!(managed_policies));
     }

@@ -1,7 +1,7 @@
 //! EKS, Route 53 and monitoring (alert topic, alarms, budget) as CloudFormation resources.
 
 use super::value::Ctx;
-use crate::plan::{Alarm, RecordSpec, Routing, V};
+use crate::plan::{Alarm, RecordSpec, Routing, Statement, V};
 use serde_json::{json, Map, Value};
 
 /// All five EKS control-plane log types.
@@ -142,21 +142,8 @@ pub(super) fn topic(ctx: &Ctx, name: &str, kms_key: &V) -> Value {
     json!({ "TopicName": name, "KmsMasterKeyId": ctx.v(kms_key), "Tags": ctx.tags(Some(name)) })
 }
 
-pub(super) fn topic_policy(ctx: &Ctx, topic: &V, services: &[String]) -> Value {
-    json!({
-        "Topics": [ctx.v(topic)],
-        "PolicyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "AllowServicesToPublish",
-                "Effect": "Allow",
-                "Principal": { "Service": services },
-                "Action": "sns:Publish",
-                "Resource": ctx.v(topic),
-                "Condition": { "StringEquals": { "aws:SourceAccount": { "Ref": "AWS::AccountId" } } },
-            }],
-        },
-    })
+pub(super) fn topic_policy(ctx: &Ctx, topic: &V, policy: &[Statement]) -> Value {
+    json!({ "Topics": [ctx.v(topic)], "PolicyDocument": ctx.policy(policy) })
 }
 
 pub(super) fn email_subscription(ctx: &Ctx, topic: &V, address: &str) -> Value {

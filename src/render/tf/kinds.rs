@@ -145,58 +145,19 @@ fn rule_obj<'a>(cx: &Cx<'a>, stack: &'a Stack, rule: &SgRule) -> Result<Obj, Str
         .set("referenced_security_group_id", group))
 }
 
-/// The peering accepter of a connection, when the plan has one (Terraform only).
-fn accepter_of<'a>(cx: &Cx<'a>, stack: &'a Stack, conn: &Resource) -> Option<String> {
-    stack.resources.iter().find_map(|r| match &r.kind {
-        Kind::PeeringAccepter(PeeringAccepter { connection, .. })
-            if cx.target(stack, connection).is_some_and(|(_, c)| c.id == conn.id) =>
-        {
-            Some(cx.address(stack, r))
-        }
-        _ => None,
-    })
-}
-
 /// A route's peering target: through the accepter when the plan has one, so that the route
 /// waits for the connection to be active.
 fn peering_target<'a>(cx: &Cx<'a>, stack: &'a Stack, v: &V) -> Result<Value, String> {
     if let Some((s, conn)) = cx.target(stack, v) {
-        if matches!(conn.kind, Kind::PeeringConnection(PeeringConnection { .. })) {
-            if let Some(acc) = accepter_of(cx, s, conn) {
-                return Ok(code(format!("{acc}.vpc_peering_connection_id")));
-            }
+        if let Kind::PeeringConnection(PeeringConnection {
+            accepter: Some(acc), ..
+        }) = &conn.kind
+        {
+            let acc = cx.address(s, cx.resource(s, acc)?);
+            return Ok(code(format!("{acc}.vpc_peering_connection_id")));
         }
     }
     cx.value(stack, v)
-}
-
-/// The plan's global cluster of this id, and the primary cluster's instances (a secondary
-/// cluster is created after them).
-fn find_global_cluster<'a>(cx: &Cx<'a>, id: &str) -> Option<(String, Vec<String>)> {
-    let mut global = None;
-    let mut primary_instances = Vec::new();
-    for s in &cx.plan.stacks {
-        for r in &s.resources {
-            match &r.kind {
-                Kind::GlobalCluster(GlobalCluster { id: gid, .. }) if gid == id => global = Some(cx.address(s, r)),
-                Kind::DbCluster(DbCluster {
-                    global_cluster,
-                    primary,
-                    ..
-                }) if global_cluster == id && *primary => {
-                    for i in &s.resources {
-                        if let Kind::DbInstance(DbInstance { cluster, .. }) = &i.kind {
-                            if cx.target(s, cluster).is_some_and(|(_, c)| c.id == r.id) {
-                                primary_instances.push(cx.address(s, i));
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    global.map(|g| (g, primary_instances))
 }
 
 fn routing(r: &Routing) -> Obj {
@@ -247,6 +208,9 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
     for d in &r.depends_on {
         let target = cx.resource(stack, d)?;
         deps.push(cx.address(stack, target));
+    }
+    for at in &r.after {
+        deps.push(cx.address_at(at)?);
     }
     let v = |x: &V| cx.value(stack, x);
     let id = match &r.kind {
@@ -361,13 +325,11 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         }
         Kind::IamRole(IamRole {
             name: n,
-            trust_services,
+            trust,
             managed_policies,
             policy: p,
         }) => {
-            let mut trust = Statement::allow("TrustedServices", &["sts:AssumeRole"], Vec::new());
-            trust.service_principals = trust_services.clone();
-            let doc = policy(cx, stack, &[trust])?;
+            let doc = policy(cx, stack, trust)?;
             c.put("role_name", text(n.clone()));
             c.put("trust", doc);
             c.put(
@@ -392,6 +354,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             peer_vpc,
             peer_region,
             name: n,
+            accepter,
         }) => {
             c.put("vpc", v(vpc)?);
             c.put("peer_vpc", v(peer_vpc)?);
@@ -399,8 +362,8 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("tags", name_tag(n));
             c.put(
                 "accepter",
-                match accepter_of(cx, stack, r) {
-                    Some(a) => code(a),
+                match accepter {
+                    Some(a) => code(cx.address(stack, cx.resource(stack, a)?)),
                     None => none(),
                 },
             );
@@ -409,14 +372,11 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         Kind::PeeringAccepter(PeeringAccepter {
             connection,
             peer_region,
+            name: n,
         }) => {
             c.put("provider", cx.provider(peer_region));
             c.put("connection", v(connection)?);
-            let tag = cx.target(stack, connection).and_then(|(_, conn)| match &conn.kind {
-                Kind::PeeringConnection(PeeringConnection { name, .. }) => Some(name.clone()),
-                _ => None,
-            });
-            c.put("tags", tag.map(|n| name_tag(&n)).unwrap_or_else(none));
+            c.put("tags", name_tag(n));
             t::PEERING_ACCEPTER
         }
         Kind::DbSecret(DbSecret {
@@ -424,19 +384,21 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             kms_key,
             replica_regions,
             username,
+            password,
         }) => {
             c.put("secret_name", text(n.clone()));
             c.put("kms_key", v(kms_key)?);
             c.put("replicas", replicas(replica_regions, &v)?);
             c.put("username", text(username.clone()));
-            let password = stack
-                .resources
-                .iter()
-                .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)))
-                .ok_or_else(|| format!("{}: a DbSecret needs a DbPasswordEphemeral beside it", stack.name))?;
+            let password = password
+                .as_deref()
+                .ok_or_else(|| format!("{}: a DbSecret needs a generated password in Terraform", stack.name))?;
             c.put(
                 "password",
-                code(format!("{}.random_password", cx.address(stack, password))),
+                code(format!(
+                    "{}.random_password",
+                    cx.address(stack, cx.resource(stack, password)?)
+                )),
             );
             t::DB_SECRET
         }
@@ -490,15 +452,18 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         }
         Kind::GlobalCluster(GlobalCluster {
             id: gid,
+            engine,
             engine_version,
         }) => {
             c.put("identifier", text(gid.clone()));
+            c.put("engine", text(engine.clone()));
             c.put("engine_version", text(engine_version.clone()));
             t::GLOBAL_CLUSTER
         }
         Kind::DbCluster(DbCluster {
             id: cid,
             global_cluster,
+            engine,
             engine_version,
             primary,
             secret,
@@ -513,22 +478,10 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         }) => {
             c.put("identifier", text(cid.clone()));
             c.put("primary", Value::from(*primary));
+            c.put("engine", text(engine.clone()));
             c.put("engine_version", text(engine_version.clone()));
-            let global = if global_cluster.is_empty() {
-                None
-            } else {
-                Some(
-                    find_global_cluster(cx, global_cluster)
-                        .ok_or_else(|| format!("{}: no global cluster `{global_cluster}`", stack.name))?,
-                )
-            };
-            match &global {
-                Some((g, instances)) => {
-                    c.put("global", code(format!("{g}.id")));
-                    if !*primary {
-                        deps.extend(instances.iter().cloned());
-                    }
-                }
+            match global_cluster {
+                Some(g) => c.put("global", code(format!("{}.id", cx.address_of(&g.stack, &g.id)?))),
                 None => c.put("global", none()),
             }
             c.put(
@@ -541,13 +494,17 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             let mut password = none();
             if let Some(sv) = secret {
                 if let Some((s, sr)) = cx.target(stack, sv) {
-                    if let Kind::DbSecret(DbSecret { username: u, .. }) = &sr.kind {
+                    if let Kind::DbSecret(DbSecret {
+                        username: u,
+                        password: pw,
+                        ..
+                    }) = &sr.kind
+                    {
                         username = text(u.clone());
-                        let pw = s
-                            .resources
-                            .iter()
-                            .find(|x| matches!(x.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)))
+                        let pw = pw
+                            .as_deref()
                             .ok_or_else(|| format!("{}: the secret has no generated password", stack.name))?;
+                        let pw = cx.resource(s, pw)?;
                         password = code(format!("{}.random_password", cx.address(s, pw)));
                         // The secret holds the password before the cluster uses it.
                         deps.push(format!(
@@ -574,6 +531,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         }
         Kind::DbInstance(DbInstance {
             id: iid,
+            engine,
             cluster,
             class,
             performance_insights,
@@ -581,6 +539,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             monitoring_role,
         }) => {
             c.put("identifier", text(iid.clone()));
+            c.put("engine", text(engine.clone()));
             c.put("cluster", v(cluster)?);
             c.put("class", text(class.clone()));
             c.put("performance_insights", Value::from(*performance_insights));
@@ -608,6 +567,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             user_group,
             auth_secret,
             global_group,
+            in_global,
             snapshot_retention_days,
             maintenance_window,
             log_group,
@@ -655,16 +615,7 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("auth_token", token.unwrap_or_else(none));
             // Part of a global datastore: the primary's version is managed through the global
             // group once the datastore exists.
-            let in_global = global_group.is_some()
-                || cx.plan.stacks.iter().any(|s| {
-                    s.resources.iter().any(|x| match &x.kind {
-                        Kind::GlobalReplicationGroup(GlobalReplicationGroup { primary_group, .. }) => cx
-                            .target(s, primary_group)
-                            .is_some_and(|(ps, pr)| ps.name == stack.name && pr.id == r.id),
-                        _ => false,
-                    })
-                });
-            c.put("in_global", Value::from(in_global));
+            c.put("in_global", Value::from(*in_global));
             c.put("snapshot_retention", Value::from(*snapshot_retention_days));
             c.put("maintenance_window", text(maintenance_window.clone()));
             c.put("log_group", v(log_group)?);
@@ -678,17 +629,14 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
         Kind::GlobalReplicationGroup(GlobalReplicationGroup {
             suffix,
             primary_group,
+            engine_version,
             description,
         }) => {
             c.put("suffix", text(suffix.clone()));
             c.put("primary_group", v(primary_group)?);
             // Engine upgrades of a Global Datastore go through the global group (AWS refuses
             // them on its members): the version is the primary group's.
-            let version = cx.target(stack, primary_group).and_then(|(_, p)| match &p.kind {
-                Kind::ReplicationGroup(ReplicationGroup { engine_version, .. }) => Some(text(engine_version.clone())),
-                _ => None,
-            });
-            c.put("engine_version", version.unwrap_or_else(none));
+            c.put("engine_version", text(engine_version.clone()));
             c.put("description", text(description.clone()));
             t::GLOBAL_REPLICATION_GROUP
         }
@@ -849,13 +797,9 @@ pub(super) fn resource<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Ou
             c.put("kms_key", v(kms_key)?);
             t::TOPIC
         }
-        Kind::TopicPolicy(TopicPolicy { topic, services }) => {
-            let topic_v = v(topic)?;
-            let mut st = Statement::allow("ServicesPublishAlerts", &["sns:Publish"], vec![topic.clone()]);
-            st.service_principals = services.clone();
-            st.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
-            c.put("topic", topic_v);
-            c.put("policy", policy(cx, stack, &[st])?);
+        Kind::TopicPolicy(TopicPolicy { topic, policy: p }) => {
+            c.put("topic", v(topic)?);
+            c.put("policy", policy(cx, stack, p)?);
             t::TOPIC_POLICY
         }
         Kind::EmailSubscription(EmailSubscription { topic, address }) => {

@@ -326,6 +326,16 @@ impl<'a> Cx<'a> {
         format!("{prefix}{}.{}", tf_type(&r.kind), resource_name(stack, &r.id))
     }
 
+    /// The address of a resource of another stack.
+    pub(crate) fn address_of(&self, stack: &str, id: &str) -> Result<String, String> {
+        let s = self.plan.stack(stack).ok_or_else(|| format!("no stack `{stack}`"))?;
+        Ok(self.address(s, self.resource(s, id)?))
+    }
+
+    pub(crate) fn address_at(&self, at: &crate::plan::At) -> Result<String, String> {
+        self.address_of(&at.stack, &at.id)
+    }
+
     /// Follows a parameter to the output that feeds it: (that stack, the output's value).
     fn param(&self, stack: &'a Stack, name: &str) -> Result<(&'a Stack, Option<&'a V>, Option<&'a str>), String> {
         let p = stack
