@@ -1,7 +1,16 @@
 //! The stack plan (see `types`), built from a valid environment by `build`.
 
+mod aurora;
 pub mod build;
+mod dns;
+mod eks;
 pub mod kinds;
+mod monitoring;
+mod msk;
+mod network;
+mod parts;
+mod peering;
+mod redis;
 pub mod show;
 pub mod types;
 

@@ -1,0 +1,136 @@
+//! The `dns` layer (in us-east-1): a Route 53 health check per region and the routing records.
+
+use super::parts::*;
+use super::types::*;
+use crate::model::raw::{Policy, Protocol};
+use crate::model::resolve::RegionEnv;
+use crate::model::Environment;
+use crate::naming::{regional_id, short_code, GLOBAL_REGION};
+use crate::plan::kinds::*;
+
+/// `continent:EU` / `US-CA` / `TW` / `*` → the Route 53 fields.
+pub(super) fn geo(code: &str) -> Routing {
+    if let Some(c) = code.strip_prefix("continent:") {
+        return Routing::Geolocation {
+            continent: Some(c.to_string()),
+            country: None,
+            subdivision: None,
+        };
+    }
+    if let Some((country, sub)) = code.split_once('-') {
+        return Routing::Geolocation {
+            continent: None,
+            country: Some(country.to_string()),
+            subdivision: Some(sub.to_string()),
+        };
+    }
+    Routing::Geolocation {
+        continent: None,
+        country: Some(code.to_string()),
+        subdivision: None,
+    }
+}
+
+pub(super) fn dns(env: &Environment) -> Option<Stack> {
+    let r53 = env.route53.as_ref()?;
+    let mut s = stack(
+        env,
+        Layer::Dns,
+        GLOBAL_REGION,
+        format!(
+            "{}: Route 53 health checks and routing records in {}",
+            env.name, r53.hosted_zone
+        ),
+    );
+    for r in &env.regions {
+        let short = short_code(&r.code);
+        let host = r53.endpoints.get(&r.code).cloned().unwrap_or_default();
+        s.resources.push(res(
+            &format!("health_check_{short}"),
+            Kind::HealthCheck(HealthCheck {
+                name: regional_id(env, "health", &r.code),
+                fqdn: host,
+                port: r53.port,
+                path: r53.path.value.clone(),
+                https: r53.protocol == Protocol::Https,
+                interval: env.health_check_interval.value,
+                threshold: env.health_check_threshold.value,
+            }),
+        ));
+        s.outputs.push(out(
+            &format!("HealthCheckId{}", pascal(&short)),
+            V::attr(&format!("health_check_{short}"), Attr::HealthCheckId),
+            &format!("Health check of {}", r.code),
+        ));
+    }
+    let ttl = env.dns_ttl_seconds.value;
+    for (i, rec) in r53.records.iter().enumerate() {
+        let mut add = |region: &RegionEnv, set_id: String, routing: Routing, suffix: &str| {
+            let short = short_code(&region.code);
+            s.resources.push(res(
+                &format!("record_{i}_{short}{suffix}"),
+                Kind::RecordSet(RecordSet {
+                    zone: r53.hosted_zone.clone(),
+                    spec: RecordSpec {
+                        name: rec.fqdn.clone(),
+                        set_identifier: set_id,
+                        target: r53.endpoints.get(&region.code).cloned().unwrap_or_default(),
+                        ttl,
+                        health_check: format!("health_check_{short}"),
+                        routing,
+                    },
+                }),
+            ));
+        };
+        match rec.policy {
+            Policy::Failover => {
+                if let Some(sec) = env.secondaries().first() {
+                    add(
+                        env.primary(),
+                        format!("{}-primary", env.primary().code),
+                        Routing::Failover { primary: true },
+                        "",
+                    );
+                    add(
+                        sec,
+                        format!("{}-secondary", sec.code),
+                        Routing::Failover { primary: false },
+                        "",
+                    );
+                }
+            }
+            Policy::Latency => {
+                for r in &env.regions {
+                    add(r, r.code.clone(), Routing::Latency { region: r.code.clone() }, "");
+                }
+            }
+            Policy::Weighted => {
+                for (code, w) in &rec.weights {
+                    if let Some(r) = env.regions.iter().find(|r| &r.code == code) {
+                        add(r, r.code.clone(), Routing::Weighted { weight: *w }, "");
+                    }
+                }
+            }
+            Policy::Geolocation => {
+                for (code, locs) in &rec.locations {
+                    if let Some(r) = env.regions.iter().find(|r| &r.code == code) {
+                        for loc in locs {
+                            let tag = if loc == "*" {
+                                "default".to_string()
+                            } else {
+                                loc.replace([':', '-'], "_").to_lowercase()
+                            };
+                            add(
+                                r,
+                                format!("{}-{}", r.code, if loc == "*" { "default" } else { loc }),
+                                geo(loc),
+                                &format!("_{tag}"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(s)
+}

@@ -1,0 +1,256 @@
+//! The `monitoring` layer: per region the alert topic and the replication-lag alarms; in
+//! us-east-1 the health-check alarms, their topic and the budget.
+
+use super::parts::*;
+use super::types::*;
+use crate::model::Environment;
+use crate::naming::{self, global_id, regional_id, short_code, GLOBAL_REGION};
+use crate::plan::kinds::*;
+
+/// The alert topic's policy: these services may publish to it, for this account only.
+pub(super) fn publish_policy(services: Vec<String>) -> Vec<Statement> {
+    let mut st = Statement::allow("AllowServicesToPublish", &["sns:Publish"], vec![V::r("alerts_topic")]);
+    st.service_principals = services;
+    st.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
+    vec![st]
+}
+
+pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
+    let m = &env.monitoring;
+    let global = env.regions.len() > 1;
+    let pairs = replication_pairs(env);
+    let mut stacks = Vec::new();
+    let us_east_1_is_region = env.regions.iter().any(|r| r.code == GLOBAL_REGION);
+    let alarm = |name: String,
+                 description: String,
+                 namespace: &str,
+                 metric: &str,
+                 dims: Vec<(String, V)>,
+                 threshold: f64,
+                 statistic: &str| {
+        Kind::Alarm(Alarm {
+            name,
+            description,
+            namespace: namespace.into(),
+            metric: metric.into(),
+            dimensions: dims,
+            statistic: statistic.into(),
+            period: 60,
+            evaluation_periods: 3,
+            threshold,
+            comparison: "GreaterThanThreshold".into(),
+            treat_missing: "notBreaching".into(),
+            topic: V::r("alerts_topic"),
+        })
+    };
+    for r in &env.regions {
+        let short = short_code(&r.code);
+        let mut s = stack(
+            env,
+            Layer::Monitoring,
+            &r.code,
+            format!("{} {}: alert topic and replication-lag alarms", env.name, r.code),
+        );
+        s.parameters = from_network(env, r, &[("KmsKeyArn", ParamType::String)]);
+        s.resources.push(res(
+            "alerts_topic",
+            Kind::Topic(Topic {
+                name: regional_id(env, "alerts", &r.code),
+                kms_key: V::p("KmsKeyArn"),
+            }),
+        ));
+        let mut services = vec!["cloudwatch.amazonaws.com".to_string()];
+        for (j, email) in m.alarm_emails.iter().enumerate() {
+            s.resources.push(res(
+                &format!("alerts_email_{}", j + 1),
+                Kind::EmailSubscription(EmailSubscription {
+                    topic: V::r("alerts_topic"),
+                    address: email.clone(),
+                }),
+            ));
+        }
+        let levels = [("warning", m.lag_warning_seconds), ("critical", m.lag_critical_seconds)];
+        if global && !r.primary {
+            if env.aurora.is_some() {
+                let cluster = regional_id(env, "aurora", &r.code);
+                for (level, secs) in levels {
+                    s.resources.push(res(
+                        &format!("aurora_lag_{level}"),
+                        alarm(
+                            format!("{}-{level}", regional_id(env, "aurora-lag", &r.code)),
+                            format!("Aurora Global Database replication lag into {} above {secs} s", r.code),
+                            "AWS/RDS",
+                            "AuroraGlobalDBReplicationLag",
+                            vec![("DBClusterIdentifier".into(), V::s(cluster.clone()))],
+                            (secs * 1000) as f64,
+                            "Maximum",
+                        ),
+                    ));
+                }
+                s.depends_on.push(naming::stack(env, "aurora", &r.code));
+            }
+            if env.redis.is_some() {
+                let member = format!("{}-001", regional_id(env, "redis", &r.code));
+                for (level, secs) in levels {
+                    s.resources.push(res(
+                        &format!("redis_lag_{level}"),
+                        alarm(
+                            format!("{}-{level}", regional_id(env, "redis-lag", &r.code)),
+                            format!("Global Datastore replication lag into {} above {secs} s", r.code),
+                            "AWS/ElastiCache",
+                            "GlobalDatastoreReplicationLag",
+                            vec![("CacheClusterId".into(), V::s(member.clone()))],
+                            secs as f64,
+                            "Maximum",
+                        ),
+                    ));
+                }
+                s.depends_on.push(naming::stack(env, "redis", &r.code));
+            }
+        }
+        let sources: Vec<&String> = pairs.iter().filter(|(_, t)| *t == r.code).map(|(src, _)| src).collect();
+        for src in &sources {
+            let ss = short_code(src);
+            for (level, secs) in levels {
+                s.resources.push(res(
+                    &format!("msk_latency_from_{ss}_{level}"),
+                    alarm(
+                        format!("{}-from-{ss}-{level}", regional_id(env, "msk-latency", &r.code)),
+                        format!("MSK Replicator latency from {src} into {} above {secs} s", r.code),
+                        "AWS/Kafka",
+                        "ReplicationLatency",
+                        vec![(
+                            "ReplicatorName".into(),
+                            V::s(naming::replicator_name(env, src, &r.code)),
+                        )],
+                        (secs * 1000) as f64,
+                        "Maximum",
+                    ),
+                ));
+            }
+        }
+        if !sources.is_empty() {
+            s.depends_on.push(naming::stack(env, "msk-replication", &r.code));
+        }
+        if r.code == GLOBAL_REGION {
+            services.push("budgets.amazonaws.com".into());
+            global_parts(env, dns_stack, &mut s);
+        }
+        s.resources.push(res(
+            "alerts_topic_policy",
+            Kind::TopicPolicy(TopicPolicy {
+                topic: V::r("alerts_topic"),
+                policy: publish_policy(services),
+            }),
+        ));
+        let _ = short;
+        s.outputs.push(out(
+            "AlertsTopicArn",
+            V::r("alerts_topic"),
+            "Where this region's alarms go",
+        ));
+        stacks.push(s);
+    }
+    if !us_east_1_is_region && (dns_stack.is_some() || env.budget.is_some()) {
+        let mut s = stack(
+            env,
+            Layer::Monitoring,
+            GLOBAL_REGION,
+            format!("{}: Route 53 health-check alarms, their alert topic and the budget (global services live in us-east-1)", env.name),
+        );
+        // CloudWatch alarms and Budgets cannot publish to a topic encrypted with the AWS-managed
+        // SNS key (its policy cannot be changed to let them), so this stack has its own key.
+        s.resources.push(retained(
+            "kms_key",
+            Kind::KmsKey(KmsKey {
+                description: format!("{} {} us-east-1: global alert topic", env.prefix, env.name),
+                policy: key_policy(GLOBAL_REGION),
+            }),
+            Retain::Retain,
+        ));
+        s.resources.push(res(
+            "kms_alias",
+            Kind::KmsAlias(KmsAlias {
+                name: format!("alias/{}", global_id(env, "alerts-global")),
+                key: V::r("kms_key"),
+            }),
+        ));
+        s.resources.push(res(
+            "alerts_topic",
+            Kind::Topic(Topic {
+                name: global_id(env, "alerts-global"),
+                kms_key: V::attr("kms_key", Attr::Arn),
+            }),
+        ));
+        for (j, email) in m.alarm_emails.iter().enumerate() {
+            s.resources.push(res(
+                &format!("alerts_email_{}", j + 1),
+                Kind::EmailSubscription(EmailSubscription {
+                    topic: V::r("alerts_topic"),
+                    address: email.clone(),
+                }),
+            ));
+        }
+        s.resources.push(res(
+            "alerts_topic_policy",
+            Kind::TopicPolicy(TopicPolicy {
+                topic: V::r("alerts_topic"),
+                policy: publish_policy(vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()]),
+            }),
+        ));
+        global_parts(env, dns_stack, &mut s);
+        s.outputs.push(out(
+            "AlertsTopicArn",
+            V::r("alerts_topic"),
+            "Where the global alarms and the budget go",
+        ));
+        stacks.push(s);
+    }
+    stacks
+}
+
+/// Health-check alarms and the budget: added to the us-east-1 monitoring stack.
+pub(super) fn global_parts(env: &Environment, dns_stack: Option<&Stack>, s: &mut Stack) {
+    if let Some(d) = dns_stack {
+        for r in &env.regions {
+            let short = short_code(&r.code);
+            let name = format!("HealthCheckId{}", pascal(&short));
+            s.parameters.push(param(
+                &name,
+                ParamType::String,
+                &d.name,
+                &name,
+                &format!("{name} of {}", d.name),
+            ));
+            s.resources.push(res(
+                &format!("health_alarm_{short}"),
+                Kind::Alarm(Alarm {
+                    name: regional_id(env, "health", &r.code),
+                    description: format!("Route 53 health check of {} is failing", r.code),
+                    namespace: "AWS/Route53".into(),
+                    metric: "HealthCheckStatus".into(),
+                    dimensions: vec![("HealthCheckId".into(), V::p(&name))],
+                    statistic: "Minimum".into(),
+                    period: 60,
+                    evaluation_periods: 1,
+                    threshold: 1.0,
+                    comparison: "LessThanThreshold".into(),
+                    treat_missing: "breaching".into(),
+                    topic: V::r("alerts_topic"),
+                }),
+            ));
+        }
+    }
+    if let Some(b) = &env.budget {
+        s.resources.push(res(
+            "budget",
+            Kind::Budget(Budget {
+                name: global_id(env, "monthly"),
+                limit_usd: b.limit_usd,
+                thresholds: b.alert_thresholds.clone(),
+                topic: V::r("alerts_topic"),
+                emails: env.monitoring.alarm_emails.clone(),
+            }),
+        ));
+    }
+}

@@ -1,0 +1,213 @@
+//! The `msk` and `msk-replication` layers: per region an MSK cluster with its policy and logs,
+//! and per target region the MSK Replicators that copy topics into it.
+
+use super::parts::*;
+use super::types::*;
+use crate::model::resolve::RegionEnv;
+use crate::model::Environment;
+use crate::naming::{self, regional_id, short_code};
+use crate::plan::kinds::*;
+
+pub(super) fn msk(env: &Environment) -> Vec<Stack> {
+    let Some(m) = &env.msk else { return Vec::new() };
+    let pairs = replication_pairs(env);
+    let mut stacks = Vec::new();
+    for r in &env.regions {
+        let mut s = regional_stack(
+            env,
+            Layer::Msk,
+            r,
+            format!("{} {}: the MSK cluster", env.name, r.code),
+            "KafkaSecurityGroupId",
+        );
+        let name = regional_id(env, "msk", &r.code);
+        let source = pairs.iter().any(|(src, _)| *src == r.code);
+        s.resources.push(res(
+            "broker_log_group",
+            Kind::LogGroup(LogGroup {
+                name: format!("/mrgen/{name}"),
+                retention_days: LOG_RETENTION_DAYS,
+                kms_key: V::p("KmsKeyArn"),
+            }),
+        ));
+        s.resources.push(retained(
+            "cluster",
+            Kind::MskCluster(MskCluster {
+                name: name.clone(),
+                kafka_version: m.kafka_version.value.clone(),
+                broker_type: m.broker_instance_type.value.clone(),
+                brokers: r.msk_brokers.value,
+                storage_gib: m.storage_gib.value,
+                subnets: V::p("PrivateSubnetIds"),
+                security_groups: vec![V::p("KafkaSecurityGroupId")],
+                kms_key: V::p("KmsKeyArn"),
+                log_group: V::r("broker_log_group"),
+                multi_vpc: source,
+            }),
+            Retain::Retain,
+        ));
+        if source {
+            let mut allow = Statement::allow(
+                "MskReplicatorReads",
+                &[
+                    "kafka:CreateVpcConnection",
+                    "kafka:GetBootstrapBrokers",
+                    "kafka:DescribeClusterV2",
+                    "kafka-cluster:Connect",
+                    "kafka-cluster:DescribeCluster",
+                    "kafka-cluster:ReadData",
+                    "kafka-cluster:DescribeTopic",
+                    "kafka-cluster:DescribeTopicDynamicConfiguration",
+                    "kafka-cluster:DescribeGroup",
+                    "kafka-cluster:AlterGroup",
+                ],
+                vec![V::r("cluster")],
+            );
+            allow.service_principals = vec!["kafka.amazonaws.com".into()];
+            allow.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
+            s.resources.push(res(
+                "cluster_policy",
+                Kind::MskClusterPolicy(MskClusterPolicy {
+                    cluster: V::r("cluster"),
+                    policy: vec![allow],
+                }),
+            ));
+        }
+        s.outputs.push(out("ClusterArn", V::r("cluster"), "The MSK cluster"));
+        stacks.push(s);
+    }
+    // One replication stack per target region, holding the replicators that copy into it.
+    let mut targets: Vec<&RegionEnv> = Vec::new();
+    for r in &env.regions {
+        if pairs.iter().any(|(_, t)| *t == r.code) {
+            targets.push(r);
+        }
+    }
+    for t in targets {
+        let mut s = stack(
+            env,
+            Layer::MskReplication,
+            &t.code,
+            format!(
+                "{} {}: MSK Replicator copying topics into this region's cluster",
+                env.name, t.code
+            ),
+        );
+        let tnet = naming::stack(env, "network", &t.code);
+        let tmsk = naming::stack(env, "msk", &t.code);
+        s.parameters.push(param(
+            "TargetClusterArn",
+            ParamType::String,
+            &tmsk,
+            "ClusterArn",
+            &format!("ClusterArn of {tmsk}"),
+        ));
+        s.parameters.push(param(
+            "TargetSubnetIds",
+            ParamType::List,
+            &tnet,
+            "PrivateSubnetIds",
+            &format!("PrivateSubnetIds of {tnet}"),
+        ));
+        s.parameters.push(param(
+            "TargetSecurityGroupId",
+            ParamType::String,
+            &tnet,
+            "KafkaSecurityGroupId",
+            &format!("KafkaSecurityGroupId of {tnet}"),
+        ));
+        let mut arns = vec![V::p("TargetClusterArn")];
+        for (src, _) in pairs.iter().filter(|(_, tt)| *tt == t.code) {
+            let short = pascal(&short_code(src));
+            let snet = naming::stack(env, "network", src);
+            let smsk = naming::stack(env, "msk", src);
+            s.parameters.push(param(
+                &format!("SourceClusterArn{short}"),
+                ParamType::String,
+                &smsk,
+                "ClusterArn",
+                &format!("ClusterArn of {smsk}"),
+            ));
+            s.parameters.push(param(
+                &format!("SourceSubnetIds{short}"),
+                ParamType::List,
+                &snet,
+                "PrivateSubnetIds",
+                &format!("PrivateSubnetIds of {snet}"),
+            ));
+            s.parameters.push(param(
+                &format!("SourceSecurityGroupId{short}"),
+                ParamType::String,
+                &snet,
+                "KafkaSecurityGroupId",
+                &format!("KafkaSecurityGroupId of {snet}"),
+            ));
+            arns.push(V::p(&format!("SourceClusterArn{short}")));
+        }
+        // Every replication stack waits for every region's cluster (SPEC section 5).
+        for r in &env.regions {
+            s.depends_on.push(naming::stack(env, "msk", &r.code));
+        }
+        let cluster_and_topics = |arn: &V| {
+            vec![
+                arn.clone(),
+                V::Join(vec![V::s("arn:aws:kafka:*:"), V::AccountId, V::s(":topic/*")]),
+                V::Join(vec![V::s("arn:aws:kafka:*:"), V::AccountId, V::s(":group/*")]),
+            ]
+        };
+        let resources: Vec<V> = arns.iter().flat_map(cluster_and_topics).collect();
+        s.resources.push(res(
+            "replicator_role",
+            Kind::IamRole(IamRole {
+                name: regional_id(env, "msk-replicator", &t.code),
+                trust: Statement::trust(&["kafka.amazonaws.com"]),
+                managed_policies: Vec::new(),
+                policy: vec![Statement::allow(
+                    "ReplicateBetweenClusters",
+                    &[
+                        "kafka-cluster:Connect",
+                        "kafka-cluster:DescribeCluster",
+                        "kafka-cluster:AlterCluster",
+                        "kafka-cluster:DescribeTopic",
+                        "kafka-cluster:CreateTopic",
+                        "kafka-cluster:AlterTopic",
+                        "kafka-cluster:WriteData",
+                        "kafka-cluster:ReadData",
+                        "kafka-cluster:AlterGroup",
+                        "kafka-cluster:DescribeGroup",
+                        "kafka-cluster:DescribeTopicDynamicConfiguration",
+                        "kafka-cluster:AlterTopicDynamicConfiguration",
+                        "kafka-cluster:WriteDataIdempotently",
+                    ],
+                    resources,
+                )],
+            }),
+        ));
+        for (src, _) in pairs.iter().filter(|(_, tt)| *tt == t.code) {
+            let short = short_code(src);
+            let ps = pascal(&short);
+            s.resources.push(retained(
+                &format!("replicator_from_{short}"),
+                Kind::MskReplicator(MskReplicator {
+                    name: naming::replicator_name(env, src, &t.code),
+                    source_cluster: V::p(&format!("SourceClusterArn{ps}")),
+                    source_subnets: V::p(&format!("SourceSubnetIds{ps}")),
+                    source_security_groups: vec![V::p(&format!("SourceSecurityGroupId{ps}"))],
+                    target_cluster: V::p("TargetClusterArn"),
+                    target_subnets: V::p("TargetSubnetIds"),
+                    target_security_groups: vec![V::p("TargetSecurityGroupId")],
+                    role: V::attr("replicator_role", Attr::Arn),
+                    topics: m.topics.iter().map(|t| t.value.clone()).collect(),
+                }),
+                Retain::Retain,
+            ));
+            s.outputs.push(out(
+                &format!("ReplicatorArn{ps}"),
+                V::r(&format!("replicator_from_{short}")),
+                &format!("Replicator from {src}"),
+            ));
+        }
+        stacks.push(s);
+    }
+    stacks
+}

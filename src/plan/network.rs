@@ -1,0 +1,302 @@
+//! The `network` layer: per region a VPC, subnets in each AZ, routes, NAT, security groups,
+//! flow logs and the region's KMS key.
+
+use super::parts::*;
+use super::types::*;
+use crate::model::resolve::RegionEnv;
+use crate::model::Environment;
+use crate::naming::{regional_id, short_code};
+use crate::plan::kinds::*;
+
+pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
+    let short = short_code(&r.code);
+    let mut s = stack(
+        env,
+        Layer::Network,
+        &r.code,
+        format!(
+            "{} {}: VPC, subnets, routes, security groups, flow logs and the region's KMS key",
+            env.name, r.code
+        ),
+    );
+    let cidr = cidr_of(r);
+    let vpc_cidr = V::s(cidr.to_string());
+    let rs = &mut s.resources;
+    rs.push(retained(
+        "kms_key",
+        Kind::KmsKey(KmsKey {
+            description: format!("{} {} {}: storage, logs and messages", env.prefix, env.name, r.code),
+            policy: key_policy(&r.code),
+        }),
+        Retain::Retain,
+    ));
+    rs.push(res(
+        "kms_alias",
+        Kind::KmsAlias(KmsAlias {
+            name: format!("alias/{}", regional_id(env, "kms", &r.code)),
+            key: V::r("kms_key"),
+        }),
+    ));
+    rs.push(res(
+        "vpc",
+        Kind::Vpc(Vpc {
+            cidr: cidr.to_string(),
+            name: regional_id(env, "vpc", &r.code),
+        }),
+    ));
+    rs.push(res(
+        "internet_gateway",
+        Kind::InternetGateway(InternetGateway {
+            name: regional_id(env, "vpc", &r.code),
+        }),
+    ));
+    rs.push(res(
+        "gateway_attachment",
+        Kind::GatewayAttachment(GatewayAttachment {
+            vpc: V::r("vpc"),
+            gateway: V::r("internet_gateway"),
+        }),
+    ));
+    rs.push(res(
+        "public_route_table",
+        Kind::RouteTable(RouteTable {
+            vpc: V::r("vpc"),
+            name: format!("{}-public", regional_id(env, "vpc", &r.code)),
+        }),
+    ));
+    let mut default_route = res(
+        "public_default_route",
+        Kind::Route(Route {
+            table: V::r("public_route_table"),
+            destination: V::s("0.0.0.0/0"),
+            target: RouteTarget::Gateway(V::r("internet_gateway")),
+        }),
+    );
+    default_route.depends_on.push("gateway_attachment".into());
+    rs.push(default_route);
+    for (i, l) in letters(r).iter().enumerate() {
+        let az = match r.az_names.get(i) {
+            Some(name) => V::s(name.clone()),
+            None => V::AzIndex(i as u32),
+        };
+        let private_cidr = cidr.private_subnet(i as u32);
+        let public_cidr = cidr.public_subnet(i as u32);
+        rs.push(res(
+            &format!("private_subnet_{l}"),
+            Kind::Subnet(Subnet {
+                vpc: V::r("vpc"),
+                cidr: private_cidr.to_string(),
+                az: az.clone(),
+                public: false,
+                name: format!("{}-private-{l}", regional_id(env, "vpc", &r.code)),
+            }),
+        ));
+        rs.push(res(
+            &format!("public_subnet_{l}"),
+            Kind::Subnet(Subnet {
+                vpc: V::r("vpc"),
+                cidr: public_cidr.to_string(),
+                az,
+                public: true,
+                name: format!("{}-public-{l}", regional_id(env, "vpc", &r.code)),
+            }),
+        ));
+        rs.push(res(
+            &format!("public_subnet_{l}_routes"),
+            Kind::RouteTableAssociation(RouteTableAssociation {
+                table: V::r("public_route_table"),
+                subnet: V::r(&format!("public_subnet_{l}")),
+            }),
+        ));
+        let mut eip = res(
+            &format!("nat_eip_{l}"),
+            Kind::Eip(Eip {
+                name: format!("{}-nat-{l}", regional_id(env, "vpc", &r.code)),
+            }),
+        );
+        eip.depends_on.push("gateway_attachment".into());
+        rs.push(eip);
+        rs.push(res(
+            &format!("nat_gateway_{l}"),
+            Kind::NatGateway(NatGateway {
+                subnet: V::r(&format!("public_subnet_{l}")),
+                eip: V::attr(&format!("nat_eip_{l}"), Attr::AllocationId),
+                name: format!("{}-nat-{l}", regional_id(env, "vpc", &r.code)),
+            }),
+        ));
+        rs.push(res(
+            &format!("private_route_table_{l}"),
+            Kind::RouteTable(RouteTable {
+                vpc: V::r("vpc"),
+                name: format!("{}-private-{l}", regional_id(env, "vpc", &r.code)),
+            }),
+        ));
+        rs.push(res(
+            &format!("private_default_route_{l}"),
+            Kind::Route(Route {
+                table: V::r(&format!("private_route_table_{l}")),
+                destination: V::s("0.0.0.0/0"),
+                target: RouteTarget::Nat(V::r(&format!("nat_gateway_{l}"))),
+            }),
+        ));
+        rs.push(res(
+            &format!("private_subnet_{l}_routes"),
+            Kind::RouteTableAssociation(RouteTableAssociation {
+                table: V::r(&format!("private_route_table_{l}")),
+                subnet: V::r(&format!("private_subnet_{l}")),
+            }),
+        ));
+    }
+    let group = |id: &str| Peer::Group(V::attr(id, Attr::GroupId));
+    let within = |port: u16, what: &str| sg_rule(what, port, Peer::Cidr(vpc_cidr.clone()));
+    rs.push(res(
+        "app_security_group",
+        Kind::SecurityGroup(SecurityGroup {
+            vpc: V::r("vpc"),
+            name: regional_id(env, "app", &r.code),
+            description: "EKS cluster and nodes: HTTPS in from the VPC; out to HTTPS and the data stores".into(),
+            ingress: vec![within(443, "Kubernetes API and services from inside the VPC")],
+            egress: vec![
+                sg_rule("HTTPS to AWS APIs and registries", 443, Peer::Cidr(V::s("0.0.0.0/0"))),
+                within(5432, "PostgreSQL in the VPC"),
+                within(6379, "Redis/Valkey in the VPC"),
+                within(9098, "Kafka (IAM) in the VPC"),
+            ],
+        }),
+    ));
+    rs.push(res(
+        "database_security_group",
+        Kind::SecurityGroup(SecurityGroup {
+            vpc: V::r("vpc"),
+            name: regional_id(env, "database", &r.code),
+            description: "Aurora PostgreSQL: 5432 from the application only".into(),
+            ingress: vec![sg_rule(
+                "PostgreSQL from the application",
+                5432,
+                group("app_security_group"),
+            )],
+            egress: vec![within(5432, "PostgreSQL inside the VPC only")],
+        }),
+    ));
+    rs.push(res(
+        "cache_security_group",
+        Kind::SecurityGroup(SecurityGroup {
+            vpc: V::r("vpc"),
+            name: regional_id(env, "cache", &r.code),
+            description: "ElastiCache: 6379 from the application only".into(),
+            ingress: vec![sg_rule(
+                "Redis/Valkey from the application",
+                6379,
+                group("app_security_group"),
+            )],
+            egress: vec![within(6379, "Redis/Valkey inside the VPC only")],
+        }),
+    ));
+    rs.push(res(
+        "kafka_security_group",
+        Kind::SecurityGroup(SecurityGroup {
+            vpc: V::r("vpc"),
+            name: regional_id(env, "kafka", &r.code),
+            description: "MSK: Kafka with IAM (9098) from the application and the replicator".into(),
+            ingress: vec![sg_rule(
+                "Kafka (IAM) from the application",
+                9098,
+                group("app_security_group"),
+            )],
+            egress: vec![within(9098, "Kafka (IAM) inside the VPC only")],
+        }),
+    ));
+    rs.push(res(
+        "kafka_self_ingress",
+        Kind::SecurityGroupIngress(SecurityGroupIngress {
+            group: V::attr("kafka_security_group", Attr::GroupId),
+            rule: sg_rule(
+                "Kafka (IAM) between brokers and MSK Replicator",
+                9098,
+                group("kafka_security_group"),
+            ),
+        }),
+    ));
+    rs.push(only(
+        Backends::TerraformOnly,
+        res(
+            "default_security_group",
+            Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { vpc: V::r("vpc") }),
+        ),
+    ));
+    rs.push(res(
+        "flow_logs_log_group",
+        Kind::LogGroup(LogGroup {
+            name: format!("/mrgen/{}", regional_id(env, "flow-logs", &r.code)),
+            retention_days: LOG_RETENTION_DAYS,
+            kms_key: V::attr("kms_key", Attr::Arn),
+        }),
+    ));
+    rs.push(res(
+        "flow_logs_role",
+        Kind::IamRole(IamRole {
+            name: regional_id(env, "flow-logs", &r.code),
+            trust: Statement::trust(&["vpc-flow-logs.amazonaws.com"]),
+            managed_policies: Vec::new(),
+            policy: vec![Statement::allow(
+                "WriteFlowLogs",
+                &[
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                ],
+                vec![
+                    V::attr("flow_logs_log_group", Attr::Arn),
+                    V::Join(vec![V::attr("flow_logs_log_group", Attr::Arn), V::s(":*")]),
+                ],
+            )],
+        }),
+    ));
+    rs.push(res(
+        "flow_log",
+        Kind::FlowLog(FlowLog {
+            vpc: V::r("vpc"),
+            log_group: V::attr("flow_logs_log_group", Attr::Arn),
+            role: V::attr("flow_logs_role", Attr::Arn),
+        }),
+    ));
+    let list = |prefix: &str| V::List(letters(r).iter().map(|l| V::r(&format!("{prefix}_{l}"))).collect());
+    s.outputs = vec![
+        out("VpcId", V::r("vpc"), "The VPC"),
+        list_out(
+            "PrivateSubnetIds",
+            list("private_subnet"),
+            "Private subnets, one per AZ",
+        ),
+        list_out("PublicSubnetIds", list("public_subnet"), "Public subnets, one per AZ"),
+        list_out(
+            "PrivateRouteTableIds",
+            list("private_route_table"),
+            "Private route tables, one per AZ",
+        ),
+        out(
+            "AppSecurityGroupId",
+            V::attr("app_security_group", Attr::GroupId),
+            "EKS cluster and nodes",
+        ),
+        out(
+            "DatabaseSecurityGroupId",
+            V::attr("database_security_group", Attr::GroupId),
+            "Aurora",
+        ),
+        out(
+            "CacheSecurityGroupId",
+            V::attr("cache_security_group", Attr::GroupId),
+            "ElastiCache",
+        ),
+        out(
+            "KafkaSecurityGroupId",
+            V::attr("kafka_security_group", Attr::GroupId),
+            "MSK",
+        ),
+        out("KmsKeyArn", V::attr("kms_key", Attr::Arn), "The region's KMS key"),
+    ];
+    let _ = short;
+    s
+}

@@ -1,0 +1,217 @@
+//! Pieces every layer's builder uses: resources, parameters and outputs, stacks and their
+//! names, the AZ letters of a region, and the parameters most stacks take from their region's
+//! network stack.
+
+use super::types::*;
+use crate::cidr::Cidr;
+use crate::model::raw::{Mode, MskReplication};
+use crate::model::resolve::RegionEnv;
+use crate::model::Environment;
+use crate::naming::{self, short_code};
+use crate::plan::kinds::*;
+
+pub(super) const AZ_LETTERS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+
+/// Retention of every log group mrgen creates (a year: long enough for an incident review).
+pub const LOG_RETENTION_DAYS: i64 = 365;
+
+pub(super) fn res(id: &str, kind: Kind) -> Resource {
+    Resource {
+        id: id.to_string(),
+        kind,
+        backends: Backends::Both,
+        retain: Retain::No,
+        depends_on: Vec::new(),
+        after: Vec::new(),
+    }
+}
+
+pub(super) fn retained(id: &str, kind: Kind, retain: Retain) -> Resource {
+    Resource {
+        retain,
+        ..res(id, kind)
+    }
+}
+
+pub(super) fn only(backends: Backends, mut r: Resource) -> Resource {
+    r.backends = backends;
+    r
+}
+
+pub(super) fn param(name: &str, ty: ParamType, stack: &str, output: &str, description: &str) -> Parameter {
+    Parameter {
+        name: name.to_string(),
+        ty,
+        source: ParamSource::Output {
+            stack: stack.to_string(),
+            output: output.to_string(),
+        },
+        description: description.to_string(),
+    }
+}
+
+pub(super) fn out(name: &str, value: V, description: &str) -> Output {
+    Output {
+        name: name.to_string(),
+        value,
+        description: description.to_string(),
+        list: false,
+    }
+}
+
+pub(super) fn list_out(name: &str, value: V, description: &str) -> Output {
+    Output {
+        list: true,
+        ..out(name, value, description)
+    }
+}
+
+pub(super) fn stack(env: &Environment, layer: Layer, region: &str, description: String) -> Stack {
+    Stack {
+        name: naming::stack(env, layer.as_str(), region),
+        region: region.to_string(),
+        layer,
+        description,
+        depends_on: Vec::new(),
+        wave: 0,
+        parameters: Vec::new(),
+        resources: Vec::new(),
+        outputs: Vec::new(),
+    }
+}
+
+/// The AZ letters mrgen uses in a region.
+pub(super) fn letters(r: &RegionEnv) -> &'static [&'static str] {
+    &AZ_LETTERS[..(r.az_count as usize).min(AZ_LETTERS.len())]
+}
+
+pub(super) fn cidr_of(r: &RegionEnv) -> Cidr {
+    r.vpc_cidr
+        .as_ref()
+        .and_then(|c| Cidr::parse(c.value.trim()))
+        .unwrap_or(Cidr {
+            addr: 10 << 24,
+            prefix: 16,
+        })
+        .network()
+}
+
+pub(super) fn sg_rule(description: &str, port: u16, peer: Peer) -> SgRule {
+    SgRule {
+        description: description.to_string(),
+        port,
+        to_port: port,
+        peer,
+    }
+}
+
+/// The KMS key of every secondary region, as parameters of `s`: for secrets replicated there.
+pub(super) fn secondary_keys(env: &Environment, s: &mut Stack) -> Vec<(String, V)> {
+    let mut replicas = Vec::new();
+    for sec in env.secondaries() {
+        let net = naming::stack(env, "network", &sec.code);
+        let name = format!("KmsKeyArn{}", pascal(&short_code(&sec.code)));
+        s.parameters.push(param(
+            &name,
+            ParamType::String,
+            &net,
+            "KmsKeyArn",
+            &format!("KmsKeyArn of {net}"),
+        ));
+        replicas.push((sec.code.clone(), V::p(&name)));
+    }
+    replicas
+}
+
+/// Parameters most regional stacks take from their region's network stack.
+pub(super) fn from_network(env: &Environment, r: &RegionEnv, outputs: &[(&str, ParamType)]) -> Vec<Parameter> {
+    let net = naming::stack(env, "network", &r.code);
+    outputs
+        .iter()
+        .map(|(o, ty)| param(o, *ty, &net, o, &format!("{o} of {net}")))
+        .collect()
+}
+
+/// The stack of one region's member of a global data store (Aurora Global Database, Global
+/// Datastore): its description, and the subnets, security group and key of its region's network.
+pub(super) fn member_stack(
+    env: &Environment,
+    layer: Layer,
+    r: &RegionEnv,
+    (service, member, global_name, global): (&str, &str, &str, bool),
+    security_group: &str,
+) -> Stack {
+    let description = if r.primary {
+        let suffix = if global {
+            format!(" and {global_name}")
+        } else {
+            String::new()
+        };
+        format!("{} {}: {service} primary {member}{suffix}", env.name, r.code)
+    } else {
+        format!("{} {}: {service} secondary {member} of {global_name}", env.name, r.code)
+    };
+    regional_stack(env, layer, r, description, security_group)
+}
+
+/// A regional stack of a component that lives in the region's private subnets, behind one of
+/// its security groups, encrypted with its key: those three come from the network stack.
+pub(super) fn regional_stack(
+    env: &Environment,
+    layer: Layer,
+    r: &RegionEnv,
+    description: String,
+    security_group: &str,
+) -> Stack {
+    let mut s = stack(env, layer, &r.code, description);
+    s.parameters = from_network(
+        env,
+        r,
+        &[
+            ("PrivateSubnetIds", ParamType::List),
+            (security_group, ParamType::String),
+            ("KmsKeyArn", ParamType::String),
+        ],
+    );
+    s
+}
+
+/// The key policy of a region's KMS key: the account administers it; the services that write
+/// encrypted logs and messages with it may use it.
+pub(super) fn key_policy(region: &str) -> Vec<Statement> {
+    let mut admin = Statement::allow("AccountAdministers", &["kms:*"], vec![V::s("*")]);
+    admin.account_principal = true;
+    let mut logs = Statement::allow(
+        "CloudWatchLogsUse",
+        &[
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+        ],
+        vec![V::s("*")],
+    );
+    logs.service_principals = vec![format!("logs.{region}.amazonaws.com")];
+    let mut alarms = Statement::allow(
+        "AlarmsAndEventsPublishToEncryptedTopics",
+        &["kms:Decrypt", "kms:GenerateDataKey*"],
+        vec![V::s("*")],
+    );
+    alarms.service_principals = vec!["cloudwatch.amazonaws.com".into(), "budgets.amazonaws.com".into()];
+    vec![admin, logs, alarms]
+}
+
+/// (source, target) region pairs MSK Replicator copies between.
+pub(super) fn replication_pairs(env: &Environment) -> Vec<(String, String)> {
+    let Some(m) = &env.msk else { return Vec::new() };
+    if m.replication.value != MskReplication::MskReplicator || env.regions.len() < 2 {
+        return Vec::new();
+    }
+    let p = env.primary().code.clone();
+    let mut pairs: Vec<(String, String)> = env.secondaries().iter().map(|s| (p.clone(), s.code.clone())).collect();
+    if env.mode == Mode::ActiveActive {
+        pairs.extend(env.secondaries().iter().map(|s| (s.code.clone(), p.clone())));
+    }
+    pairs
+}
