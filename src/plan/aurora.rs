@@ -1,6 +1,7 @@
 //! The `aurora` layer: the master secret, the global cluster, and per region a cluster with its
 //! instances, subnet group, parameter group and log group.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::Environment;

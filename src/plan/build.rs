@@ -4,6 +4,7 @@
 //! its parameters, plus the few orderings that no parameter expresses (listed where they are
 //! added).
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::{aurora::*, dns::*, eks::*, monitoring::*, msk::*, network::*, peering::*, redis::*};
@@ -16,21 +17,21 @@ fn links(env: &Environment) -> Vec<Link> {
     for s in env.secondaries() {
         if env.peering {
             out.push(Link {
-                kind: LinkKind::Peering,
+                layer: Layer::Network,
                 from: p.clone(),
                 to: s.code.clone(),
             });
         }
         if env.aurora.is_some() {
             out.push(Link {
-                kind: LinkKind::AuroraGlobal,
+                layer: Layer::Aurora,
                 from: p.clone(),
                 to: s.code.clone(),
             });
         }
         if env.redis.is_some() {
             out.push(Link {
-                kind: LinkKind::GlobalDatastore,
+                layer: Layer::Redis,
                 from: p.clone(),
                 to: s.code.clone(),
             });
@@ -38,7 +39,7 @@ fn links(env: &Environment) -> Vec<Link> {
     }
     for (a, b) in replication_pairs(env) {
         out.push(Link {
-            kind: LinkKind::MskReplication,
+            layer: Layer::Msk,
             from: a,
             to: b,
         });

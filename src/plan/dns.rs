@@ -1,5 +1,6 @@
 //! The `dns` layer (in us-east-1): a Route 53 health check per region and the routing records.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::raw::{Policy, Protocol};

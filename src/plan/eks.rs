@@ -1,5 +1,6 @@
 //! The `eks` layer: per region an EKS cluster, its managed node group and their roles.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::raw::CapacityType;

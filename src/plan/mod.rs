@@ -5,6 +5,7 @@ pub mod build;
 mod dns;
 mod eks;
 pub mod kinds;
+pub mod layer;
 mod monitoring;
 mod msk;
 mod network;
@@ -19,4 +20,5 @@ mod tests;
 
 pub use build::build;
 pub use kinds::*;
+pub use layer::{Layer, LayerInfo, LAYERS};
 pub use types::*;

@@ -1,6 +1,7 @@
 //! The `monitoring` layer: per region the alert topic and the replication-lag alarms; in
 //! us-east-1 the health-check alarms, their topic and the budget.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::Environment;

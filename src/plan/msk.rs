@@ -1,6 +1,7 @@
 //! The `msk` and `msk-replication` layers: per region an MSK cluster with its policy and logs,
 //! and per target region the MSK Replicators that copy topics into it.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::resolve::RegionEnv;

@@ -1,6 +1,7 @@
 //! The `network` layer: per region a VPC, subnets in each AZ, routes, NAT, security groups,
 //! flow logs and the region's KMS key.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::resolve::RegionEnv;

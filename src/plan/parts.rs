@@ -2,6 +2,7 @@
 //! names, the AZ letters of a region, and the parameters most stacks take from their region's
 //! network stack.
 
+use super::layer::Layer;
 use super::types::*;
 use crate::cidr::Cidr;
 use crate::model::raw::{Mode, MskReplication};

@@ -1,6 +1,7 @@
 //! The `peering` and `peering-routes` layers: the primary's peering connection to each
 //! secondary with its routes, and each secondary's routes back.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::Environment;

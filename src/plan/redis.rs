@@ -2,6 +2,7 @@
 //! slow log and access control (RBAC users, or the AUTH secret of a Global Datastore), and the
 //! Global Datastore.
 
+use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::raw::CacheEngine;

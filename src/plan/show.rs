@@ -1,7 +1,8 @@
 //! What `mrgen plan` and `mrgen graph` print: the stacks in deploy order as a table or JSON,
 //! and the stack and replication topology as Mermaid or DOT.
 
-use super::{Backends, LinkKind, Plan};
+use super::layer::{Layer, LinkStyle};
+use super::{Backends, Plan};
 use crate::aws::regions;
 use std::fmt::Write as _;
 
@@ -123,20 +124,18 @@ fn node_id(plan: &Plan, name: &str) -> String {
     format!("s{i}")
 }
 
-fn link_layer(kind: LinkKind) -> &'static str {
-    match kind {
-        LinkKind::Peering => "network",
-        LinkKind::AuroraGlobal => "aurora",
-        LinkKind::GlobalDatastore => "redis",
-        LinkKind::MskReplication => "msk",
-    }
+/// The plan's links with the style of their layer's row (a layer without one draws none).
+fn styled_links(plan: &Plan) -> impl Iterator<Item = (&super::Link, LinkStyle)> {
+    plan.links
+        .iter()
+        .filter_map(|l| l.layer.info().link.map(|style| (l, style)))
 }
 
 /// The stack of `layer` in `region`, if the plan has one.
-fn stack_in(plan: &Plan, layer: &str, region: &str) -> Option<String> {
+fn stack_in(plan: &Plan, layer: Layer, region: &str) -> Option<String> {
     plan.stacks
         .iter()
-        .find(|s| s.layer.as_str() == layer && s.region == region)
+        .find(|s| s.layer == layer && s.region == region)
         .map(|s| s.name.clone())
 }
 
@@ -172,15 +171,10 @@ pub fn mermaid(plan: &Plan) -> String {
             let _ = writeln!(out, "  {} --> {}", node_id(plan, d), node_id(plan, &s.name));
         }
     }
-    for l in &plan.links {
-        let layer = link_layer(l.kind);
-        if let (Some(a), Some(b)) = (stack_in(plan, layer, &l.from), stack_in(plan, layer, &l.to)) {
+    for (l, style) in styled_links(plan) {
+        if let (Some(a), Some(b)) = (stack_in(plan, l.layer, &l.from), stack_in(plan, l.layer, &l.to)) {
             let (a, b) = (node_id(plan, &a), node_id(plan, &b));
-            let arrow = match l.kind {
-                LinkKind::Peering => format!("  {a} -.-|{}| {b}", l.kind.as_str()),
-                _ => format!("  {a} ==>|{}| {b}", l.kind.as_str()),
-            };
-            let _ = writeln!(out, "{arrow}");
+            let _ = writeln!(out, "  {a} {}|{}| {b}", style.mermaid, style.label);
         }
     }
     out
@@ -207,21 +201,15 @@ pub fn dot(plan: &Plan) -> String {
             let _ = writeln!(out, "  {} -> {};", node_id(plan, d), node_id(plan, &s.name));
         }
     }
-    for l in &plan.links {
-        let layer = link_layer(l.kind);
-        if let (Some(a), Some(b)) = (stack_in(plan, layer, &l.from), stack_in(plan, layer, &l.to)) {
-            let style = match l.kind {
-                LinkKind::Peering => "style=dashed, dir=none, color=gray40",
-                LinkKind::AuroraGlobal => "style=bold, color=blue",
-                LinkKind::GlobalDatastore => "style=bold, color=red",
-                LinkKind::MskReplication => "style=bold, color=darkgreen",
-            };
+    for (l, style) in styled_links(plan) {
+        if let (Some(a), Some(b)) = (stack_in(plan, l.layer, &l.from), stack_in(plan, l.layer, &l.to)) {
             let _ = writeln!(
                 out,
-                "  {} -> {} [label=\"{}\", {style}];",
+                "  {} -> {} [label=\"{}\", {}];",
                 node_id(plan, &a),
                 node_id(plan, &b),
-                l.kind.as_str()
+                style.label,
+                style.dot
             );
         }
     }

@@ -3,60 +3,9 @@
 //! values flow from one stack's outputs to another's parameters, and the deploy order. Names and
 //! values here are final: a backend only chooses syntax.
 
+use super::layer::Layer;
 #[allow(unused_imports)]
 use crate::plan::kinds::*;
-use std::fmt;
-
-/// The layers, in their order within a wave (SPEC section 5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Layer {
-    Network,
-    Peering,
-    PeeringRoutes,
-    Aurora,
-    Redis,
-    Msk,
-    MskReplication,
-    Eks,
-    Dns,
-    Monitoring,
-}
-
-impl Layer {
-    pub const ALL: [Layer; 10] = [
-        Layer::Network,
-        Layer::Peering,
-        Layer::PeeringRoutes,
-        Layer::Aurora,
-        Layer::Redis,
-        Layer::Msk,
-        Layer::MskReplication,
-        Layer::Eks,
-        Layer::Dns,
-        Layer::Monitoring,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Layer::Network => "network",
-            Layer::Peering => "peering",
-            Layer::PeeringRoutes => "peering-routes",
-            Layer::Aurora => "aurora",
-            Layer::Redis => "redis",
-            Layer::Msk => "msk",
-            Layer::MskReplication => "msk-replication",
-            Layer::Eks => "eks",
-            Layer::Dns => "dns",
-            Layer::Monitoring => "monitoring",
-        }
-    }
-}
-
-impl fmt::Display for Layer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A value inside a resource: a literal, or a reference the backend turns into its own syntax.
 #[derive(Clone, Debug, PartialEq)]
@@ -313,31 +262,13 @@ impl Stack {
     }
 }
 
-/// A replication or peering link between regions (for `graph`).
+/// A replication or peering link between regions (for `graph`): drawn between the stacks of
+/// `layer` in the two regions, labelled and styled by that layer's row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
-    pub kind: LinkKind,
+    pub layer: Layer,
     pub from: String,
     pub to: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkKind {
-    Peering,
-    AuroraGlobal,
-    GlobalDatastore,
-    MskReplication,
-}
-
-impl LinkKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LinkKind::Peering => "VPC peering",
-            LinkKind::AuroraGlobal => "Aurora Global Database",
-            LinkKind::GlobalDatastore => "Global Datastore",
-            LinkKind::MskReplication => "MSK Replicator",
-        }
-    }
 }
 
 /// The whole plan of one environment.

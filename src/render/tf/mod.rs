@@ -115,16 +115,7 @@ pub fn try_render(plan: &Plan) -> Result<Vec<File>, RenderError> {
 
 /// The file a layer's resources go to.
 pub fn layer_file(layer: Layer) -> &'static str {
-    match layer {
-        Layer::Network => "network.tf",
-        Layer::Peering | Layer::PeeringRoutes => "peering.tf",
-        Layer::Aurora => "aurora.tf",
-        Layer::Redis => "redis.tf",
-        Layer::Msk | Layer::MskReplication => "msk.tf",
-        Layer::Eks => "eks.tf",
-        Layer::Dns => "dns.tf",
-        Layer::Monitoring => "monitoring.tf",
-    }
+    layer.tf_file()
 }
 
 /// `ap-northeast-1` → `ap_northeast_1`: the provider alias of a region.
@@ -467,7 +458,7 @@ impl<'a> Cx<'a> {
 
     fn files(&self) -> Result<Vec<File>, String> {
         let mut layers: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
-        let order = |f: &str| Layer::ALL.iter().position(|l| layer_file(*l) == f).unwrap_or(0);
+        let order = |f: &str| Layer::all().position(|l| layer_file(l) == f).unwrap_or(0);
         let mut outputs: Vec<Value> = Vec::new();
         for stack in &self.plan.stacks {
             let file = layer_file(stack.layer);
