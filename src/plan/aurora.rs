@@ -5,7 +5,7 @@ use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::Environment;
-use crate::naming::{self, global_id, regional_id};
+use crate::naming::{global_id, regional_id};
 use crate::plan::kinds::*;
 
 /// The RDS engine of every Aurora resource mrgen renders.
@@ -20,7 +20,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
     let Some(a) = &env.aurora else { return Vec::new() };
     let global = env.regions.len() > 1;
     let global_id_name = global_id(env, "aurora");
-    let primary_stack = naming::stack(env, "aurora", &env.primary().code);
+    let primary_stack = stack_name(env, Layer::Aurora, &env.primary().code);
     let mut stacks = Vec::new();
     for r in &env.regions {
         let mut s = member_stack(
@@ -28,7 +28,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             Layer::Aurora,
             r,
             ("Aurora PostgreSQL", "cluster", "the global database", global),
-            "DatabaseSecurityGroupId",
+            Out::DatabaseSecurityGroupId,
         );
         let cluster_id = regional_id(env, "aurora", &r.code);
         if r.primary {
@@ -159,23 +159,23 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
         }
         if r.primary && global {
             s.outputs.push(out(
-                "GlobalClusterId",
+                Out::GlobalClusterId,
                 V::r("global_cluster"),
                 "The global cluster (`aws rds switchover-global-cluster --global-cluster-identifier`)",
             ));
         }
         s.outputs.push(out(
-            "ClusterArn",
+            Out::ClusterArn,
             V::attr("cluster", Attr::Arn),
             "The Aurora cluster (a `--target-db-cluster-identifier` of a switchover or failover)",
         ));
         s.outputs.push(out(
-            "ClusterEndpoint",
+            Out::ClusterEndpoint,
             V::attr("cluster", Attr::Endpoint),
             "Writer endpoint (the primary's)",
         ));
         s.outputs.push(out(
-            "ReaderEndpoint",
+            Out::ReaderEndpoint,
             V::attr("cluster", Attr::ReaderEndpoint),
             "Reader endpoint",
         ));

@@ -59,7 +59,7 @@ pub(super) fn dns(env: &Environment) -> Option<Stack> {
             }),
         ));
         s.outputs.push(out(
-            &format!("HealthCheckId{}", pascal(&short)),
+            Out::HealthCheckId(pascal(&short)),
             V::attr(&format!("health_check_{short}"), Attr::HealthCheckId),
             &format!("Health check of {}", r.code),
         ));

@@ -17,7 +17,7 @@ pub(super) fn eks(env: &Environment) -> Vec<Stack> {
             Layer::Eks,
             r,
             format!("{} {}: the EKS cluster and its node group", env.name, r.code),
-            "AppSecurityGroupId",
+            Out::AppSecurityGroupId,
         );
         let name = regional_id(env, "eks", &r.code);
         s.resources.push(res(
@@ -85,9 +85,10 @@ pub(super) fn eks(env: &Environment) -> Vec<Stack> {
                 desired: r.eks_desired.value,
             }),
         ));
-        s.outputs.push(out("ClusterName", V::r("cluster"), "The EKS cluster"));
+        s.outputs
+            .push(out(Out::ClusterName, V::r("cluster"), "The EKS cluster"));
         s.outputs.push(out(
-            "ClusterArn",
+            Out::ClusterArn,
             V::attr("cluster", Attr::Arn),
             "The EKS cluster's ARN",
         ));

@@ -52,7 +52,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
             &r.code,
             format!("{} {}: alert topic and replication-lag alarms", env.name, r.code),
         );
-        s.parameters = from_network(env, r, &[("KmsKeyArn", ParamType::String)]);
+        s.parameters = from_network(env, r, vec![Out::KmsKeyArn]);
         s.resources.push(res(
             "alerts_topic",
             Kind::Topic(Topic {
@@ -88,7 +88,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                         ),
                     ));
                 }
-                s.depends_on.push(naming::stack(env, "aurora", &r.code));
+                s.depends_on.push(stack_name(env, Layer::Aurora, &r.code));
             }
             if env.redis.is_some() {
                 let member = format!("{}-001", regional_id(env, "redis", &r.code));
@@ -106,7 +106,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                         ),
                     ));
                 }
-                s.depends_on.push(naming::stack(env, "redis", &r.code));
+                s.depends_on.push(stack_name(env, Layer::Redis, &r.code));
             }
         }
         let sources: Vec<&String> = pairs.iter().filter(|(_, t)| *t == r.code).map(|(src, _)| src).collect();
@@ -131,7 +131,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
             }
         }
         if !sources.is_empty() {
-            s.depends_on.push(naming::stack(env, "msk-replication", &r.code));
+            s.depends_on.push(stack_name(env, Layer::MskReplication, &r.code));
         }
         if r.code == GLOBAL_REGION {
             services.push("budgets.amazonaws.com".into());
@@ -146,7 +146,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
         ));
         let _ = short;
         s.outputs.push(out(
-            "AlertsTopicArn",
+            Out::AlertsTopicArn,
             V::r("alerts_topic"),
             "Where this region's alarms go",
         ));
@@ -201,7 +201,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
         ));
         global_parts(env, dns_stack, &mut s);
         s.outputs.push(out(
-            "AlertsTopicArn",
+            Out::AlertsTopicArn,
             V::r("alerts_topic"),
             "Where the global alarms and the budget go",
         ));
@@ -215,14 +215,9 @@ pub(super) fn global_parts(env: &Environment, dns_stack: Option<&Stack>, s: &mut
     if let Some(d) = dns_stack {
         for r in &env.regions {
             let short = short_code(&r.code);
-            let name = format!("HealthCheckId{}", pascal(&short));
-            s.parameters.push(param(
-                &name,
-                ParamType::String,
-                &d.name,
-                &name,
-                &format!("{name} of {}", d.name),
-            ));
+            let check = Out::HealthCheckId(pascal(&short));
+            let name = check.name();
+            s.parameters.push(take(&d.name, check));
             s.resources.push(res(
                 &format!("health_alarm_{short}"),
                 Kind::Alarm(Alarm {

@@ -19,7 +19,7 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
             Layer::Msk,
             r,
             format!("{} {}: the MSK cluster", env.name, r.code),
-            "KafkaSecurityGroupId",
+            Out::KafkaSecurityGroupId,
         );
         let name = regional_id(env, "msk", &r.code);
         let source = pairs.iter().any(|(src, _)| *src == r.code);
@@ -74,7 +74,7 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 }),
             ));
         }
-        s.outputs.push(out("ClusterArn", V::r("cluster"), "The MSK cluster"));
+        s.outputs.push(out(Out::ClusterArn, V::r("cluster"), "The MSK cluster"));
         stacks.push(s);
     }
     // One replication stack per target region, holding the replicators that copy into it.
@@ -94,60 +94,32 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 env.name, t.code
             ),
         );
-        let tnet = naming::stack(env, "network", &t.code);
-        let tmsk = naming::stack(env, "msk", &t.code);
-        s.parameters.push(param(
-            "TargetClusterArn",
-            ParamType::String,
-            &tmsk,
-            "ClusterArn",
-            &format!("ClusterArn of {tmsk}"),
-        ));
-        s.parameters.push(param(
-            "TargetSubnetIds",
-            ParamType::List,
-            &tnet,
-            "PrivateSubnetIds",
-            &format!("PrivateSubnetIds of {tnet}"),
-        ));
-        s.parameters.push(param(
-            "TargetSecurityGroupId",
-            ParamType::String,
-            &tnet,
-            "KafkaSecurityGroupId",
-            &format!("KafkaSecurityGroupId of {tnet}"),
-        ));
+        let tnet = stack_name(env, Layer::Network, &t.code);
+        let tmsk = stack_name(env, Layer::Msk, &t.code);
+        s.parameters.push(param("TargetClusterArn", &tmsk, Out::ClusterArn));
+        s.parameters
+            .push(param("TargetSubnetIds", &tnet, Out::PrivateSubnetIds));
+        s.parameters
+            .push(param("TargetSecurityGroupId", &tnet, Out::KafkaSecurityGroupId));
         let mut arns = vec![V::p("TargetClusterArn")];
         for (src, _) in pairs.iter().filter(|(_, tt)| *tt == t.code) {
             let short = pascal(&short_code(src));
-            let snet = naming::stack(env, "network", src);
-            let smsk = naming::stack(env, "msk", src);
-            s.parameters.push(param(
-                &format!("SourceClusterArn{short}"),
-                ParamType::String,
-                &smsk,
-                "ClusterArn",
-                &format!("ClusterArn of {smsk}"),
-            ));
-            s.parameters.push(param(
-                &format!("SourceSubnetIds{short}"),
-                ParamType::List,
-                &snet,
-                "PrivateSubnetIds",
-                &format!("PrivateSubnetIds of {snet}"),
-            ));
+            let snet = stack_name(env, Layer::Network, src);
+            let smsk = stack_name(env, Layer::Msk, src);
+            s.parameters
+                .push(param(&format!("SourceClusterArn{short}"), &smsk, Out::ClusterArn));
+            s.parameters
+                .push(param(&format!("SourceSubnetIds{short}"), &snet, Out::PrivateSubnetIds));
             s.parameters.push(param(
                 &format!("SourceSecurityGroupId{short}"),
-                ParamType::String,
                 &snet,
-                "KafkaSecurityGroupId",
-                &format!("KafkaSecurityGroupId of {snet}"),
+                Out::KafkaSecurityGroupId,
             ));
             arns.push(V::p(&format!("SourceClusterArn{short}")));
         }
         // Every replication stack waits for every region's cluster (SPEC section 5).
         for r in &env.regions {
-            s.depends_on.push(naming::stack(env, "msk", &r.code));
+            s.depends_on.push(stack_name(env, Layer::Msk, &r.code));
         }
         let cluster_and_topics = |arn: &V| {
             vec![
@@ -203,7 +175,7 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 Retain::Retain,
             ));
             s.outputs.push(out(
-                &format!("ReplicatorArn{ps}"),
+                Out::ReplicatorArn(ps.clone()),
                 V::r(&format!("replicator_from_{short}")),
                 &format!("Replicator from {src}"),
             ));

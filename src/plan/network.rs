@@ -264,39 +264,43 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
     ));
     let list = |prefix: &str| V::List(letters(r).iter().map(|l| V::r(&format!("{prefix}_{l}"))).collect());
     s.outputs = vec![
-        out("VpcId", V::r("vpc"), "The VPC"),
-        list_out(
-            "PrivateSubnetIds",
+        out(Out::VpcId, V::r("vpc"), "The VPC"),
+        out(
+            Out::PrivateSubnetIds,
             list("private_subnet"),
             "Private subnets, one per AZ",
         ),
-        list_out("PublicSubnetIds", list("public_subnet"), "Public subnets, one per AZ"),
-        list_out(
-            "PrivateRouteTableIds",
+        out(
+            Out::PublicSubnetIds,
+            list("public_subnet"),
+            "Public subnets, one per AZ",
+        ),
+        out(
+            Out::PrivateRouteTableIds,
             list("private_route_table"),
             "Private route tables, one per AZ",
         ),
         out(
-            "AppSecurityGroupId",
+            Out::AppSecurityGroupId,
             V::attr("app_security_group", Attr::GroupId),
             "EKS cluster and nodes",
         ),
         out(
-            "DatabaseSecurityGroupId",
+            Out::DatabaseSecurityGroupId,
             V::attr("database_security_group", Attr::GroupId),
             "Aurora",
         ),
         out(
-            "CacheSecurityGroupId",
+            Out::CacheSecurityGroupId,
             V::attr("cache_security_group", Attr::GroupId),
             "ElastiCache",
         ),
         out(
-            "KafkaSecurityGroupId",
+            Out::KafkaSecurityGroupId,
             V::attr("kafka_security_group", Attr::GroupId),
             "MSK",
         ),
-        out("KmsKeyArn", V::attr("kms_key", Attr::Arn), "The region's KMS key"),
+        out(Out::KmsKeyArn, V::attr("kms_key", Attr::Arn), "The region's KMS key"),
     ];
     let _ = short;
     s

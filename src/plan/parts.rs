@@ -39,37 +39,42 @@ pub(super) fn only(backends: Backends, mut r: Resource) -> Resource {
     r
 }
 
-pub(super) fn param(name: &str, ty: ParamType, stack: &str, output: &str, description: &str) -> Parameter {
+/// A parameter fed by `output` of the stack named `stack`; its type is the output's.
+pub(super) fn param(name: &str, stack: &str, output: Out) -> Parameter {
     Parameter {
         name: name.to_string(),
-        ty,
+        ty: output.ty(),
+        description: format!("{} of {stack}", output.name()),
         source: ParamSource::Output {
             stack: stack.to_string(),
-            output: output.to_string(),
+            output: output.name(),
         },
-        description: description.to_string(),
     }
 }
 
-pub(super) fn out(name: &str, value: V, description: &str) -> Output {
+/// A parameter named like the output that feeds it.
+pub(super) fn take(stack: &str, output: Out) -> Parameter {
+    param(&output.name(), stack, output)
+}
+
+/// An output other stacks can take (a list output is joined with commas in CloudFormation).
+pub(super) fn out(output: Out, value: V, description: &str) -> Output {
     Output {
-        name: name.to_string(),
+        name: output.name(),
+        list: output.ty() == ParamType::List,
         value,
         description: description.to_string(),
-        list: false,
     }
 }
 
-pub(super) fn list_out(name: &str, value: V, description: &str) -> Output {
-    Output {
-        list: true,
-        ..out(name, value, description)
-    }
+/// The name of `layer`'s stack in `region`.
+pub(super) fn stack_name(env: &Environment, layer: Layer, region: &str) -> String {
+    naming::stack(env, layer.as_str(), region)
 }
 
 pub(super) fn stack(env: &Environment, layer: Layer, region: &str, description: String) -> Stack {
     Stack {
-        name: naming::stack(env, layer.as_str(), region),
+        name: stack_name(env, layer, region),
         region: region.to_string(),
         layer,
         description,
@@ -110,27 +115,18 @@ pub(super) fn sg_rule(description: &str, port: u16, peer: Peer) -> SgRule {
 pub(super) fn secondary_keys(env: &Environment, s: &mut Stack) -> Vec<(String, V)> {
     let mut replicas = Vec::new();
     for sec in env.secondaries() {
-        let net = naming::stack(env, "network", &sec.code);
+        let net = stack_name(env, Layer::Network, &sec.code);
         let name = format!("KmsKeyArn{}", pascal(&short_code(&sec.code)));
-        s.parameters.push(param(
-            &name,
-            ParamType::String,
-            &net,
-            "KmsKeyArn",
-            &format!("KmsKeyArn of {net}"),
-        ));
+        s.parameters.push(param(&name, &net, Out::KmsKeyArn));
         replicas.push((sec.code.clone(), V::p(&name)));
     }
     replicas
 }
 
 /// Parameters most regional stacks take from their region's network stack.
-pub(super) fn from_network(env: &Environment, r: &RegionEnv, outputs: &[(&str, ParamType)]) -> Vec<Parameter> {
-    let net = naming::stack(env, "network", &r.code);
-    outputs
-        .iter()
-        .map(|(o, ty)| param(o, *ty, &net, o, &format!("{o} of {net}")))
-        .collect()
+pub(super) fn from_network(env: &Environment, r: &RegionEnv, outputs: Vec<Out>) -> Vec<Parameter> {
+    let net = stack_name(env, Layer::Network, &r.code);
+    outputs.into_iter().map(|o| take(&net, o)).collect()
 }
 
 /// The stack of one region's member of a global data store (Aurora Global Database, Global
@@ -140,7 +136,7 @@ pub(super) fn member_stack(
     layer: Layer,
     r: &RegionEnv,
     (service, member, global_name, global): (&str, &str, &str, bool),
-    security_group: &str,
+    security_group: Out,
 ) -> Stack {
     let description = if r.primary {
         let suffix = if global {
@@ -162,18 +158,10 @@ pub(super) fn regional_stack(
     layer: Layer,
     r: &RegionEnv,
     description: String,
-    security_group: &str,
+    security_group: Out,
 ) -> Stack {
     let mut s = stack(env, layer, &r.code, description);
-    s.parameters = from_network(
-        env,
-        r,
-        &[
-            ("PrivateSubnetIds", ParamType::List),
-            (security_group, ParamType::String),
-            ("KmsKeyArn", ParamType::String),
-        ],
-    );
+    s.parameters = from_network(env, r, vec![Out::PrivateSubnetIds, security_group, Out::KmsKeyArn]);
     s
 }
 

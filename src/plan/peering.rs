@@ -5,7 +5,7 @@ use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use crate::model::Environment;
-use crate::naming::{self, regional_id, short_code};
+use crate::naming::{regional_id, short_code};
 use crate::plan::kinds::*;
 
 pub(super) fn peering(env: &Environment) -> Vec<Stack> {
@@ -21,22 +21,12 @@ pub(super) fn peering(env: &Environment) -> Vec<Stack> {
             env.name, primary.code
         ),
     );
-    p.parameters = from_network(
-        env,
-        primary,
-        &[("VpcId", ParamType::String), ("PrivateRouteTableIds", ParamType::List)],
-    );
+    p.parameters = from_network(env, primary, vec![Out::VpcId, Out::PrivateRouteTableIds]);
     for sec in env.secondaries() {
         let short = short_code(&sec.code);
-        let net = naming::stack(env, "network", &sec.code);
+        let net = stack_name(env, Layer::Network, &sec.code);
         let peer_param = format!("PeerVpcId{}", pascal(&short));
-        p.parameters.push(param(
-            &peer_param,
-            ParamType::String,
-            &net,
-            "VpcId",
-            &format!("VpcId of {net}"),
-        ));
+        p.parameters.push(param(&peer_param, &net, Out::VpcId));
         let conn = format!("peering_{short}");
         let conn_name = format!("{}-to-{short}", regional_id(env, "vpc", &primary.code));
         p.resources.push(res(
@@ -71,7 +61,7 @@ pub(super) fn peering(env: &Environment) -> Vec<Stack> {
             ));
         }
         p.outputs.push(out(
-            &format!("PeeringConnectionId{}", pascal(&short)),
+            Out::PeeringConnectionId(pascal(&short)),
             V::r(&conn),
             &format!("Peering connection to {}", sec.code),
         ));
@@ -89,14 +79,11 @@ pub(super) fn peering(env: &Environment) -> Vec<Stack> {
                 env.name, sec.code
             ),
         );
-        s.parameters = from_network(env, sec, &[("PrivateRouteTableIds", ParamType::List)]);
-        let out_name = format!("PeeringConnectionId{}", pascal(&short));
+        s.parameters = from_network(env, sec, vec![Out::PrivateRouteTableIds]);
         s.parameters.push(param(
             "PeeringConnectionId",
-            ParamType::String,
             &peering_name,
-            &out_name,
-            &format!("{out_name} of {peering_name}"),
+            Out::PeeringConnectionId(pascal(&short)),
         ));
         for (i, l) in letters(sec).iter().enumerate() {
             s.resources.push(res(

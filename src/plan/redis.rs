@@ -7,7 +7,7 @@ use super::parts::*;
 use super::types::*;
 use crate::model::raw::CacheEngine;
 use crate::model::Environment;
-use crate::naming::{self, global_id, regional_id};
+use crate::naming::{global_id, regional_id};
 use crate::plan::kinds::*;
 
 pub(super) fn cache_family(engine: CacheEngine, version: &str) -> String {
@@ -26,7 +26,7 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
         CacheEngine::Redis => "redis",
         CacheEngine::Valkey => "valkey",
     };
-    let primary_stack = naming::stack(env, "redis", &env.primary().code);
+    let primary_stack = stack_name(env, Layer::Redis, &env.primary().code);
     let mut stacks = Vec::new();
     for r in &env.regions {
         let mut s = member_stack(
@@ -34,15 +34,13 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
             Layer::Redis,
             r,
             ("ElastiCache", "replication group", "the Global Datastore", global),
-            "CacheSecurityGroupId",
+            Out::CacheSecurityGroupId,
         );
         if !r.primary {
             s.parameters.push(param(
                 "GlobalReplicationGroupId",
-                ParamType::String,
                 &primary_stack,
-                "GlobalReplicationGroupId",
-                &format!("GlobalReplicationGroupId of {primary_stack}"),
+                Out::GlobalReplicationGroupId,
             ));
         }
         let group_id = regional_id(env, "redis", &r.code);
@@ -149,18 +147,18 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
                 Retain::Retain,
             ));
             s.outputs.push(out(
-                "GlobalReplicationGroupId",
+                Out::GlobalReplicationGroupId,
                 V::attr("global_replication_group", Attr::GlobalReplicationGroupId),
                 "The Global Datastore's full id (AWS adds a prefix to the suffix)",
             ));
         }
         s.outputs.push(out(
-            "ReplicationGroupId",
+            Out::ReplicationGroupId,
             V::r("replication_group"),
             "This region's replication group",
         ));
         s.outputs.push(out(
-            "PrimaryEndpoint",
+            Out::PrimaryEndpoint,
             V::attr("replication_group", Attr::Endpoint),
             "Primary endpoint address (TLS, port 6379)",
         ));

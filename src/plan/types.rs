@@ -219,6 +219,96 @@ pub enum ParamSource {
     Output { stack: String, output: String },
 }
 
+/// The outputs that stacks take from each other. A parameter names the output that feeds it by
+/// this enum, and the producing stack declares its outputs with it, so the two cannot disagree;
+/// the type of the parameter (a string or a list) is the output's. Variants with a field are
+/// one per region: the field is the region's short code in PascalCase (`Apne1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Out {
+    VpcId,
+    PrivateSubnetIds,
+    PublicSubnetIds,
+    PrivateRouteTableIds,
+    AppSecurityGroupId,
+    DatabaseSecurityGroupId,
+    CacheSecurityGroupId,
+    KafkaSecurityGroupId,
+    KmsKeyArn,
+    /// The primary's peering connection to one secondary.
+    PeeringConnectionId(String),
+    GlobalClusterId,
+    ClusterArn,
+    ClusterEndpoint,
+    ReaderEndpoint,
+    ClusterName,
+    GlobalReplicationGroupId,
+    ReplicationGroupId,
+    PrimaryEndpoint,
+    /// The MSK Replicator that copies from one source region.
+    ReplicatorArn(String),
+    /// The Route 53 health check of one region.
+    HealthCheckId(String),
+    AlertsTopicArn,
+}
+
+impl Out {
+    /// The output's name in both backends.
+    pub fn name(&self) -> String {
+        let (base, region) = match self {
+            Out::VpcId => ("VpcId", None),
+            Out::PrivateSubnetIds => ("PrivateSubnetIds", None),
+            Out::PublicSubnetIds => ("PublicSubnetIds", None),
+            Out::PrivateRouteTableIds => ("PrivateRouteTableIds", None),
+            Out::AppSecurityGroupId => ("AppSecurityGroupId", None),
+            Out::DatabaseSecurityGroupId => ("DatabaseSecurityGroupId", None),
+            Out::CacheSecurityGroupId => ("CacheSecurityGroupId", None),
+            Out::KafkaSecurityGroupId => ("KafkaSecurityGroupId", None),
+            Out::KmsKeyArn => ("KmsKeyArn", None),
+            Out::PeeringConnectionId(r) => ("PeeringConnectionId", Some(r)),
+            Out::GlobalClusterId => ("GlobalClusterId", None),
+            Out::ClusterArn => ("ClusterArn", None),
+            Out::ClusterEndpoint => ("ClusterEndpoint", None),
+            Out::ReaderEndpoint => ("ReaderEndpoint", None),
+            Out::ClusterName => ("ClusterName", None),
+            Out::GlobalReplicationGroupId => ("GlobalReplicationGroupId", None),
+            Out::ReplicationGroupId => ("ReplicationGroupId", None),
+            Out::PrimaryEndpoint => ("PrimaryEndpoint", None),
+            Out::ReplicatorArn(r) => ("ReplicatorArn", Some(r)),
+            Out::HealthCheckId(r) => ("HealthCheckId", Some(r)),
+            Out::AlertsTopicArn => ("AlertsTopicArn", None),
+        };
+        match region {
+            Some(r) => format!("{base}{r}"),
+            None => base.to_string(),
+        }
+    }
+
+    /// A list output (subnet and route table ids), or one string.
+    pub fn ty(&self) -> ParamType {
+        match self {
+            Out::PrivateSubnetIds | Out::PublicSubnetIds | Out::PrivateRouteTableIds => ParamType::List,
+            Out::VpcId
+            | Out::AppSecurityGroupId
+            | Out::DatabaseSecurityGroupId
+            | Out::CacheSecurityGroupId
+            | Out::KafkaSecurityGroupId
+            | Out::KmsKeyArn
+            | Out::PeeringConnectionId(_)
+            | Out::GlobalClusterId
+            | Out::ClusterArn
+            | Out::ClusterEndpoint
+            | Out::ReaderEndpoint
+            | Out::ClusterName
+            | Out::GlobalReplicationGroupId
+            | Out::ReplicationGroupId
+            | Out::PrimaryEndpoint
+            | Out::ReplicatorArn(_)
+            | Out::HealthCheckId(_)
+            | Out::AlertsTopicArn => ParamType::String,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
     pub name: String,
