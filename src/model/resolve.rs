@@ -6,6 +6,7 @@ use super::defaults as d;
 use super::raw::{self, CacheEngine, CapacityType, MaxmemoryPolicy, Mode, MskReplication, Policy, Protocol};
 use super::Document;
 use crate::aws;
+use crate::cidr::Cidr;
 use crate::path::KeyPath;
 use std::collections::BTreeMap;
 
@@ -49,6 +50,8 @@ pub struct RegionEnv {
     pub az_count: u32,
     /// None when the file gives CIDRs for other regions but not this one (MR206).
     pub vpc_cidr: Option<Sourced<String>>,
+    /// `vpc_cidr`'s network address, when it is an IPv4 CIDR (MR201 otherwise).
+    pub cidr: Option<Cidr>,
     pub eks_min: Sourced<i64>,
     pub eks_max: Sourced<i64>,
     pub eks_desired: Sourced<i64>,
@@ -334,6 +337,10 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             index,
             az_names,
             az_count,
+            cidr: vpc_cidr
+                .as_ref()
+                .and_then(|c| Cidr::parse(c.value.trim()))
+                .map(|c| c.network()),
             vpc_cidr,
             eks_min: min,
             eks_max: max,

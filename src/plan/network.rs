@@ -4,13 +4,13 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
+use crate::cidr::Cidr;
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
-use crate::naming::{regional_id, short_code};
+use crate::naming::regional_id;
 use crate::plan::kinds::*;
 
 pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
-    let short = short_code(&r.code);
     let mut s = stack(
         env,
         Layer::Network,
@@ -20,8 +20,6 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
             env.name, r.code
         ),
     );
-    let cidr = cidr_of(r);
-    let vpc_cidr = V::s(cidr.to_string());
     let rs = &mut s.resources;
     rs.push(retained(
         "kms_key",
@@ -38,6 +36,102 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
             key: V::r("kms_key"),
         }),
     ));
+    if let Some(cidr) = r.cidr {
+        vpc(env, r, cidr, rs);
+    }
+    rs.push(res(
+        "flow_logs_log_group",
+        Kind::LogGroup(LogGroup {
+            name: format!("/mrgen/{}", regional_id(env, "flow-logs", &r.code)),
+            retention_days: LOG_RETENTION_DAYS,
+            kms_key: V::attr("kms_key", Attr::Arn),
+        }),
+    ));
+    rs.push(res(
+        "flow_logs_role",
+        Kind::IamRole(IamRole {
+            name: regional_id(env, "flow-logs", &r.code),
+            trust: Statement::trust(&["vpc-flow-logs.amazonaws.com"]),
+            managed_policies: Vec::new(),
+            policy: vec![Statement::allow(
+                "WriteFlowLogs",
+                &[
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                ],
+                vec![
+                    V::attr("flow_logs_log_group", Attr::Arn),
+                    V::Join(vec![V::attr("flow_logs_log_group", Attr::Arn), V::s(":*")]),
+                ],
+            )],
+        }),
+    ));
+    if r.cidr.is_none() {
+        // Without a usable CIDR (the same run reports why) the plan holds no VPC; the names above
+        // are still checked against their limits.
+        s.outputs = vec![out(
+            Out::KmsKeyArn,
+            V::attr("kms_key", Attr::Arn),
+            "The region's KMS key",
+        )];
+        return s;
+    }
+    rs.push(res(
+        "flow_log",
+        Kind::FlowLog(FlowLog {
+            vpc: V::r("vpc"),
+            log_group: V::attr("flow_logs_log_group", Attr::Arn),
+            role: V::attr("flow_logs_role", Attr::Arn),
+        }),
+    ));
+    let list = |prefix: &str| V::List(letters(r).iter().map(|l| V::r(&format!("{prefix}_{l}"))).collect());
+    s.outputs = vec![
+        out(Out::VpcId, V::r("vpc"), "The VPC"),
+        out(
+            Out::PrivateSubnetIds,
+            list("private_subnet"),
+            "Private subnets, one per AZ",
+        ),
+        out(
+            Out::PublicSubnetIds,
+            list("public_subnet"),
+            "Public subnets, one per AZ",
+        ),
+        out(
+            Out::PrivateRouteTableIds,
+            list("private_route_table"),
+            "Private route tables, one per AZ",
+        ),
+        out(
+            Out::AppSecurityGroupId,
+            V::attr("app_security_group", Attr::GroupId),
+            "EKS cluster and nodes",
+        ),
+        out(
+            Out::DatabaseSecurityGroupId,
+            V::attr("database_security_group", Attr::GroupId),
+            "Aurora",
+        ),
+        out(
+            Out::CacheSecurityGroupId,
+            V::attr("cache_security_group", Attr::GroupId),
+            "ElastiCache",
+        ),
+        out(
+            Out::KafkaSecurityGroupId,
+            V::attr("kafka_security_group", Attr::GroupId),
+            "MSK",
+        ),
+        out(Out::KmsKeyArn, V::attr("kms_key", Attr::Arn), "The region's KMS key"),
+    ];
+    s
+}
+
+/// The VPC with its subnets, routes, NAT gateways and security groups.
+fn vpc(env: &Environment, r: &RegionEnv, cidr: Cidr, rs: &mut Vec<Resource>) {
+    let vpc_cidr = V::s(cidr.to_string());
     rs.push(res(
         "vpc",
         Kind::Vpc(Vpc {
@@ -225,83 +319,4 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
             Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { vpc: V::r("vpc") }),
         ),
     ));
-    rs.push(res(
-        "flow_logs_log_group",
-        Kind::LogGroup(LogGroup {
-            name: format!("/mrgen/{}", regional_id(env, "flow-logs", &r.code)),
-            retention_days: LOG_RETENTION_DAYS,
-            kms_key: V::attr("kms_key", Attr::Arn),
-        }),
-    ));
-    rs.push(res(
-        "flow_logs_role",
-        Kind::IamRole(IamRole {
-            name: regional_id(env, "flow-logs", &r.code),
-            trust: Statement::trust(&["vpc-flow-logs.amazonaws.com"]),
-            managed_policies: Vec::new(),
-            policy: vec![Statement::allow(
-                "WriteFlowLogs",
-                &[
-                    "logs:CreateLogStream",
-                    "logs:PutLogEvents",
-                    "logs:DescribeLogGroups",
-                    "logs:DescribeLogStreams",
-                ],
-                vec![
-                    V::attr("flow_logs_log_group", Attr::Arn),
-                    V::Join(vec![V::attr("flow_logs_log_group", Attr::Arn), V::s(":*")]),
-                ],
-            )],
-        }),
-    ));
-    rs.push(res(
-        "flow_log",
-        Kind::FlowLog(FlowLog {
-            vpc: V::r("vpc"),
-            log_group: V::attr("flow_logs_log_group", Attr::Arn),
-            role: V::attr("flow_logs_role", Attr::Arn),
-        }),
-    ));
-    let list = |prefix: &str| V::List(letters(r).iter().map(|l| V::r(&format!("{prefix}_{l}"))).collect());
-    s.outputs = vec![
-        out(Out::VpcId, V::r("vpc"), "The VPC"),
-        out(
-            Out::PrivateSubnetIds,
-            list("private_subnet"),
-            "Private subnets, one per AZ",
-        ),
-        out(
-            Out::PublicSubnetIds,
-            list("public_subnet"),
-            "Public subnets, one per AZ",
-        ),
-        out(
-            Out::PrivateRouteTableIds,
-            list("private_route_table"),
-            "Private route tables, one per AZ",
-        ),
-        out(
-            Out::AppSecurityGroupId,
-            V::attr("app_security_group", Attr::GroupId),
-            "EKS cluster and nodes",
-        ),
-        out(
-            Out::DatabaseSecurityGroupId,
-            V::attr("database_security_group", Attr::GroupId),
-            "Aurora",
-        ),
-        out(
-            Out::CacheSecurityGroupId,
-            V::attr("cache_security_group", Attr::GroupId),
-            "ElastiCache",
-        ),
-        out(
-            Out::KafkaSecurityGroupId,
-            V::attr("kafka_security_group", Attr::GroupId),
-            "MSK",
-        ),
-        out(Out::KmsKeyArn, V::attr("kms_key", Attr::Arn), "The region's KMS key"),
-    ];
-    let _ = short;
-    s
 }

@@ -4,7 +4,6 @@
 
 use super::layer::Layer;
 use super::types::*;
-use crate::cidr::Cidr;
 use crate::model::raw::{Mode, MskReplication};
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
@@ -89,17 +88,6 @@ pub(super) fn stack(env: &Environment, layer: Layer, region: &str, description: 
 /// The AZ letters mrgen uses in a region.
 pub(super) fn letters(r: &RegionEnv) -> &'static [&'static str] {
     &AZ_LETTERS[..(r.az_count as usize).min(AZ_LETTERS.len())]
-}
-
-pub(super) fn cidr_of(r: &RegionEnv) -> Cidr {
-    r.vpc_cidr
-        .as_ref()
-        .and_then(|c| Cidr::parse(c.value.trim()))
-        .unwrap_or(Cidr {
-            addr: 10 << 24,
-            prefix: 16,
-        })
-        .network()
 }
 
 pub(super) fn sg_rule(description: &str, port: u16, peer: Peer) -> SgRule {

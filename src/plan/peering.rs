@@ -11,7 +11,7 @@ use crate::plan::kinds::*;
 pub(super) fn peering(env: &Environment) -> Vec<Stack> {
     let mut stacks = Vec::new();
     let primary = env.primary();
-    let pcidr = cidr_of(primary);
+    let to_primary = primary.cidr.map(|c| V::s(c.to_string()));
     let mut p = stack(
         env,
         Layer::Peering,
@@ -50,12 +50,15 @@ pub(super) fn peering(env: &Environment) -> Vec<Stack> {
                 }),
             ),
         ));
+        // Routes need the peer's CIDR; without one (reported elsewhere) there are none.
+        let to_secondary = sec.cidr.map(|c| V::s(c.to_string()));
         for (i, l) in letters(primary).iter().enumerate() {
+            let Some(destination) = to_secondary.clone() else { break };
             p.resources.push(res(
                 &format!("route_{l}_to_{short}"),
                 Kind::Route(Route {
                     table: V::Select(i as u32, Box::new(V::p("PrivateRouteTableIds"))),
-                    destination: V::s(cidr_of(sec).to_string()),
+                    destination,
                     target: RouteTarget::Peering(V::r(&conn)),
                 }),
             ));
@@ -86,11 +89,12 @@ pub(super) fn peering(env: &Environment) -> Vec<Stack> {
             Out::PeeringConnectionId(pascal(&short)),
         ));
         for (i, l) in letters(sec).iter().enumerate() {
+            let Some(destination) = to_primary.clone() else { break };
             s.resources.push(res(
                 &format!("route_{l}_to_primary"),
                 Kind::Route(Route {
                     table: V::Select(i as u32, Box::new(V::p("PrivateRouteTableIds"))),
-                    destination: V::s(pcidr.to_string()),
+                    destination,
                     target: RouteTarget::Peering(V::p("PeeringConnectionId")),
                 }),
             ));
