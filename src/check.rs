@@ -6,6 +6,7 @@ use crate::diagnostics::{self, Diagnostic, Finding};
 use crate::load::{self, Pos};
 use crate::model::{self, ContextOverride, Environment};
 use crate::path::KeyPath;
+use crate::plan::{self, Plan};
 use crate::rules::{self, RuleId};
 use std::collections::BTreeMap;
 
@@ -14,6 +15,9 @@ use std::collections::BTreeMap;
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub env: Option<Environment>,
+    /// The plan of the model: built whenever the model resolves, errors elsewhere or not, so
+    /// that MR702 checks the names it actually holds; rendered only without errors.
+    pub plan: Option<Plan>,
     /// The file's text, for showing source lines (absent when it is not text).
     pub source: Option<String>,
 }
@@ -54,6 +58,7 @@ pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverr
             return Checked {
                 diagnostics: vec![Diagnostic::place(f, file, &positions)],
                 env: None,
+                plan: None,
                 source: text,
             };
         }
@@ -102,8 +107,9 @@ pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverr
         }
         _ => model::resolve::resolve(&doc, env_name),
     };
-    if let Some(env) = &env {
-        findings.extend(rules::check(env, &doc));
+    let plan = env.as_ref().map(plan::build);
+    if let (Some(env), Some(plan)) = (&env, &plan) {
+        findings.extend(rules::check(env, &doc, plan));
     }
     let mut diagnostics: Vec<Diagnostic> = findings
         .into_iter()
@@ -114,6 +120,7 @@ pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverr
     Checked {
         diagnostics,
         env,
+        plan,
         source: Some(loaded.text),
     }
 }

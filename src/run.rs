@@ -124,7 +124,7 @@ fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Op
     if status(&checked.diagnostics, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
-    Ok(checked.env.as_ref().map(plan::build))
+    Ok(checked.plan)
 }
 
 /// Normalises a path that may not exist yet: the canonical form of its nearest existing
@@ -322,6 +322,7 @@ pub fn load_and_check(g: &Global, env: &str, overrides: &[ContextOverride]) -> R
         return Ok(Checked {
             diagnostics: vec![d],
             env: None,
+            plan: None,
             source: None,
         });
     }

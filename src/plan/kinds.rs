@@ -7,6 +7,7 @@
 //! the list and not implemented by a backend is a compile error there.
 
 use super::types::{Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
+use crate::aws::limits::{self, NameLimit};
 
 /// One CloudWatch alarm.
 #[derive(Clone, Debug, PartialEq)]
@@ -500,4 +501,65 @@ kinds! {
     EmailSubscription,
     Alarm,
     Budget,
+}
+
+impl Kind {
+    /// The name or identifier AWS creates this resource with, where mrgen chooses one, and the
+    /// longest that AWS allows for it (MR702 checks every one). Kinds that AWS names itself, or
+    /// whose only name is a `Name` tag, have none.
+    pub fn name_limit(&self) -> Option<(&str, &'static NameLimit)> {
+        fn named<'a>(name: &'a str, limit: &'static NameLimit) -> Option<(&'a str, &'static NameLimit)> {
+            Some((name, limit))
+        }
+        match self {
+            Kind::KmsAlias(k) => named(&k.name, &limits::KMS_ALIAS),
+            Kind::LogGroup(k) => named(&k.name, &limits::LOG_GROUP_NAME),
+            Kind::IamRole(k) => named(&k.name, &limits::IAM_ROLE_NAME),
+            Kind::SecurityGroup(k) => named(&k.name, &limits::SECURITY_GROUP_NAME),
+            Kind::DbSecret(k) => named(&k.name, &limits::SECRET_NAME),
+            Kind::CacheAuthSecret(k) => named(&k.name, &limits::SECRET_NAME),
+            Kind::DbSubnetGroup(k) => named(&k.name, &limits::DB_SUBNET_GROUP),
+            Kind::GlobalCluster(k) => named(&k.id, &limits::RDS_GLOBAL_CLUSTER_ID),
+            Kind::DbCluster(k) => named(&k.id, &limits::RDS_CLUSTER_ID),
+            Kind::DbInstance(k) => named(&k.id, &limits::RDS_INSTANCE_ID),
+            Kind::CacheSubnetGroup(k) => named(&k.name, &limits::ELASTICACHE_SUBNET_GROUP),
+            Kind::ReplicationGroup(k) => named(&k.id, &limits::ELASTICACHE_REPLICATION_GROUP_ID),
+            Kind::GlobalReplicationGroup(k) => named(&k.suffix, &limits::ELASTICACHE_GLOBAL_GROUP_SUFFIX),
+            // User ids share the user group id's limit (the API documents none of their own).
+            Kind::CacheUser(k) => named(&k.id, &limits::ELASTICACHE_USER_GROUP_ID),
+            Kind::CacheUserGroup(k) => named(&k.id, &limits::ELASTICACHE_USER_GROUP_ID),
+            Kind::MskCluster(k) => named(&k.name, &limits::MSK_CLUSTER_NAME),
+            Kind::MskReplicator(k) => named(&k.name, &limits::MSK_REPLICATOR_NAME),
+            Kind::EksCluster(k) => named(&k.name, &limits::EKS_CLUSTER_NAME),
+            Kind::EksNodegroup(k) => named(&k.name, &limits::EKS_NODEGROUP_NAME),
+            Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
+            Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
+            Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
+            // Named like their cluster or replication group, whose tighter limits bind first;
+            // the RDS and ElastiCache APIs document no length for parameter group names.
+            Kind::DbClusterParameterGroup(_) | Kind::CacheParameterGroup(_) => None,
+            // Named by AWS (ids), or by a `Name` tag only.
+            Kind::KmsKey(_)
+            | Kind::Vpc(_)
+            | Kind::InternetGateway(_)
+            | Kind::GatewayAttachment(_)
+            | Kind::Subnet(_)
+            | Kind::Eip(_)
+            | Kind::NatGateway(_)
+            | Kind::RouteTable(_)
+            | Kind::Route(_)
+            | Kind::RouteTableAssociation(_)
+            | Kind::SecurityGroupIngress(_)
+            | Kind::DefaultSecurityGroupLockdown(_)
+            | Kind::FlowLog(_)
+            | Kind::PeeringConnection(_)
+            | Kind::PeeringAccepter(_)
+            | Kind::DbPasswordEphemeral(_)
+            | Kind::MskClusterPolicy(_)
+            | Kind::HealthCheck(_)
+            | Kind::RecordSet(_)
+            | Kind::TopicPolicy(_)
+            | Kind::EmailSubscription(_) => None,
+        }
+    }
 }

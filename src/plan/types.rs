@@ -395,36 +395,3 @@ pub fn pascal(id: &str) -> String {
         })
         .collect()
 }
-
-impl Kind {
-    /// The AWS-side name or identifier this resource is created with, if mrgen chooses one.
-    pub fn aws_name(&self) -> Option<&str> {
-        match self {
-            Kind::KmsAlias(KmsAlias { name, .. })
-            | Kind::LogGroup(LogGroup { name, .. })
-            | Kind::IamRole(IamRole { name, .. })
-            | Kind::DbSecret(DbSecret { name, .. })
-            | Kind::CacheAuthSecret(CacheAuthSecret { name, .. })
-            | Kind::DbSubnetGroup(DbSubnetGroup { name, .. })
-            | Kind::DbClusterParameterGroup(DbClusterParameterGroup { name, .. })
-            | Kind::CacheSubnetGroup(CacheSubnetGroup { name, .. })
-            | Kind::CacheParameterGroup(CacheParameterGroup { name, .. })
-            | Kind::MskCluster(MskCluster { name, .. })
-            | Kind::MskReplicator(MskReplicator { name, .. })
-            | Kind::EksCluster(EksCluster { name, .. })
-            | Kind::EksNodegroup(EksNodegroup { name, .. })
-            | Kind::Topic(Topic { name, .. })
-            | Kind::Budget(Budget { name, .. })
-            | Kind::SecurityGroup(SecurityGroup { name, .. }) => Some(name),
-            Kind::GlobalCluster(GlobalCluster { id, .. })
-            | Kind::DbCluster(DbCluster { id, .. })
-            | Kind::DbInstance(DbInstance { id, .. })
-            | Kind::ReplicationGroup(ReplicationGroup { id, .. })
-            | Kind::CacheUser(CacheUser { id, .. })
-            | Kind::CacheUserGroup(CacheUserGroup { id, .. }) => Some(id),
-            Kind::GlobalReplicationGroup(GlobalReplicationGroup { suffix, .. }) => Some(suffix),
-            Kind::Alarm(a) => Some(&a.name),
-            _ => None,
-        }
-    }
-}

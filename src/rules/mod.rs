@@ -16,10 +16,11 @@ pub use ids::RuleId;
 
 use crate::diagnostics::Finding;
 use crate::model::{Document, Environment};
+use crate::plan::Plan;
 
 /// Runs every rule family. Findings inside sections whose structure was broken are dropped:
 /// their values were replaced by defaults and anything said about them would be noise.
-pub fn check(env: &Environment, doc: &Document) -> Vec<Finding> {
+pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
     let mut out = Vec::new();
     regions::check(env, doc, &mut out);
     network::check(env, &mut out);
@@ -28,6 +29,7 @@ pub fn check(env: &Environment, doc: &Document) -> Vec<Finding> {
     dns::check(env, doc, &mut out);
     budget::check(env, doc, &mut out);
     names::check(env, doc, &mut out);
+    names::generated(env, plan, &mut out);
     out.retain(|f| {
         !doc.broken
             .iter()

@@ -2,10 +2,10 @@
 //! every generated identifier within its AWS limit, MR703 tags within AWS tag rules; also the
 //! MR003 formats of `account`, `domain`, the maintenance window and MSK topic patterns.
 
-use crate::aws::limits;
+use crate::aws::limits::{self, NameLimit};
 use crate::diagnostics::Finding;
 use crate::model::{Document, Environment};
-use crate::naming;
+use crate::plan::{Kind, Plan};
 use crate::rules::RuleId;
 use std::collections::BTreeMap;
 
@@ -182,42 +182,6 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
         }
     }
 
-    // MR702: report each kind of name once, with its longest offender, at its component's section.
-    let mut worst: BTreeMap<(&'static str, &'static str), (String, usize, usize)> = BTreeMap::new();
-    for n in naming::all_names(env) {
-        let len = n.name.chars().count();
-        if len > n.limit.max {
-            let e = worst
-                .entry((n.section, n.limit.what))
-                .or_insert((n.name.clone(), n.limit.max, 0));
-            e.2 += 1;
-            if len > e.0.chars().count() {
-                e.0 = n.name.clone();
-            }
-        }
-    }
-    for ((section, what), (name, max, count)) in worst {
-        let others = if count > 1 {
-            format!(" ({count} names of this kind are too long)")
-        } else {
-            String::new()
-        };
-        out.push(Finding::error(
-            RuleId::MR702,
-            env.section(section),
-            format!(
-                "the {what} `{name}` has {} characters; AWS allows {max}{others}",
-                name.chars().count()
-            ),
-            format!(
-                "shorten the prefix `{}` or the environment name `{}` by {} characters",
-                env.prefix,
-                env.name,
-                name.chars().count() - max
-            ),
-        ));
-    }
-
     // MR703: tags.
     let base = env.section("tags");
     for (k, v) in &env.tags {
@@ -273,6 +237,59 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
                 "use letters, digits, spaces and `_ . : / = + - @` only",
             ));
         }
+    }
+}
+
+/// MR702: every name the plan gives AWS, and every stack name, against its limit. Each kind of
+/// name is reported once, with its longest offender, at its layer's section.
+pub fn generated(env: &Environment, plan: &Plan, out: &mut Vec<Finding>) {
+    let mut worst: BTreeMap<(&'static str, &'static str), (String, usize, usize)> = BTreeMap::new();
+    let mut add = |name: &str, limit: &'static NameLimit, section: &'static str| {
+        let len = name.chars().count();
+        if len > limit.max {
+            let e = worst
+                .entry((section, limit.what))
+                .or_insert((name.to_string(), limit.max, 0));
+            e.2 += 1;
+            if len > e.0.chars().count() {
+                e.0 = name.to_string();
+            }
+        }
+    };
+    for s in &plan.stacks {
+        add(&s.name, &limits::STACK_NAME, "regions");
+        for r in &s.resources {
+            if let Some((name, limit)) = r.kind.name_limit() {
+                // The budget is the monitoring stack's, and its own section's.
+                let section = if matches!(r.kind, Kind::Budget(_)) {
+                    "budget"
+                } else {
+                    s.layer.info().section
+                };
+                add(name, limit, section);
+            }
+        }
+    }
+    for ((section, what), (name, max, count)) in worst {
+        let others = if count > 1 {
+            format!(" ({count} names of this kind are too long)")
+        } else {
+            String::new()
+        };
+        out.push(Finding::error(
+            RuleId::MR702,
+            env.section(section),
+            format!(
+                "the {what} `{name}` has {} characters; AWS allows {max}{others}",
+                name.chars().count()
+            ),
+            format!(
+                "shorten the prefix `{}` or the environment name `{}` by {} characters",
+                env.prefix,
+                env.name,
+                name.chars().count() - max
+            ),
+        ));
     }
 }
 
