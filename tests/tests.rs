@@ -16,6 +16,7 @@ mod moto_cfn;
 mod moto_tf;
 mod properties;
 mod render;
+mod roles;
 mod schema;
 mod secrets;
 mod snapshots;

@@ -60,6 +60,8 @@ pub struct MultiRegion {
     /// TTL of the records that move users between regions.
     #[schemars(extend("default" = d::DNS_TTL_SECONDS), range(min = 0, max = 2147483647))]
     pub dns_ttl_seconds: Option<i64>,
+    /// The region that holds the Aurora writer, the Global Datastore primary and the replication source now. Default: `regions.primary`; set it after a switchover or failover (MR511). It moves only what follows the writer (EKS sizing, failover records, replication-lag alarms), never what a region was created as.
+    pub writer: Option<String>,
 }
 
 /// Sizing of one environment (`<ENV>`, `<ENV>-dr`) or of one region (`region-overrides`).

@@ -41,7 +41,10 @@ pub struct RegionEnv {
     pub code: String,
     /// Where the code is written (`regions.primary`, `regions.secondary[1]`).
     pub code_path: KeyPath,
+    /// Created as the primary (create-time identity: never changes after the first deploy).
     pub primary: bool,
+    /// Holds the writer now (`multi-region.writer`): what follows the writer reads this.
+    pub writer: bool,
     /// 0 for the primary, then the secondaries in the order listed.
     pub index: usize,
     /// AZ names from the CDK lookup cache; empty means "picked at deploy time".
@@ -153,6 +156,9 @@ pub struct Environment {
     pub health_check_interval: Sourced<i64>,
     pub health_check_threshold: Sourced<i64>,
     pub dns_ttl_seconds: Sourced<i64>,
+    /// `multi-region.writer` as written (or the primary by default); MR511 when it names no
+    /// rendered region, and the primary then holds the writer's part.
+    pub writer: Sourced<String>,
     /// The regions rendered: the primary, then the secondaries when DR is on.
     pub regions: Vec<RegionEnv>,
     /// Every secondary the file lists, rendered or not.
@@ -173,6 +179,16 @@ pub struct Environment {
 impl Environment {
     pub fn primary(&self) -> &RegionEnv {
         &self.regions[0]
+    }
+
+    /// The region that holds the writer now (the primary when `writer` names none).
+    pub fn writer(&self) -> &RegionEnv {
+        self.regions.iter().find(|r| r.writer).unwrap_or(&self.regions[0])
+    }
+
+    /// The rendered regions other than the writer's, in order (primary first).
+    pub fn readers(&self) -> impl Iterator<Item = &RegionEnv> {
+        self.regions.iter().filter(|r| !r.writer)
     }
 
     pub fn secondaries(&self) -> &[RegionEnv] {
@@ -231,6 +247,13 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         codes.extend(listed_secondaries.iter().cloned());
     }
 
+    let writer = opt(&mr.writer, regions_raw.primary.clone(), mr_path.key("writer"));
+    let writer_code = if codes.iter().any(|(c, _)| *c == writer.value) {
+        writer.value.clone()
+    } else {
+        regions_raw.primary.clone()
+    };
+
     let envs = raw.environments.clone().unwrap_or_default();
     let overrides = raw.region_overrides.clone().unwrap_or_default();
     let env_path = sec("environments");
@@ -266,21 +289,25 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             None => None,
         };
         // Sizing: <ENV> with its defaults; <ENV>-dr derived from it; region-overrides win.
+        // The EKS node group follows the writer (SPEC 5.4): <ENV>'s sizes the writer's region.
         let p = |k: &str| own_path.key(k);
+        let writer_here = *code == writer_code;
+        let eks_path = if writer_here { &base_path } else { &dr_path };
+        let e = |k: &str| eks_path.key(k);
         let b_min = base.eks_min_nodes.unwrap_or(d::EKS_MIN_NODES);
         let b_max = base.eks_max_nodes.unwrap_or(d::EKS_MAX_NODES);
-        let (mut min, mut max, mut desired) = if primary {
+        let (mut min, mut max, mut desired) = if writer_here {
             (
-                opt(&base.eks_min_nodes, d::EKS_MIN_NODES, p("eks-min-nodes")),
-                opt(&base.eks_max_nodes, d::EKS_MAX_NODES, p("eks-max-nodes")),
-                opt(&base.eks_desired_nodes, b_min, p("eks-desired-nodes")),
+                opt(&base.eks_min_nodes, d::EKS_MIN_NODES, e("eks-min-nodes")),
+                opt(&base.eks_max_nodes, d::EKS_MAX_NODES, e("eks-max-nodes")),
+                opt(&base.eks_desired_nodes, b_min, e("eks-desired-nodes")),
             )
         } else {
             let b_desired = base.eks_desired_nodes.unwrap_or(b_min);
             (
-                opt(&dr.eks_min_nodes, ceil_pct(b_min, 50), p("eks-min-nodes")),
-                opt(&dr.eks_max_nodes, ceil_pct(b_max, 80), p("eks-max-nodes")),
-                opt(&dr.eks_desired_nodes, b_desired, p("eks-desired-nodes")),
+                opt(&dr.eks_min_nodes, ceil_pct(b_min, 50), e("eks-min-nodes")),
+                opt(&dr.eks_max_nodes, ceil_pct(b_max, 80), e("eks-max-nodes")),
+                opt(&dr.eks_desired_nodes, b_desired, e("eks-desired-nodes")),
             )
         };
         let entry = if primary { &base } else { &dr };
@@ -323,7 +350,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         }
         if !desired.given {
             // A derived desired size follows the final [min, max]; only a written one can be wrong.
-            let target = if primary { min.value } else { desired.value };
+            let target = if writer_here { min.value } else { desired.value };
             desired.value = if min.value <= max.value {
                 target.clamp(min.value, max.value)
             } else {
@@ -334,6 +361,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             code: code.clone(),
             code_path: code_path.clone(),
             primary,
+            writer: writer_here,
             index,
             az_names,
             az_count,
@@ -604,6 +632,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             mr_path.key("health-check-failure-threshold"),
         ),
         dns_ttl_seconds: opt(&mr.dns_ttl_seconds, d::DNS_TTL_SECONDS, mr_path.key("dns-ttl-seconds")),
+        writer,
         regions,
         listed_secondaries,
         aurora,

@@ -115,6 +115,7 @@ fn finish(env: &Environment, mut stacks: Vec<Stack>) -> Plan {
         environment: env.name.clone(),
         prefix: env.prefix.clone(),
         regions: env.regions.iter().map(|r| r.code.clone()).collect(),
+        writer: env.writer().code.clone(),
         stacks,
         omitted: env.omitted.clone(),
         links: links(env),

@@ -84,11 +84,13 @@ pub(super) fn dns(env: &Environment) -> Option<Stack> {
             ));
         };
         match rec.policy {
+            // PRIMARY follows the writer; SECONDARY is the first other region (SPEC 5.4).
             Policy::Failover => {
-                if let Some(sec) = env.secondaries().first() {
+                if let Some(sec) = env.readers().next() {
+                    let writer = env.writer();
                     add(
-                        env.primary(),
-                        format!("{}-primary", env.primary().code),
+                        writer,
+                        format!("{}-primary", writer.code),
                         Routing::Failover { primary: true },
                         "",
                     );

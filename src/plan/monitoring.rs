@@ -71,7 +71,8 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
             ));
         }
         let levels = [("warning", m.lag_warning_seconds), ("critical", m.lag_critical_seconds)];
-        if global && !r.primary {
+        // Replication lag is measured where data arrives: in every region but the writer's.
+        if global && !r.writer {
             if env.aurora.is_some() {
                 let cluster = regional_id(env, "aurora", &r.code);
                 for (level, secs) in levels {

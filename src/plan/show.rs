@@ -77,6 +77,16 @@ pub fn table(plan: &Plan) -> String {
         plan.stacks.iter().map(|s| s.wave).max().map_or(0, |w| w + 1),
         plan.regions.join(", ")
     );
+    let primary = plan.regions.first().map_or("", String::as_str);
+    if plan.writer == primary {
+        let _ = writeln!(out, "Writer: {} (the primary)", plan.writer);
+    } else {
+        let _ = writeln!(
+            out,
+            "Writer: {} — not the primary ({primary}): EKS sizing, the failover records and the lag alarms follow it; everything else stays as created",
+            plan.writer
+        );
+    }
     if !plan.omitted.is_empty() {
         out.push_str("\nLeft out:\n");
         for (part, why) in &plan.omitted {
@@ -111,6 +121,7 @@ pub fn json(plan: &Plan) -> String {
         "environment": plan.environment,
         "prefix": plan.prefix,
         "regions": plan.regions,
+        "writer": plan.writer,
         "stacks": stacks,
         "omitted": omitted,
     });

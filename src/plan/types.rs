@@ -368,6 +368,8 @@ pub struct Plan {
     pub prefix: String,
     /// The environment's regions, primary first.
     pub regions: Vec<String>,
+    /// The region that holds the writer now (`multi-region.writer`).
+    pub writer: String,
     /// In deploy order: (wave, layer, primary first, secondaries as listed, then us-east-1).
     pub stacks: Vec<Stack>,
     pub omitted: Vec<(String, String)>,

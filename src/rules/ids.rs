@@ -58,6 +58,7 @@ rules! {
     MR506 => "weighted record: weight outside 0..255 (error), all weights 0 (warning)",
     MR507 => "geolocation record without a default `*` location (warning)",
     MR508 => "unknown geolocation code",
+    MR511 => "`multi-region.writer` is not one of the environment's regions",
     MR601 => "budget: soft cap not below hard cap, a threshold <= 0, or more than 5 thresholds",
     MR701 => "environment name or prefix unusable in file, stack and resource names",
     MR702 => "a generated resource name exceeds its AWS length limit",

@@ -1,5 +1,6 @@
 //! Region rules: MR101 unknown code, MR102 duplicate secondary, MR103 too many secondaries for a
-//! component, MR104 component not known to be available in a region.
+//! component, MR104 component not known to be available in a region, MR511 a writer that is not
+//! one of the environment's regions.
 
 use crate::aws::{aurora, elasticache, regions};
 use crate::diagnostics::Finding;
@@ -29,6 +30,7 @@ pub fn known(code: &str, path: &KeyPath, out: &mut Vec<Finding>) -> bool {
 }
 
 pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
+    writer(env, out);
     let primary = env.primary();
     known(&primary.code, &primary.code_path, out);
     let mut seen: Vec<&str> = Vec::new();
@@ -123,4 +125,38 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// MR511: the writer must be one of the regions rendered.
+fn writer(env: &Environment, out: &mut Vec<Finding>) {
+    let w = &env.writer;
+    if env.regions.iter().any(|r| r.code == w.value) {
+        return;
+    }
+    let codes: Vec<&str> = env.regions.iter().map(|r| r.code.as_str()).collect();
+    let listed = env.listed_secondaries.iter().any(|(c, _)| *c == w.value);
+    let (message, help) = if listed {
+        (
+            format!(
+                "the writer `{}` is a secondary that is not rendered (`enable-dr` is false)",
+                w.value
+            ),
+            format!("turn `enable-dr` on, or set the writer to `{}`", env.primary().code),
+        )
+    } else {
+        let dym = suggest::did_you_mean(&w.value, codes.iter().copied());
+        (
+            format!("the writer `{}` is not one of this environment's regions", w.value),
+            format!(
+                "set it to one of {}{}",
+                codes.join(", "),
+                if dym.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({dym})")
+                }
+            ),
+        )
+    };
+    out.push(Finding::error(RuleId::MR511, w.path.clone(), message, help));
 }
