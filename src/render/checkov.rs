@@ -13,7 +13,7 @@ pub enum Backend {
     Terraform,
 }
 
-const INHERITED: &str = "A Global Datastore secondary inherits encryption at rest, TLS and AUTH from the primary; AWS refuses the create call when they are restated";
+pub(crate) const INHERITED: &str = "A Global Datastore secondary inherits encryption at rest, TLS and AUTH from the primary; AWS refuses the create call when they are restated";
 const BACKUP: &str = "Aurora keeps automated backups for backup-retention-days, takes a final snapshot and has deletion protection; an AWS Backup plan is an organisation-wide choice mrgen leaves to its users";
 const ROTATION: &str = "Rotation needs a Lambda mrgen does not deploy, and RDS-managed rotation (ManageMasterUserPassword) is refused on Global Database members; rotate through your own runbook";
 

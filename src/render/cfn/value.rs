@@ -5,9 +5,7 @@
 //! User text only ever becomes a JSON string (serde_json escapes it). Nothing here emits
 //! `Fn::Sub`, so `${…}` in a topic pattern or a tag stays literal text.
 
-#[allow(unused_imports)]
-use crate::plan::kinds::*;
-use crate::plan::{pascal, Attr, Kind, ParamSource, ParamType, Parameter, Plan, Stack, Statement, V};
+use crate::plan::{pascal, Attr, ParamSource, ParamType, Parameter, Plan, Stack, Statement, V};
 use crate::render::CfnReferences;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -102,8 +100,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn attr(&self, id: &str, a: Attr) -> Value {
-        let kind = self.stack.resource(id).map(|r| &r.kind);
-        match attribute(kind, a) {
+        let name = match self.stack.resource(id) {
+            Some(r) => super::cfn_kind(&r.kind).attribute(a),
+            // Not in this stack: the attribute's usual name is the only guess, and cfn-lint
+            // reports the `Fn::GetAtt` as unresolved.
+            None => super::kinds::plain(a),
+        };
+        match name {
             Some(name) => json!({ "Fn::GetAtt": [pascal(id), name] }),
             None => json!({ "Ref": pascal(id) }),
         }
@@ -174,28 +177,4 @@ impl<'a> Ctx<'a> {
         }
         Value::Object(m)
     }
-}
-
-/// The `Fn::GetAtt` name of an attribute for a resource kind; `None` where `Ref` already gives it.
-pub(super) fn attribute(kind: Option<&Kind>, a: Attr) -> Option<&'static str> {
-    Some(match (kind, a) {
-        (Some(Kind::DbCluster(DbCluster { .. })), Attr::Arn) => "DBClusterArn",
-        (Some(Kind::Topic(Topic { .. })), Attr::Arn) => "TopicArn",
-        (Some(Kind::MskReplicator(MskReplicator { .. })), Attr::Arn) => "ReplicatorArn",
-        (Some(Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. })), Attr::Arn) => "Arn",
-        // `Ref` of a secret is its ARN.
-        (Some(Kind::DbSecret(DbSecret { .. })), Attr::Arn) => return None,
-        // `Ref` of a health check is its id, the documented way to name it (`Fn::GetAtt
-        // HealthCheckId` gives the same value; moto 5.2.1 knows only `Ref`).
-        (Some(Kind::HealthCheck(HealthCheck { .. })), Attr::HealthCheckId) => return None,
-        (_, Attr::Arn) => "Arn",
-        (_, Attr::GroupId) => "GroupId",
-        (_, Attr::AllocationId) => "AllocationId",
-        (_, Attr::GlobalReplicationGroupId) => "GlobalReplicationGroupId",
-        (Some(Kind::ReplicationGroup(ReplicationGroup { .. })), Attr::Endpoint) => "PrimaryEndPoint.Address",
-        (_, Attr::Endpoint) => "Endpoint.Address",
-        (_, Attr::ReaderEndpoint) => "ReadEndpoint.Address",
-        (_, Attr::ClusterSecurityGroupId) => "ClusterSecurityGroupId",
-        (_, Attr::HealthCheckId) => "HealthCheckId",
-    })
 }
