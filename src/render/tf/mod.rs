@@ -8,12 +8,16 @@
 //! rendered in its own stack, so cross-region values are plain references and Terraform's graph
 //! gives the order.
 //!
-//! A few plan resources need more than one Terraform resource. The extra ones (see
-//! [`COMPANIONS`]) carry the *same name* as the plan resource with another type, so names still
+//! Each plan kind has one `TfKind` implementation (`kinds/`): its Terraform type, the attributes
+//! references to it read, its checkov suppressions and its template with a typed context. A few
+//! plan resources need more than one Terraform resource. The extra ones (a kind's
+//! [`companions`]) carry the *same name* as the plan resource with another type, so names still
 //! map one to one onto the plan.
 //!
-//! Templates print values through one HCL formatter (`hcl.rs`); the text they produce is laid out
-//! as `terraform fmt` would by `layout.rs`.
+//! This file owns the module's layout (files, providers, outputs) and [`Cx`], which turns plan
+//! values into template values by following references. Templates print values through one HCL
+//! formatter (`hcl.rs`); the text they produce is laid out as `terraform fmt` would by
+//! `layout.rs`.
 
 mod hcl;
 mod kinds;
@@ -21,68 +25,17 @@ mod layout;
 pub mod templates;
 
 pub use hcl::{escape_into, quote};
+pub use kinds::{checkov_skips, companions, tf_type};
 pub use layout::format;
 
 use crate::naming::short_code;
-#[allow(unused_imports)]
-use crate::plan::kinds::*;
-use crate::plan::{Attr, Kind, Layer, ParamSource, Plan, Resource, Stack, V};
+use crate::plan::{Layer, ParamSource, Plan, Resource, Stack, V};
 use crate::render::File;
 use hcl::{code, text, Interp, Obj};
 use minijinja::value::{Value, ValueKind};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-
-/// Terraform resources rendered beside a plan resource, under the same name: (plan kind, type,
-/// why). The parity test accepts exactly these besides the plan's own resources.
-pub const COMPANIONS: &[(&str, &str, &str)] = &[
-    (
-        "SecurityGroup",
-        "aws_vpc_security_group_ingress_rule",
-        "the group's ingress rules (inline rules would fight the separate SecurityGroupIngress)",
-    ),
-    (
-        "SecurityGroup",
-        "aws_vpc_security_group_egress_rule",
-        "the group's egress rules, exactly as listed",
-    ),
-    (
-        "IamRole",
-        "aws_iam_role_policy",
-        "the role's inline policy (the inline_policy argument is deprecated)",
-    ),
-    (
-        "IamRole",
-        "aws_iam_role_policy_attachment",
-        "the role's managed policies (managed_policy_arns is deprecated)",
-    ),
-    (
-        "PeeringConnection",
-        "aws_vpc_peering_connection_options",
-        "DNS resolution over the peering, requester side",
-    ),
-    (
-        "PeeringAccepter",
-        "aws_vpc_peering_connection_options",
-        "DNS resolution over the peering, accepter side",
-    ),
-    (
-        "DbSecret",
-        "aws_secretsmanager_secret_version",
-        "writes the generated password into the secret, write-only",
-    ),
-    (
-        "CacheAuthSecret",
-        "aws_secretsmanager_secret_version",
-        "writes the generated AUTH token into the secret, write-only",
-    ),
-    (
-        "CacheAuthSecret",
-        "aws_secretsmanager_random_password",
-        "generates the AUTH token (ephemeral)",
-    ),
-];
 
 /// A plan the renderer cannot turn into Terraform (a reference to nothing, a template error).
 /// Plans from `plan::build` never produce one; the tests render every shipped environment.
@@ -153,109 +106,6 @@ fn snake(pascal: &str) -> String {
     out
 }
 
-/// The Terraform type a plan kind becomes (its companions aside).
-pub fn tf_type(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::KmsKey(KmsKey { .. }) => "aws_kms_key",
-        Kind::KmsAlias(KmsAlias { .. }) => "aws_kms_alias",
-        Kind::Vpc(Vpc { .. }) => "aws_vpc",
-        Kind::InternetGateway(InternetGateway { .. }) => "aws_internet_gateway",
-        Kind::GatewayAttachment(GatewayAttachment { .. }) => "aws_internet_gateway_attachment",
-        Kind::Subnet(Subnet { .. }) => "aws_subnet",
-        Kind::Eip(Eip { .. }) => "aws_eip",
-        Kind::NatGateway(NatGateway { .. }) => "aws_nat_gateway",
-        Kind::RouteTable(RouteTable { .. }) => "aws_route_table",
-        Kind::Route(Route { .. }) => "aws_route",
-        Kind::RouteTableAssociation(RouteTableAssociation { .. }) => "aws_route_table_association",
-        Kind::SecurityGroup(SecurityGroup { .. }) => "aws_security_group",
-        Kind::SecurityGroupIngress(SecurityGroupIngress { .. }) => "aws_vpc_security_group_ingress_rule",
-        Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { .. }) => "aws_default_security_group",
-        Kind::LogGroup(LogGroup { .. }) => "aws_cloudwatch_log_group",
-        Kind::IamRole(IamRole { .. }) => "aws_iam_role",
-        Kind::FlowLog(FlowLog { .. }) => "aws_flow_log",
-        Kind::PeeringConnection(PeeringConnection { .. }) => "aws_vpc_peering_connection",
-        Kind::PeeringAccepter(PeeringAccepter { .. }) => "aws_vpc_peering_connection_accepter",
-        Kind::DbSecret(DbSecret { .. }) | Kind::CacheAuthSecret(CacheAuthSecret { .. }) => "aws_secretsmanager_secret",
-        Kind::DbPasswordEphemeral(DbPasswordEphemeral) => "aws_secretsmanager_random_password",
-        Kind::DbSubnetGroup(DbSubnetGroup { .. }) => "aws_db_subnet_group",
-        Kind::DbClusterParameterGroup(DbClusterParameterGroup { .. }) => "aws_rds_cluster_parameter_group",
-        Kind::GlobalCluster(GlobalCluster { .. }) => "aws_rds_global_cluster",
-        Kind::DbCluster(DbCluster { .. }) => "aws_rds_cluster",
-        Kind::DbInstance(DbInstance { .. }) => "aws_rds_cluster_instance",
-        Kind::CacheSubnetGroup(CacheSubnetGroup { .. }) => "aws_elasticache_subnet_group",
-        Kind::CacheParameterGroup(CacheParameterGroup { .. }) => "aws_elasticache_parameter_group",
-        Kind::ReplicationGroup(ReplicationGroup { .. }) => "aws_elasticache_replication_group",
-        Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. }) => "aws_elasticache_global_replication_group",
-        Kind::CacheUser(CacheUser { .. }) => "aws_elasticache_user",
-        Kind::CacheUserGroup(CacheUserGroup { .. }) => "aws_elasticache_user_group",
-        Kind::MskCluster(MskCluster { .. }) => "aws_msk_cluster",
-        Kind::MskClusterPolicy(MskClusterPolicy { .. }) => "aws_msk_cluster_policy",
-        Kind::MskReplicator(MskReplicator { .. }) => "aws_msk_replicator",
-        Kind::EksCluster(EksCluster { .. }) => "aws_eks_cluster",
-        Kind::EksNodegroup(EksNodegroup { .. }) => "aws_eks_node_group",
-        Kind::HealthCheck(HealthCheck { .. }) => "aws_route53_health_check",
-        Kind::RecordSet(RecordSet { .. }) => "aws_route53_record",
-        Kind::Topic(Topic { .. }) => "aws_sns_topic",
-        Kind::TopicPolicy(TopicPolicy { .. }) => "aws_sns_topic_policy",
-        Kind::EmailSubscription(EmailSubscription { .. }) => "aws_sns_topic_subscription",
-        Kind::Alarm(_) => "aws_cloudwatch_metric_alarm",
-        Kind::Budget(Budget { .. }) => "aws_budgets_budget",
-    }
-}
-
-/// The plan kind's name as in [`COMPANIONS`].
-pub fn kind_name(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::SecurityGroup(SecurityGroup { .. }) => "SecurityGroup",
-        Kind::IamRole(IamRole { .. }) => "IamRole",
-        Kind::PeeringConnection(PeeringConnection { .. }) => "PeeringConnection",
-        Kind::PeeringAccepter(PeeringAccepter { .. }) => "PeeringAccepter",
-        Kind::DbSecret(DbSecret { .. }) => "DbSecret",
-        Kind::CacheAuthSecret(CacheAuthSecret { .. }) => "CacheAuthSecret",
-        _ => "",
-    }
-}
-
-/// What a `V::Ref` to a resource of this kind means (CloudFormation's `Ref`).
-fn ref_attr(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::KmsKey(KmsKey { .. }) => "key_id",
-        Kind::LogGroup(LogGroup { .. })
-        | Kind::IamRole(IamRole { .. })
-        | Kind::DbSubnetGroup(DbSubnetGroup { .. })
-        | Kind::DbClusterParameterGroup(DbClusterParameterGroup { .. })
-        | Kind::CacheSubnetGroup(CacheSubnetGroup { .. })
-        | Kind::CacheParameterGroup(CacheParameterGroup { .. })
-        | Kind::EksCluster(EksCluster { .. }) => "name",
-        Kind::DbSecret(DbSecret { .. })
-        | Kind::MskCluster(MskCluster { .. })
-        | Kind::MskReplicator(MskReplicator { .. })
-        | Kind::Topic(Topic { .. }) => "arn",
-        Kind::CacheUser(CacheUser { .. }) => "user_id",
-        Kind::CacheUserGroup(CacheUserGroup { .. }) => "user_group_id",
-        _ => "id",
-    }
-}
-
-fn attr_name(kind: &Kind, a: Attr) -> Option<&'static str> {
-    Some(match (a, kind) {
-        (Attr::Arn, _) => "arn",
-        (Attr::GroupId, Kind::SecurityGroup(SecurityGroup { .. })) => "id",
-        (Attr::AllocationId, Kind::Eip(Eip { .. })) => "allocation_id",
-        (Attr::GlobalReplicationGroupId, Kind::GlobalReplicationGroup(GlobalReplicationGroup { .. })) => {
-            "global_replication_group_id"
-        }
-        (Attr::Endpoint, Kind::DbCluster(DbCluster { .. })) => "endpoint",
-        (Attr::Endpoint, Kind::ReplicationGroup(ReplicationGroup { .. })) => "primary_endpoint_address",
-        (Attr::ReaderEndpoint, Kind::DbCluster(DbCluster { .. })) => "reader_endpoint",
-        (Attr::ClusterSecurityGroupId, Kind::EksCluster(EksCluster { .. })) => {
-            "vpc_config[0].cluster_security_group_id"
-        }
-        (Attr::HealthCheckId, Kind::HealthCheck(HealthCheck { .. })) => "id",
-        _ => return None,
-    })
-}
-
 /// The rendering context: the plan, and the data sources the rendered module turns out to read.
 pub(crate) struct Cx<'a> {
     plan: &'a Plan,
@@ -309,11 +159,7 @@ impl<'a> Cx<'a> {
 
     /// `aws_vpc.network_vpc_apne1` (`ephemeral.…` for the ephemeral password).
     pub(crate) fn address(&self, stack: &Stack, r: &Resource) -> String {
-        let prefix = if matches!(r.kind, Kind::DbPasswordEphemeral(DbPasswordEphemeral)) {
-            "ephemeral."
-        } else {
-            ""
-        };
+        let prefix = if kinds::ephemeral(&r.kind) { "ephemeral." } else { "" };
         format!("{prefix}{}.{}", tf_type(&r.kind), resource_name(stack, &r.id))
     }
 
@@ -379,11 +225,11 @@ impl<'a> Cx<'a> {
             V::Bool(b) => Value::from(*b),
             V::Ref(id) => {
                 let r = self.resource(stack, id)?;
-                code(format!("{}.{}", self.address(stack, r), ref_attr(&r.kind)))
+                code(format!("{}.{}", self.address(stack, r), kinds::ref_attr(&r.kind)))
             }
             V::Attr(id, a) => {
                 let r = self.resource(stack, id)?;
-                let name = attr_name(&r.kind, *a)
+                let name = kinds::attr_name(&r.kind, *a)
                     .ok_or_else(|| format!("{}: `{id}` has no attribute {a:?} in Terraform", stack.name))?;
                 code(format!("{}.{name}", self.address(stack, r)))
             }
@@ -469,8 +315,8 @@ impl<'a> Cx<'a> {
                 if r.backends == crate::plan::Backends::CloudFormationOnly {
                     continue;
                 }
-                let (id, ctx) = kinds::resource(self, stack, r)?;
-                blocks.push_str(&templates::render(id, ctx.value())?);
+                let block = kinds::render(self, stack, r)?;
+                blocks.push_str(&templates::render(block.template, block.context)?);
                 blocks.push('\n');
             }
             if blocks.is_empty() {
