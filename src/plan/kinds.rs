@@ -2,9 +2,10 @@
 //!
 //! A struct holds everything its resource needs, with names and values final; each backend
 //! turns it into its own syntax through one trait implementation per struct
-//! (`render::cfn::CfnKind`, `render::tf::TfKind`). [`Kind`] and the dispatch to those traits are
-//! written by the `kinds!` macro from the one list at the bottom of this file, so a kind added to
-//! the list and not implemented by a backend is a compile error there.
+//! (`render::cfn::CfnKind`, `render::tf::TfKind`), reached through one exhaustive match per
+//! backend (`cfn_kind`, `tf_kind`). [`Kind`] is written by the `kinds!` macro from the one list at
+//! the bottom of this file, so a kind added to the list and not handled by a backend (or by
+//! [`Kind::name_limit`]) is a compile error there.
 
 use super::types::{Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
 use crate::aws::limits::{self, NameLimit};
@@ -409,8 +410,7 @@ pub struct Budget {
     pub emails: Vec<String>,
 }
 
-/// Declares [`Kind`] with one variant per struct (`Kind::Vpc(Vpc)`), `From` for each, and
-/// `for_each_kind!`, which backends use to dispatch over every kind without a wildcard arm.
+/// Declares [`Kind`] with one variant per struct (`Kind::Vpc(Vpc)`) and `From` for each.
 macro_rules! kinds {
     ($($(#[$doc:meta])* $name:ident,)*) => {
         /// The typed resources. Each variant carries the struct of the same name.
@@ -432,17 +432,6 @@ macro_rules! kinds {
                     $(Kind::$name(_) => stringify!($name),)*
                 }
             }
-        }
-
-        /// `dispatch!(kind, k => expr)`: evaluates `expr` with `k` bound to the struct inside
-        /// `kind`, whatever its kind (an exhaustive match, generated).
-        #[macro_export]
-        macro_rules! dispatch_kind {
-            ($kind:expr, $k:ident => $body:expr) => {
-                match $kind {
-                    $($crate::plan::Kind::$name($k) => $body,)*
-                }
-            };
         }
     };
 }

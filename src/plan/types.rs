@@ -3,9 +3,8 @@
 //! values flow from one stack's outputs to another's parameters, and the deploy order. Names and
 //! values here are final: a backend only chooses syntax.
 
+use super::kinds::Kind;
 use super::layer::Layer;
-#[allow(unused_imports)]
-use crate::plan::kinds::*;
 
 /// A value inside a resource: a literal, or a reference the backend turns into its own syntax.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,9 +1,7 @@
 //! Renderer tests on the plans of the shipped environments.
 
 use super::*;
-#[allow(unused_imports)]
-use crate::plan::kinds::*;
-use crate::plan::{self, Plan, V};
+use crate::plan::{self, HealthCheck, MskReplicator, Plan, V};
 use std::collections::BTreeSet;
 
 const ENVIRONMENTS: [&str; 5] = ["development", "eu-production", "global", "production", "staging"];
