@@ -1,20 +1,28 @@
 //! How a shipped environment's rendered output differs from production's, as one text that a
 //! reviewer reads instead of a near-copy of every file: the `render-<env>-vs-production`
-//! snapshots.
+//! snapshots. It lists the environment's files, then says how each differs from production's.
 //!
-//! What is bound to differ is written the same way on both sides before comparing: the prefix,
-//! the environment, the domain, the regions (by position, primary first) with their short codes
-//! and VPC address ranges become placeholders, and the tags that the environment puts on every
-//! resource (listed at the top) are left out. So only what
-//! differs in structure or value shows. Each file is compared with production's file of the same
-//! path after the placeholders or, when there is none (a third region), with the closest of
-//! production's files of the same layer. The diff is line by line (patience), with no context
-//! lines and no line numbers: each run of changes is located by the lines that enclose it
-//! (`@@ "Resources" › "Cluster" › "Properties"`), and a block that production has and this
-//! environment has not is summed up by its first line. So a change to a line that every
-//! environment shares touches no comparison, unless the line is part of what differs.
+//! - What is bound to differ is written the same way on both sides first: the prefix, the
+//!   environment, the domain, and the regions (by position, primary first) with their short codes
+//!   and VPC ranges become placeholders (`<region-2>`, `<r2>`, `<net-2>`), and the tags that the
+//!   environment puts on every resource (listed at the top) are left out.
+//! - Each file is compared with production's file of the same path after the placeholders or,
+//!   when there is none (a third region), with the most alike of production's files of the same
+//!   layer, its region read as theirs.
+//! - JSON (templates, the manifest) is compared by structure, one line per difference located by
+//!   its JSON pointer; lists of named items (stacks, policy statements) are matched by name, and
+//!   what only this environment has is written as its differences from the most alike item that
+//!   production has there, when there is one.
+//! - Terraform and `deploy.sh` are compared block by block (a line at the left margin and the
+//!   indented lines under it), blocks matched by their first line, and paired blocks line by line;
+//!   each run of changed lines is located by the lines that enclose it, with no context and no
+//!   line numbers. A block that only production has is named by its first line; a block of a
+//!   region that production does not have is compared with the same block of the last region.
+//!
+//! So a line that every environment shares shows in no comparison, and a change to it touches
+//! production's snapshots and a comparison only where the line is part of what differs there.
 
-use mrgen::render::File;
+use crate::common::{short_code, File};
 use serde_json::Value;
 use similar::{Algorithm, DiffOp};
 use std::collections::{BTreeMap, BTreeSet};
@@ -108,7 +116,7 @@ impl Rendered {
                 Some((a, b)) if i == b => a,
                 _ => i,
             } + 1;
-            let code = mrgen::naming::short_code(region);
+            let code = short_code(region);
             regions.push((region.clone(), format!("<region-{n}>")));
             regions.push((region.replace('-', "_"), format!("<region_{n}>")));
             regions.push((pascal(&code), format!("<R{n}>")));
@@ -154,7 +162,7 @@ impl Rendered {
         match (self.regions.get(i), self.vpcs.get(i)) {
             (Some(r), vpc) => format!(
                 "{r} ({}, {})",
-                mrgen::naming::short_code(r),
+                short_code(r),
                 vpc.cloned().flatten().unwrap_or_else(|| "no VPC".into())
             ),
             (None, _) => "-".into(),
@@ -978,4 +986,18 @@ fn a_block_removed_whole_is_shown_from_its_first_line() {
     let old = "r {\n  one {\n    a\n    z\n  }\n  two {\n    b\n    z\n  }\n}\n";
     let new = "r {\n  one {\n    a\n    z\n  }\n}\n";
     assert_eq!(diff(old, new, &|t| t.into()), "@@ r\n-  two {\n-    … 4 lines\n");
+}
+
+#[test]
+fn blocks_pair_by_first_line_then_by_likeness_and_an_extra_regions_block_by_its_twin() {
+    let old = "a {\n  x = 1\n}\n\nb_<r1> {\n  y = 1\n}\n\nold_<r1> {\n  p = 1\n  q = 2\n  w = 3\n}\n\ngone {\n  g = 1\n  h = 2\n  i = 3\n}\n";
+    let new =
+        "a {\n  x = 2\n}\n\nb_<r1> {\n  y = 1\n}\n\nb_<r2> {\n  y = 1\n}\n\nnew_<r1> {\n  p = 1\n  q = 2\n  w = 4\n}\n";
+    let extra = |t: &str| t.replace("<r2>", "<r1>");
+    assert_eq!(
+        diff(old, new, &extra),
+        "@@ a\n-  x = 1\n+  x = 2\n\
+         @@ (top level)\n-gone {\n-  … 5 lines\n+b_<r2> {  … as b_<r1> {\n\
+         @@ (top level)\n-old_<r1> {\n+new_<r1> {\n@@ new_<r1>\n-  w = 3\n+  w = 4\n"
+    );
 }

@@ -6,9 +6,8 @@
 //!   each differs from production's (`compare.rs`), so that a change to what all environments
 //!   share shows once, in production's files, and not again in a near-copy per environment.
 
-use crate::common::{insta_settings, render_env, root, run, shipped_environments};
+use crate::common::{insta_settings, render_env, root, run, shipped_environments, File};
 use crate::compare::{describe, Rendered};
-use mrgen::render::File;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

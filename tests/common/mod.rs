@@ -129,14 +129,22 @@ fn plan_from(name: &str, file: &str, bytes: &[u8]) -> mrgen::plan::Plan {
     mrgen::plan::build(checked.env.as_ref().expect("a valid environment has a model"))
 }
 
+/// A rendered file (its path relative to `--out`, its contents).
+pub use mrgen::render::File;
+
+/// A region's short code (`ap-northeast-1` → `apne1`), as names in the output use it.
+pub fn short_code(region: &str) -> String {
+    mrgen::naming::short_code(region)
+}
+
 /// Every file `mrgen render` writes for a plan (both backends, the default references), sorted
 /// by path.
-pub fn render_plan(plan: &mrgen::plan::Plan) -> Vec<mrgen::render::File> {
+pub fn render_plan(plan: &mrgen::plan::Plan) -> Vec<File> {
     mrgen::render::render(plan, true, true, Default::default()).expect("renders")
 }
 
 /// Every file `mrgen render <name>` writes for a shipped environment, through the library.
-pub fn render_env(name: &str) -> Vec<mrgen::render::File> {
+pub fn render_env(name: &str) -> Vec<File> {
     let file = shipped_file(name);
     let bytes = std::fs::read(&file).expect("environment file");
     render_plan(&plan_from(name, &file.display().to_string(), &bytes))
@@ -169,7 +177,7 @@ pub fn shipped(name: &str) -> String {
 }
 
 /// Writes rendered files under `dir`; returns their paths.
-pub fn write_files(dir: &Path, files: &[mrgen::render::File]) -> Vec<PathBuf> {
+pub fn write_files(dir: &Path, files: &[File]) -> Vec<PathBuf> {
     files
         .iter()
         .map(|f| {

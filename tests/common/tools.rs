@@ -100,14 +100,18 @@ pub fn install(cache: &Path) -> Result<PathBuf, String> {
     Ok(venv)
 }
 
+/// Runs an install step; the error is one line: the command and the last line it printed.
 fn run(cmd: &mut Command) -> Result<(), String> {
-    let shown = format!("{cmd:?}");
-    let out = cmd.output().map_err(|e| format!("{shown}: {e}"))?;
+    let shown = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = cmd.output().map_err(|e| format!("`{shown}`: {e}"))?;
     if out.status.success() {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let tail: Vec<&str> = stderr.lines().rev().take(8).collect();
-    let tail: Vec<&str> = tail.into_iter().rev().collect();
-    Err(format!("{shown} failed ({}):\n{}", out.status, tail.join("\n")))
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    Err(format!("`{shown}` failed ({}): {}", out.status, last.trim()))
 }
