@@ -1,23 +1,14 @@
 //! checkov on the rendered CloudFormation and Terraform of every shipped environment: no failed
 //! check that is not suppressed inline with a written reason (SPEC section 6). checkov lives in
-//! a virtualenv of its own (`.ci/run` makes it and sets `MRGEN_CHECKOV`).
+//! a virtualenv of its own, which the tests install on first use (`common/tools.rs`).
 
-use crate::common::{run, tempdir};
-use std::path::PathBuf;
-
-fn checkov() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("MRGEN_CHECKOV")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-    {
-        return Some(p);
-    }
-    crate::common::require_tool("checkov", "checkov_passes_on_every_shipped_environment")
-}
+use crate::common::{run, tempdir, tools};
 
 #[test]
 fn checkov_passes_on_every_shipped_environment() {
-    let Some(checkov) = checkov() else { return };
+    let Some(checkov) = tools::checkov("checkov_passes_on_every_shipped_environment") else {
+        return;
+    };
     let d = tempdir("checkov");
     let mut failures = Vec::new();
     let mut passed = 0u64;
@@ -145,4 +136,18 @@ fn suppressions(f: &mrgen::render::File) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// An install that cannot be made is reported as an error (which the tools turn into a skip, or
+/// a failure under CI), not a panic, and leaves no stamp that would pass it off as complete.
+#[test]
+fn a_tool_install_that_cannot_be_made_is_an_error() {
+    let d = tempdir("tools-install");
+    // A file where the cache folder should be: nothing can be created under it.
+    let cache = d.join("cache");
+    std::fs::write(&cache, "not a folder").unwrap();
+    let e = tools::install(&cache).unwrap_err();
+    assert!(e.contains("cache"), "{e}");
+    assert!(!cache.join("venv").exists());
+    let _ = std::fs::remove_dir_all(&d);
 }

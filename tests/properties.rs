@@ -86,7 +86,7 @@ fn key_order_does_not_change_the_output() {
     );
     let pa = mrgen::plan::build(a.env.as_ref().unwrap());
     let pb = mrgen::plan::build(b.env.as_ref().unwrap());
-    let ra = mrgen::render::render(&pa, true, true, Default::default()).unwrap();
-    let rb = mrgen::render::render(&pb, true, true, Default::default()).unwrap();
+    let ra = crate::common::render_plan(&pa);
+    let rb = crate::common::render_plan(&pb);
     assert_eq!(ra, rb);
 }

@@ -1,7 +1,7 @@
 //! `mrgen render`, `plan` and `graph` through the binary: what is written, determinism,
 //! `--check`, atomic and owned-only writes, refused targets, and the deploy script.
 
-use crate::common::{require_tool, root, run, run_in, tempdir, tree};
+use crate::common::{root, run, run_in, tempdir, tools, tree};
 use std::fs;
 
 #[test]
@@ -188,7 +188,7 @@ fn deploy_script_passes_shellcheck_and_bash_n() {
         .status()
         .unwrap();
     assert!(st.success());
-    if let Some(sc) = require_tool("shellcheck", "deploy_script_passes_shellcheck_and_bash_n") {
+    if let Some(sc) = tools::shellcheck("deploy_script_passes_shellcheck_and_bash_n") {
         let o = std::process::Command::new(sc).arg(&script).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     }

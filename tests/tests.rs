@@ -9,6 +9,7 @@ mod common;
 mod cfn;
 mod checkov;
 mod cli;
+mod compare;
 mod fixtures;
 mod hardening;
 mod hostile;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -66,17 +67,23 @@ pub fn in_ci() -> bool {
 
 /// Looks an external tool up on PATH; prints one "skipped" line (or panics under CI) when absent.
 pub fn require_tool(name: &str, test: &str) -> Option<PathBuf> {
+    on_path(name).or_else(|| unavailable(test, &format!("`{name}` is not installed")))
+}
+
+/// The executable `name` in a folder of PATH, if there is one.
+pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        let p = dir.join(name);
-        if p.is_file() {
-            return Some(p);
-        }
-    }
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// A tool `test` needs is unavailable (`why`): one "skipped" line, or a panic under CI.
+pub fn unavailable(test: &str, why: &str) -> Option<PathBuf> {
     if in_ci() {
-        panic!("{test}: `{name}` is not installed, and CI=true forbids skipping");
+        panic!("{test}: {why}, and CI=true forbids skipping");
     }
-    println!("skipped {test}: `{name}` is not installed");
+    println!("skipped {test}: {why}");
     None
 }
 
@@ -113,18 +120,64 @@ pub fn tempdir(name: &str) -> PathBuf {
 /// The plan of environment `name` built from `text` through the library, as `mrgen render`
 /// builds it; the environment must be valid.
 pub fn plan_of(name: &str, text: &str) -> mrgen::plan::Plan {
-    let checked = mrgen::check::check(name, &format!("environments/{name}.yaml"), text.as_bytes(), &[]);
+    plan_from(name, &format!("environments/{name}.yaml"), text.as_bytes())
+}
+
+fn plan_from(name: &str, file: &str, bytes: &[u8]) -> mrgen::plan::Plan {
+    let checked = mrgen::check::check(name, file, bytes, &[]);
     assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
     mrgen::plan::build(checked.env.as_ref().expect("a valid environment has a model"))
 }
 
+/// A rendered file (its path relative to `--out`, its contents).
+pub use mrgen::render::File;
+
+/// A region's short code (`ap-northeast-1` → `apne1`), as names in the output use it.
+pub fn short_code(region: &str) -> String {
+    mrgen::naming::short_code(region)
+}
+
+/// Every file `mrgen render` writes for a plan (both backends, the default references), sorted
+/// by path.
+pub fn render_plan(plan: &mrgen::plan::Plan) -> Vec<File> {
+    mrgen::render::render(plan, true, true, Default::default()).expect("renders")
+}
+
+/// Every file `mrgen render <name>` writes for a shipped environment, through the library.
+pub fn render_env(name: &str) -> Vec<File> {
+    let file = shipped_file(name);
+    let bytes = std::fs::read(&file).expect("environment file");
+    render_plan(&plan_from(name, &file.display().to_string(), &bytes))
+}
+
+/// The names of the shipped environments (`environments/*.yaml` and `*.json`), sorted.
+pub fn shipped_environments() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("environments"))
+        .expect("environments")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+        .map(|p| p.file_stem().and_then(|s| s.to_str()).expect("name").to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The file of a shipped environment.
+pub fn shipped_file(name: &str) -> PathBuf {
+    ["yaml", "json"]
+        .iter()
+        .map(|ext| root().join(format!("environments/{name}.{ext}")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("no environments/{name}.yaml or .json"))
+}
+
 /// The text of a shipped environment.
 pub fn shipped(name: &str) -> String {
-    std::fs::read_to_string(root().join(format!("environments/{name}.yaml"))).expect("environment file")
+    std::fs::read_to_string(shipped_file(name)).expect("environment file")
 }
 
 /// Writes rendered files under `dir`; returns their paths.
-pub fn write_files(dir: &Path, files: &[mrgen::render::File]) -> Vec<PathBuf> {
+pub fn write_files(dir: &Path, files: &[File]) -> Vec<PathBuf> {
     files
         .iter()
         .map(|f| {
