@@ -3,7 +3,8 @@
 
 use crate::check::{self, Checked};
 use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat};
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Diagnostic};
+use crate::finding::Severity;
 use crate::model::{self, ContextOverride};
 use crate::{output, plan, render};
 use clap::Parser;

@@ -2,11 +2,10 @@
 //! component, MR104 component not known to be available in a region.
 
 use crate::aws::{aurora, elasticache, regions};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::raw::MskReplication;
 use crate::model::{Document, Environment};
 use crate::path::KeyPath;
-use crate::rules::RuleId;
 use crate::suggest;
 
 /// MR101 for a region code written at `path`; true when the code is known.
