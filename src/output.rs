@@ -194,9 +194,17 @@ fn remove_stale_temps(parent: &Path, prefix: &str) {
     }
 }
 
-/// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated, files
-/// hard-linked (copied if linking fails), symlinks recreated.
-fn mirror_foreign(from: &Path, to: &Path, rel: &str, owned: Owned) -> Result<(), WriteError> {
+/// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated with
+/// their mode, files hard-linked (copied if linking fails), symlinks recreated. Adds the relative
+/// path of everything it creates to `made`.
+fn mirror_foreign(
+    from: &Path,
+    to: &Path,
+    rel: &str,
+    owned: Owned,
+    made: &mut BTreeSet<String>,
+) -> Result<(), WriteError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let rd = fs::read_dir(from).map_err(|e| err("cannot read", from, e))?;
     for e in rd {
         let e = e.map_err(|e| err("cannot read", from, e))?;
@@ -216,34 +224,81 @@ fn mirror_foreign(from: &Path, to: &Path, rel: &str, owned: Owned) -> Result<(),
             let target = fs::read_link(&src).map_err(|e| err("cannot read link", &src, e))?;
             std::os::unix::fs::symlink(&target, &dst).map_err(|e| err("cannot create link", &dst, e))?;
         } else if ft.is_dir() {
-            fs::create_dir(&dst).map_err(|e| err("cannot create", &dst, e))?;
-            if let Ok(meta) = fs::metadata(&src) {
-                let _ = fs::set_permissions(&dst, meta.permissions());
-            }
-            mirror_foreign(&src, &dst, &r, owned)?;
+            let mode = e.metadata().map_or(0o777, |m| m.permissions().mode() & 0o7777);
+            fs::DirBuilder::new()
+                .mode(mode)
+                .create(&dst)
+                .map_err(|e| err("cannot create", &dst, e))?;
+            made.insert(r.clone());
+            mirror_foreign(&src, &dst, &r, owned, made)?;
         } else if fs::hard_link(&src, &dst).is_err() {
             fs::copy(&src, &dst).map_err(|e| err("cannot copy", &src, e))?;
         }
+        made.insert(r);
     }
     Ok(())
 }
 
-fn write_files(dir: &Path, files: &[File]) -> Result<(), WriteError> {
+/// Writes `files` into the fresh folder `dir`. Each folder they need is created once, parents
+/// before children, unless `made` says it is there already; each file is created with its mode
+/// (0644, or 0755 when executable; less the umask, as for any file a program creates).
+fn write_files(dir: &Path, files: &[File], made: &BTreeSet<String>) -> Result<(), WriteError> {
     use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    // A path sorts before the paths inside it, so the set yields parents first.
+    let mut folders = BTreeSet::new();
+    for f in files {
+        let mut rel = f.path.as_str();
+        while let Some((parent, _)) = rel.rsplit_once('/') {
+            folders.insert(parent);
+            rel = parent;
+        }
+    }
+    for rel in folders {
+        if !made.contains(rel) {
+            let p = dir.join(rel);
+            fs::create_dir(&p).map_err(|e| err("cannot create", &p, e))?;
+        }
+    }
     for f in files {
         let p = dir.join(&f.path);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).map_err(|e| err("cannot create", parent, e))?;
-        }
-        let file = fs::File::create(&p).map_err(|e| err("cannot write", &p, e))?;
-        let mut w = io::BufWriter::new(file);
-        w.write_all(f.contents.as_bytes())
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(if f.executable { 0o755 } else { 0o644 })
+            .open(&p)
             .map_err(|e| err("cannot write", &p, e))?;
-        w.flush().map_err(|e| err("cannot write", &p, e))?;
-        let mode = if f.executable { 0o755 } else { 0o644 };
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode))
-            .map_err(|e| err("cannot set permissions on", &p, e))?;
+        file.write_all(f.contents.as_bytes())
+            .map_err(|e| err("cannot write", &p, e))?;
+    }
+    Ok(())
+}
+
+/// Creates `dir` and whichever of its ancestors are missing, parents first: one `mkdir` for each
+/// missing folder, none for one that exists.
+fn create_missing(dir: &Path) -> Result<(), WriteError> {
+    let mut missing = Vec::new();
+    let mut cur = dir;
+    loop {
+        match fs::metadata(cur) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => return Err(WriteError(format!("`{}` exists and is not a folder", cur.display()))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(cur),
+            Err(e) => return Err(err("cannot read", cur, e)),
+        }
+        match cur.parent() {
+            Some(p) if !p.as_os_str().is_empty() => cur = p,
+            _ => break,
+        }
+    }
+    for d in missing.into_iter().rev() {
+        match fs::create_dir(d) {
+            Ok(()) => {}
+            // Made by someone else in the meantime: just as good.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(err("cannot create", d, e)),
+        }
     }
     Ok(())
 }
@@ -251,36 +306,50 @@ fn write_files(dir: &Path, files: &[File]) -> Result<(), WriteError> {
 /// Writes `files` into `out` atomically. On any error the previous output is untouched and the
 /// temporary folder is removed.
 pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     // Follow a symlinked --out to the folder it names: the link itself stays as it is.
     let out = match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).map_err(|e| err("cannot resolve", out, e))?,
         _ => out.to_path_buf(),
     };
-    if out.exists() && !out.is_dir() {
-        return Err(WriteError(format!("`{}` exists and is not a folder", out.display())));
-    }
+    // The mode of the folder it replaces, when there is one.
+    let existing = match fs::metadata(&out) {
+        Ok(m) if m.is_dir() => Some(m.permissions().mode() & 0o7777),
+        Ok(_) => return Err(WriteError(format!("`{}` exists and is not a folder", out.display()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(err("cannot read", &out, e)),
+    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;
+    if existing.is_none() {
+        create_missing(&parent)?;
+    }
     let prefix = temp_prefix(&out);
     remove_stale_temps(&parent, &prefix);
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
     install_signal_cleanup();
     // A poisoned lock only means another write panicked; the guard still orders this one.
     let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    fs::create_dir(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
-    let result = (|| {
-        if out.is_dir() {
-            if let Ok(meta) = fs::metadata(&out) {
-                let _ = fs::set_permissions(&tmp, meta.permissions());
-            }
-            mirror_foreign(&out, &tmp, "", owned)?;
+    let mut builder = fs::DirBuilder::new();
+    builder.mode(existing.unwrap_or(0o777));
+    if let Err(e) = builder.create(&tmp) {
+        // Left by an earlier process that had this one's id.
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return Err(err("cannot create", &tmp, e));
         }
-        write_files(&tmp, files)?;
-        if out.is_dir() {
+        let _ = fs::remove_dir_all(&tmp);
+        builder.create(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
+    }
+    let swap = existing.is_some();
+    let result = (|| {
+        let mut made = BTreeSet::new();
+        if swap {
+            mirror_foreign(&out, &tmp, "", owned, &mut made)?;
+        }
+        write_files(&tmp, files, &made)?;
+        if swap {
             rustix::fs::renameat_with(
                 rustix::fs::CWD,
                 &tmp,
@@ -288,14 +357,16 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
                 &out,
                 rustix::fs::RenameFlags::EXCHANGE,
             )
-            .map_err(|e| WriteError(format!("cannot swap `{}` into place: {e}", out.display())))?;
+            .map_err(|e| WriteError(format!("cannot swap `{}` into place: {e}", out.display())))
         } else {
-            fs::rename(&tmp, &out).map_err(|e| err("cannot move the new output to", &out, e))?;
+            fs::rename(&tmp, &out).map_err(|e| err("cannot move the new output to", &out, e))
         }
-        Ok(())
     })();
-    // After a swap `tmp` holds the old tree; after a failure, the unfinished new one.
-    let _ = fs::remove_dir_all(&tmp);
+    // After a swap `tmp` holds the old tree; after a failure, the unfinished new one; after a
+    // first write it is gone.
+    if swap || result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
     result
 }
 
@@ -365,6 +436,25 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
         let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn modes_are_given_at_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempdir("modes");
+        let out = d.join("out");
+        let mut script = File::new("cloudformation/deploy.sh", "#!/bin/sh\n");
+        script.executable = true;
+        let v1 = vec![script.clone(), File::new("manifest.json", "{}\n")];
+        write(&out, &v1, ALL).unwrap();
+        fs::create_dir(out.join("private")).unwrap();
+        fs::set_permissions(out.join("private"), fs::Permissions::from_mode(0o700)).unwrap();
+        write(&out, &[script, File::new("manifest.json", "{\"v\":2}\n")], ALL).unwrap();
+        let mode = |p: &str| fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o7777;
+        assert_ne!(mode("cloudformation/deploy.sh") & 0o100, 0, "executable");
+        assert_eq!(mode("manifest.json") & 0o111, 0, "not executable");
+        assert_eq!(mode("private"), 0o700, "a folder of the user's keeps its mode");
         fs::remove_dir_all(&d).unwrap();
     }
 
