@@ -248,9 +248,14 @@ fn render(
         );
         return Ok(EXIT_INVALID);
     }
-    output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
+    let written = output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
     if g.diagnostics == DiagnosticsFormat::Human {
-        let _ = writeln!(std::io::stderr(), "wrote {} files to {}", files.len(), out.display());
+        let (n, to) = (files.len(), out.display());
+        let line = match written {
+            output::Written::Replaced => format!("wrote {n} files to {to}\n"),
+            output::Written::UpToDate => format!("{to} is up to date ({n} files): nothing written\n"),
+        };
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
     Ok(EXIT_OK)
 }
