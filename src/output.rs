@@ -68,6 +68,16 @@ struct Meta {
     executable: bool,
 }
 
+impl Meta {
+    fn of(m: &fs::Metadata) -> Meta {
+        use std::os::unix::fs::PermissionsExt;
+        Meta {
+            len: m.len(),
+            executable: m.permissions().mode() & 0o111 != 0,
+        }
+    }
+}
+
 /// mrgen's own files under `out` as found on disk, from folder listings and metadata alone: no
 /// file is read here.
 #[derive(Debug, Default)]
@@ -165,24 +175,11 @@ impl OwnedOnDisk {
     }
 }
 
-impl Meta {
-    fn of(m: &fs::Metadata) -> Meta {
-        use std::os::unix::fs::PermissionsExt;
-        Meta {
-            len: m.len(),
-            executable: m.permissions().mode() & 0o111 != 0,
-        }
-    }
-}
-
-/// True when the file at `p` holds exactly `want`.
+/// True when the file at `p`, whose size is already known to be `want.len()`, holds `want`.
 fn holds_bytes(p: &Path, want: &[u8]) -> bool {
     use std::io::Read;
-    let Ok(file) = fs::File::open(p) else {
-        return false;
-    };
-    let mut have = Vec::with_capacity(want.len() + 1);
-    (&file).take(want.len() as u64 + 1).read_to_end(&mut have).is_ok() && have == want
+    let mut have = vec![0; want.len()];
+    fs::File::open(p).and_then(|mut f| f.read_exact(&mut have)).is_ok() && have == want
 }
 
 /// Every folder that `files` need, by relative path. A path sorts before the paths inside it, so
