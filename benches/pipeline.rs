@@ -57,18 +57,43 @@ fn render_terraform_production(b: divan::Bencher) {
     b.bench(|| render::render(divan::black_box(&plan), false, true, CfnReferences::Parameters).expect("renders"));
 }
 
-#[divan::bench]
-fn write_production(b: divan::Bencher) {
+/// Production's files, and a folder to write them to.
+fn production_files() -> (Vec<render::File>, PathBuf) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));
     let files = render::render(&plan, true, true, CfnReferences::Parameters).expect("renders");
     let dir = std::env::temp_dir().join(format!("mrgen-bench-{}", std::process::id()));
-    let out = dir.join("out");
-    let owned = mrgen::output::Owned {
-        cloudformation: true,
-        terraform: true,
-    };
-    b.bench(|| mrgen::output::write(&out, &files, owned).expect("write"));
+    (files, dir)
+}
+
+const ALL: mrgen::output::Owned = mrgen::output::Owned {
+    cloudformation: true,
+    terraform: true,
+};
+
+/// A write that changes something: every file written beside `--out`, swapped in, the old tree
+/// removed.
+#[divan::bench]
+fn write_production(b: divan::Bencher) {
+    let (files, dir) = production_files();
+    let out = dir.join("changed");
+    let mut other = files.clone();
+    other[0].contents.push('\n');
+    let mut flip = false;
+    b.bench_local(|| {
+        flip = !flip;
+        mrgen::output::write(&out, if flip { &files } else { &other }, ALL).expect("write")
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write into a folder that holds these files already: compared, nothing written.
+#[divan::bench]
+fn write_production_up_to_date(b: divan::Bencher) {
+    let (files, dir) = production_files();
+    let out = dir.join("up-to-date");
+    mrgen::output::write(&out, &files, ALL).expect("write");
+    b.bench(|| mrgen::output::write(&out, &files, ALL).expect("write"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

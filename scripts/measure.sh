@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process measurements: median wall time (hyperfine) and peak memory (/usr/bin/time) of
 #   mrgen validate production
-#   mrgen render production --format all
-#   mrgen render scale-20 --format all   (20 active-active regions, benches/fixtures)
+#   mrgen render production --format all   (into a folder that holds its output: nothing written)
+#   mrgen render production --format all   (after a render of another TTL: every file written)
+#   mrgen render scale-20 --format all     (20 active-active regions, benches/fixtures; both ways)
 # Usage: scripts/measure.sh   (builds the release binary first; needs hyperfine and GNU time,
 # both Debian packages: apt-get install hyperfine time)
 set -euo pipefail
@@ -20,15 +21,28 @@ hyperfine --shell=none --warmup 10 --runs 200 --export-json "${out}/times.json" 
   "${bin} validate scale-2 --env-dir benches/fixtures" \
   "${bin} render scale-2 --env-dir benches/fixtures --format all --out ${out}/scale-2" \
   "${bin} render scale-20 --env-dir benches/fixtures --format all --out ${out}/scale-20" >/dev/null
-python3 - "${out}/times.json" <<'PY'
-import json, sys
+# A render that has to write: before each run, one of another TTL puts different files in place.
+changed() {
+  local env="$1" prefix="$2" dir="$3" runs="$4"
+  shift 4
+  local render="${bin} render ${env}${*:+ $*} --format all --out ${dir}"
+  hyperfine --shell=none --warmup 10 --runs "${runs}" --export-json "${out}/changed-${env}.json" \
+    --prepare "${render} -c ${prefix}:multi-region.dns-ttl-seconds=30" "${render}" >/dev/null
+}
+changed production genai-demo "${out}/production-changed" 200
+changed scale-20 scale "${out}/scale-20-changed" 50 --env-dir benches/fixtures
+python3 - "${out}" <<'PY'
+import json, sys, glob
 print("| command | median (ms) | mean ± σ (ms) | user (ms) | system (ms) |")
 print("|:---|---:|---:|---:|---:|")
-for r in json.load(open(sys.argv[1]))["results"]:
-    cmd = r["command"].split("/mrgen ", 1)[-1].split(" --out")[0]
-    print(f"| {cmd} | {r['median']*1000:.1f} | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} | {r['user']*1000:.1f} | {r['system']*1000:.1f} |")
+files = [f"{sys.argv[1]}/times.json"] + sorted(glob.glob(f"{sys.argv[1]}/changed-*.json"))
+for f in files:
+    for r in json.load(open(f))["results"]:
+        cmd = r["command"].split("/mrgen ", 1)[-1].split(" --out")[0]
+        if " render " in f" {cmd}":
+            cmd += " (changed: written)" if "changed-" in f else " (up to date: nothing written)"
+        print(f"| {cmd} | {r['median']*1000:.1f} | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} | {r['user']*1000:.1f} | {r['system']*1000:.1f} |")
 PY
-
 peak() {
   /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1
 }

@@ -2,12 +2,13 @@
 //! rules → placed, sorted diagnostics. `validate` prints them; `render` and friends also take the
 //! resolved environment when there is no error.
 
-use crate::diagnostics::{self, Diagnostic, Finding};
-use crate::load::{self, Pos};
+use crate::diagnostics::{self, Diagnostic};
+use crate::finding::{Finding, Pos, RuleId, Severity};
+use crate::load;
 use crate::model::{self, ContextOverride, Environment};
 use crate::path::KeyPath;
 use crate::plan::{self, Plan};
-use crate::rules::{self, RuleId};
+use crate::rules;
 use std::collections::BTreeMap;
 
 /// What checking one environment gives.
@@ -35,7 +36,7 @@ pub fn env_name_problem(env_name: &str) -> Option<Diagnostic> {
         return None;
     }
     Some(Diagnostic {
-        severity: diagnostics::Severity::Error,
+        severity: Severity::Error,
         rule: RuleId::MR701,
         file: diagnostics::COMMAND_LINE.to_string(),
         path: KeyPath::root().to_string(),

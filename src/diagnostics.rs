@@ -1,48 +1,11 @@
 //! One `Diagnostic` type for every problem mrgen reports, and its three renderings: human (like
 //! rustc, on stderr), JSON (one array on stdout) and GitHub Actions workflow commands.
 
-use crate::load::{Pos, Src};
+use crate::finding::{Finding, Pos, RuleId, Severity, Src};
 use crate::path::KeyPath;
-use crate::rules::RuleId;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// A problem as a rule reports it: the key path it is about, before positions are known.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    pub severity: Severity,
-    pub rule: RuleId,
-    pub path: KeyPath,
-    pub message: String,
-    pub help: String,
-}
-
-impl Finding {
-    pub fn error(rule: RuleId, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding {
-            severity: Severity::Error,
-            rule,
-            path,
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-
-    pub fn warning(rule: RuleId, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding {
-            severity: Severity::Warning,
-            ..Finding::error(rule, path, message, help)
-        }
-    }
-}
 
 /// A finding placed in a file.
 #[derive(Clone, Debug, PartialEq, Serialize)]

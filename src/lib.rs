@@ -8,6 +8,7 @@ pub mod check;
 pub mod cidr;
 pub mod cli;
 pub mod diagnostics;
+pub mod finding;
 pub mod load;
 pub mod model;
 pub mod naming;

@@ -10,6 +10,11 @@
 //! A run stopped by SIGINT, SIGTERM or SIGHUP finishes the write under way (a few milliseconds)
 //! before it exits, so it leaves no temporary folder; one killed outright (SIGKILL) may leave
 //! one, and the next run removes it.
+//!
+//! Nothing written when nothing changed. Before any of that, mrgen's files on disk are compared
+//! with the new ones (paths and folders, then sizes and executable bits, then bytes): when they
+//! are the same, `write` returns without creating, renaming or removing anything, so build
+//! tools that look at modification times see no change.
 
 use crate::render::File;
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,47 +61,139 @@ impl Owned {
     }
 }
 
-/// Owned files currently on disk under `out`, by relative path.
-fn owned_on_disk(out: &Path, owned: Owned) -> io::Result<BTreeMap<String, Vec<u8>>> {
-    let mut found = BTreeMap::new();
-    if !out.is_dir() {
-        return Ok(found);
-    }
-    if owned.cloudformation {
-        let m = out.join("manifest.json");
-        if m.is_file() {
-            found.insert("manifest.json".to_string(), fs::read(&m)?);
-        }
-        let cfn = out.join("cloudformation");
-        if cfn.is_dir() {
-            walk_files(&cfn, "cloudformation", &mut found)?;
-        }
-    }
-    if owned.terraform {
-        for name in TF_FILES {
-            let p = out.join("terraform").join(name);
-            if p.is_file() {
-                found.insert(format!("terraform/{name}"), fs::read(&p)?);
-            }
-        }
-    }
-    Ok(found)
+/// One of mrgen's files as found on disk (through a symbolic link, if it is one).
+#[derive(Debug)]
+struct Meta {
+    len: u64,
+    executable: bool,
 }
 
-fn walk_files(dir: &Path, rel: &str, found: &mut BTreeMap<String, Vec<u8>>) -> io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let p = e.path();
-        let r = format!("{rel}/{name}");
-        if e.file_type()?.is_dir() {
-            walk_files(&p, &r, found)?;
-        } else {
-            found.insert(r, fs::read(&p)?);
+impl Meta {
+    fn of(m: &fs::Metadata) -> Meta {
+        use std::os::unix::fs::PermissionsExt;
+        Meta {
+            len: m.len(),
+            executable: m.permissions().mode() & 0o111 != 0,
         }
     }
-    Ok(())
+}
+
+/// mrgen's own files under `out` as found on disk, from folder listings and metadata alone: no
+/// file is read here.
+#[derive(Debug, Default)]
+struct OwnedOnDisk {
+    /// Files by relative path.
+    files: BTreeMap<String, Meta>,
+    /// `cloudformation` and the folders inside it.
+    folders: BTreeSet<String>,
+    /// Some owned path is a symbolic link, which a write replaces with a real file or folder.
+    links: bool,
+}
+
+impl OwnedOnDisk {
+    fn scan(out: &Path, owned: Owned) -> io::Result<OwnedOnDisk> {
+        let mut found = OwnedOnDisk::default();
+        if !out.is_dir() {
+            return Ok(found);
+        }
+        if owned.cloudformation {
+            found.file(out, "manifest.json");
+            let cfn = out.join("cloudformation");
+            if let Ok(m) = fs::symlink_metadata(&cfn) {
+                if m.is_dir() || (m.is_symlink() && cfn.is_dir()) {
+                    found.links |= m.is_symlink();
+                    found.folders.insert("cloudformation".to_string());
+                    found.walk(&cfn, "cloudformation")?;
+                }
+            }
+        }
+        if owned.terraform {
+            for name in TF_FILES {
+                found.file(out, &format!("terraform/{name}"));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Records `rel` when it is a file, or a link to one.
+    fn file(&mut self, out: &Path, rel: &str) {
+        let p = out.join(rel);
+        let Ok(mut m) = fs::symlink_metadata(&p) else {
+            return;
+        };
+        if m.is_symlink() {
+            self.links = true;
+            let Ok(target) = fs::metadata(&p) else { return };
+            m = target;
+        }
+        if m.is_file() {
+            self.files.insert(rel.to_string(), Meta::of(&m));
+        }
+    }
+
+    /// Records everything under the owned folder `dir`.
+    fn walk(&mut self, dir: &Path, rel: &str) -> io::Result<()> {
+        for e in fs::read_dir(dir)? {
+            let e = e?;
+            let r = format!("{rel}/{}", e.file_name().to_string_lossy());
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                self.walk(&e.path(), &r)?;
+                self.folders.insert(r);
+            } else {
+                let m = if ft.is_symlink() {
+                    self.links = true;
+                    fs::metadata(e.path())?
+                } else {
+                    e.metadata()?
+                };
+                self.files.insert(r, Meta::of(&m));
+            }
+        }
+        Ok(())
+    }
+
+    /// True when these are exactly `files`: the same paths and folders, real files with the same
+    /// sizes and executable bits, then the same bytes (read only once all the rest agrees).
+    fn holds(&self, out: &Path, files: &[File], owned: Owned) -> bool {
+        let folders: BTreeSet<String> = folders_of(files)
+            .into_iter()
+            .filter(|d| owned.owns(d))
+            .map(str::to_string)
+            .collect();
+        !self.links
+            && self.folders == folders
+            && self.files.len() == files.len()
+            && files.iter().all(|f| {
+                self.files
+                    .get(&f.path)
+                    .is_some_and(|m| m.len == f.contents.len() as u64 && m.executable == f.executable)
+            })
+            && files
+                .iter()
+                .all(|f| holds_bytes(&out.join(&f.path), f.contents.as_bytes()))
+    }
+}
+
+/// True when the file at `p`, whose size is already known to be `want.len()`, holds `want`.
+fn holds_bytes(p: &Path, want: &[u8]) -> bool {
+    use std::io::Read;
+    let mut have = vec![0; want.len()];
+    fs::File::open(p).and_then(|mut f| f.read_exact(&mut have)).is_ok() && have == want
+}
+
+/// Every folder that `files` need, by relative path. A path sorts before the paths inside it, so
+/// the set yields parents first.
+fn folders_of(files: &[File]) -> BTreeSet<&str> {
+    let mut folders = BTreeSet::new();
+    for f in files {
+        let mut rel = f.path.as_str();
+        while let Some((parent, _)) = rel.rsplit_once('/') {
+            folders.insert(parent);
+            rel = parent;
+        }
+    }
+    folders
 }
 
 /// The result of `--check`.
@@ -110,7 +207,11 @@ pub struct Staleness {
 
 /// Compares the rendered files with what `out` holds (mrgen's own files only).
 pub fn check(out: &Path, files: &[File], owned: Owned) -> io::Result<Staleness> {
-    let disk = owned_on_disk(out, owned)?;
+    let mut disk = BTreeMap::new();
+    for p in OwnedOnDisk::scan(out, owned)?.files.into_keys() {
+        let bytes = fs::read(out.join(&p))?;
+        disk.insert(p, bytes);
+    }
     let mut new: BTreeMap<&str, &File> = BTreeMap::new();
     for f in files {
         new.insert(f.path.as_str(), f);
@@ -194,9 +295,17 @@ fn remove_stale_temps(parent: &Path, prefix: &str) {
     }
 }
 
-/// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated, files
-/// hard-linked (copied if linking fails), symlinks recreated.
-fn mirror_foreign(from: &Path, to: &Path, rel: &str, owned: Owned) -> Result<(), WriteError> {
+/// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated with
+/// their mode, files hard-linked (copied if linking fails), symlinks recreated. Adds the relative
+/// path of everything it creates to `made`.
+fn mirror_foreign(
+    from: &Path,
+    to: &Path,
+    rel: &str,
+    owned: Owned,
+    made: &mut BTreeSet<String>,
+) -> Result<(), WriteError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let rd = fs::read_dir(from).map_err(|e| err("cannot read", from, e))?;
     for e in rd {
         let e = e.map_err(|e| err("cannot read", from, e))?;
@@ -216,71 +325,137 @@ fn mirror_foreign(from: &Path, to: &Path, rel: &str, owned: Owned) -> Result<(),
             let target = fs::read_link(&src).map_err(|e| err("cannot read link", &src, e))?;
             std::os::unix::fs::symlink(&target, &dst).map_err(|e| err("cannot create link", &dst, e))?;
         } else if ft.is_dir() {
-            fs::create_dir(&dst).map_err(|e| err("cannot create", &dst, e))?;
-            if let Ok(meta) = fs::metadata(&src) {
-                let _ = fs::set_permissions(&dst, meta.permissions());
-            }
-            mirror_foreign(&src, &dst, &r, owned)?;
+            let mode = e.metadata().map_or(0o777, |m| m.permissions().mode() & 0o7777);
+            fs::DirBuilder::new()
+                .mode(mode)
+                .create(&dst)
+                .map_err(|e| err("cannot create", &dst, e))?;
+            made.insert(r.clone());
+            mirror_foreign(&src, &dst, &r, owned, made)?;
         } else if fs::hard_link(&src, &dst).is_err() {
             fs::copy(&src, &dst).map_err(|e| err("cannot copy", &src, e))?;
         }
+        made.insert(r);
     }
     Ok(())
 }
 
-fn write_files(dir: &Path, files: &[File]) -> Result<(), WriteError> {
+/// Writes `files` into the fresh folder `dir`. Each folder they need is created once, parents
+/// before children, unless `made` says it is there already; each file is created with its mode
+/// (0644, or 0755 when executable; less the umask, as for any file a program creates).
+fn write_files(dir: &Path, files: &[File], made: &BTreeSet<String>) -> Result<(), WriteError> {
     use std::io::Write;
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    for rel in folders_of(files) {
+        if !made.contains(rel) {
+            let p = dir.join(rel);
+            fs::create_dir(&p).map_err(|e| err("cannot create", &p, e))?;
+        }
+    }
     for f in files {
         let p = dir.join(&f.path);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).map_err(|e| err("cannot create", parent, e))?;
-        }
-        let file = fs::File::create(&p).map_err(|e| err("cannot write", &p, e))?;
-        let mut w = io::BufWriter::new(file);
-        w.write_all(f.contents.as_bytes())
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(if f.executable { 0o755 } else { 0o644 })
+            .open(&p)
             .map_err(|e| err("cannot write", &p, e))?;
-        w.flush().map_err(|e| err("cannot write", &p, e))?;
-        let mode = if f.executable { 0o755 } else { 0o644 };
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode))
-            .map_err(|e| err("cannot set permissions on", &p, e))?;
+        file.write_all(f.contents.as_bytes())
+            .map_err(|e| err("cannot write", &p, e))?;
     }
     Ok(())
 }
 
-/// Writes `files` into `out` atomically. On any error the previous output is untouched and the
-/// temporary folder is removed.
-pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError> {
+/// Creates `dir` and whichever of its ancestors are missing, parents first: one `mkdir` for each
+/// missing folder, none for one that exists.
+fn create_missing(dir: &Path) -> Result<(), WriteError> {
+    let mut missing = Vec::new();
+    let mut cur = dir;
+    loop {
+        match fs::metadata(cur) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => return Err(WriteError(format!("`{}` exists and is not a folder", cur.display()))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(cur),
+            Err(e) => return Err(err("cannot read", cur, e)),
+        }
+        match cur.parent() {
+            Some(p) if !p.as_os_str().is_empty() => cur = p,
+            _ => break,
+        }
+    }
+    for d in missing.into_iter().rev() {
+        match fs::create_dir(d) {
+            Ok(()) => {}
+            // Made by someone else in the meantime: just as good.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(err("cannot create", d, e)),
+        }
+    }
+    Ok(())
+}
+
+/// What `write` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// `--out` held exactly these files already: nothing was touched.
+    UpToDate,
+    /// The new output is in place.
+    Replaced,
+}
+
+/// Writes `files` into `out` atomically, unless `out` holds exactly them already. On any error
+/// the previous output is untouched and the temporary folder is removed.
+pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     // Follow a symlinked --out to the folder it names: the link itself stays as it is.
     let out = match fs::symlink_metadata(out) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).map_err(|e| err("cannot resolve", out, e))?,
         _ => out.to_path_buf(),
     };
-    if out.exists() && !out.is_dir() {
-        return Err(WriteError(format!("`{}` exists and is not a folder", out.display())));
-    }
+    // The mode of the folder it replaces, when there is one.
+    let existing = match fs::metadata(&out) {
+        Ok(m) if m.is_dir() => Some(m.permissions().mode() & 0o7777),
+        Ok(_) => return Err(WriteError(format!("`{}` exists and is not a folder", out.display()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(err("cannot read", &out, e)),
+    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;
+    if existing.is_none() {
+        create_missing(&parent)?;
+    }
     let prefix = temp_prefix(&out);
     remove_stale_temps(&parent, &prefix);
+    // The files on disk are compared with the new ones; a folder that cannot be read is simply
+    // written over.
+    if existing.is_some() && OwnedOnDisk::scan(&out, owned).is_ok_and(|d| d.holds(&out, files, owned)) {
+        return Ok(Written::UpToDate);
+    }
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
     install_signal_cleanup();
     // A poisoned lock only means another write panicked; the guard still orders this one.
     let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    fs::create_dir(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
-    let result = (|| {
-        if out.is_dir() {
-            if let Ok(meta) = fs::metadata(&out) {
-                let _ = fs::set_permissions(&tmp, meta.permissions());
-            }
-            mirror_foreign(&out, &tmp, "", owned)?;
+    let mut builder = fs::DirBuilder::new();
+    builder.mode(existing.unwrap_or(0o777));
+    if let Err(e) = builder.create(&tmp) {
+        // Left by an earlier process that had this one's id.
+        if e.kind() != io::ErrorKind::AlreadyExists {
+            return Err(err("cannot create", &tmp, e));
         }
-        write_files(&tmp, files)?;
-        if out.is_dir() {
+        let _ = fs::remove_dir_all(&tmp);
+        builder.create(&tmp).map_err(|e| err("cannot create", &tmp, e))?;
+    }
+    let swap = existing.is_some();
+    let result = (|| {
+        let mut made = BTreeSet::new();
+        if swap {
+            mirror_foreign(&out, &tmp, "", owned, &mut made)?;
+        }
+        write_files(&tmp, files, &made)?;
+        if swap {
             rustix::fs::renameat_with(
                 rustix::fs::CWD,
                 &tmp,
@@ -288,15 +463,17 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<(), WriteError>
                 &out,
                 rustix::fs::RenameFlags::EXCHANGE,
             )
-            .map_err(|e| WriteError(format!("cannot swap `{}` into place: {e}", out.display())))?;
+            .map_err(|e| WriteError(format!("cannot swap `{}` into place: {e}", out.display())))
         } else {
-            fs::rename(&tmp, &out).map_err(|e| err("cannot move the new output to", &out, e))?;
+            fs::rename(&tmp, &out).map_err(|e| err("cannot move the new output to", &out, e))
         }
-        Ok(())
     })();
-    // After a swap `tmp` holds the old tree; after a failure, the unfinished new one.
-    let _ = fs::remove_dir_all(&tmp);
-    result
+    // After a swap `tmp` holds the old tree; after a failure, the unfinished new one; after a
+    // first write it is gone.
+    if swap || result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result.map(|()| Written::Replaced)
 }
 
 #[cfg(test)]
@@ -365,6 +542,101 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
         let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn modes_are_given_at_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempdir("modes");
+        let out = d.join("out");
+        let mut script = File::new("cloudformation/deploy.sh", "#!/bin/sh\n");
+        script.executable = true;
+        let v1 = vec![script.clone(), File::new("manifest.json", "{}\n")];
+        write(&out, &v1, ALL).unwrap();
+        fs::create_dir(out.join("private")).unwrap();
+        fs::set_permissions(out.join("private"), fs::Permissions::from_mode(0o700)).unwrap();
+        write(&out, &[script, File::new("manifest.json", "{\"v\":2}\n")], ALL).unwrap();
+        let mode = |p: &str| fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o7777;
+        assert_ne!(mode("cloudformation/deploy.sh") & 0o100, 0, "executable");
+        assert_eq!(mode("manifest.json") & 0o111, 0, "not executable");
+        assert_eq!(mode("private"), 0o700, "a folder of the user's keeps its mode");
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Inode and modification time of `dir` and of everything under it, by path.
+    fn stamps(dir: &Path) -> BTreeMap<PathBuf, (u64, i64, i64)> {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::symlink_metadata(dir).unwrap();
+        let mut all = BTreeMap::from([(dir.to_path_buf(), (m.ino(), m.mtime(), m.mtime_nsec()))]);
+        if m.is_dir() {
+            for e in fs::read_dir(dir).unwrap() {
+                all.extend(stamps(&e.unwrap().path()));
+            }
+        }
+        all
+    }
+
+    fn v1() -> Vec<File> {
+        let mut script = File::new("cloudformation/deploy.sh", "#!/bin/sh\n");
+        script.executable = true;
+        vec![
+            script,
+            File::new("cloudformation/a.template.json", "a\n"),
+            File::new("manifest.json", "{}\n"),
+            File::new("terraform/network.tf", "n\n"),
+        ]
+    }
+
+    #[test]
+    fn an_up_to_date_folder_is_left_alone() {
+        let d = tempdir("up-to-date");
+        let out = d.join("out");
+        assert_eq!(write(&out, &v1(), ALL).unwrap(), Written::Replaced);
+        fs::write(out.join("terraform/backend.tf"), "mine").unwrap();
+        // Timestamps are coarse: let the clock move on, so that any write would show.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        // `d` too: a temporary folder made and removed beside `out` would change its time.
+        let before = stamps(&d);
+        assert_eq!(write(&out, &v1(), ALL).unwrap(), Written::UpToDate);
+        assert_eq!(stamps(&d), before);
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn any_difference_in_the_owned_files_is_written() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempdir("differences");
+        let out = d.join("out");
+        type Change = (&'static str, fn(&Path));
+        let changes: [Change; 6] = [
+            ("same size, other bytes", |o| {
+                fs::write(o.join("manifest.json"), "[]\n").unwrap()
+            }),
+            ("a file removed", |o| {
+                fs::remove_file(o.join("terraform/network.tf")).unwrap()
+            }),
+            ("a file of mrgen's added", |o| {
+                fs::write(o.join("terraform/dns.tf"), "").unwrap()
+            }),
+            ("a stray folder", |o| {
+                fs::create_dir(o.join("cloudformation/old")).unwrap()
+            }),
+            ("not executable", |o| {
+                fs::set_permissions(o.join("cloudformation/deploy.sh"), fs::Permissions::from_mode(0o644)).unwrap()
+            }),
+            ("a link in place of a file", |o| {
+                fs::write(o.join("elsewhere"), "{}\n").unwrap();
+                fs::remove_file(o.join("manifest.json")).unwrap();
+                std::os::unix::fs::symlink("elsewhere", o.join("manifest.json")).unwrap();
+            }),
+        ];
+        for (what, change) in changes {
+            write(&out, &v1(), ALL).unwrap();
+            change(&out);
+            assert_eq!(write(&out, &v1(), ALL).unwrap(), Written::Replaced, "{what}");
+            assert_eq!(write(&out, &v1(), ALL).unwrap(), Written::UpToDate, "{what}");
+        }
         fs::remove_dir_all(&d).unwrap();
     }
 

@@ -1,9 +1,12 @@
 //! Runs a parsed command line and maps every outcome to an exit status:
-//! 0 success, 1 invalid environment (or stale output), 2 usage error, 3 I/O or internal error.
+//! 0 success, 1 invalid environment (or stale output), 2 usage error, 3 I/O error or internal
+//! error. An internal error is a bug in mrgen (a plan a renderer cannot express, a valid
+//! environment without a model), never the user's input or the disk, and says so.
 
 use crate::check::{self, Checked};
 use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat};
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{self, Diagnostic};
+use crate::finding::Severity;
 use crate::model::{self, ContextOverride};
 use crate::{output, plan, render};
 use clap::Parser;
@@ -16,19 +19,33 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_IO: u8 = 3;
+pub const EXIT_INTERNAL: u8 = 3;
 
 /// A failure that ends the command with a status other than "invalid environment".
 #[derive(Debug)]
 pub enum Failure {
     Usage(String),
     Io(String),
+    /// A bug in mrgen.
+    Internal(String),
 }
 
 impl Failure {
-    fn code(&self) -> u8 {
+    pub fn code(&self) -> u8 {
         match self {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Io(_) => EXIT_IO,
+            Failure::Internal(_) => EXIT_INTERNAL,
+        }
+    }
+}
+
+/// The line printed on stderr.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Io(m) => write!(f, "error: {m}"),
+            Failure::Internal(m) => write!(f, "internal error: {m}"),
         }
     }
 }
@@ -44,11 +61,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
-            let (word, msg) = match &f {
-                Failure::Usage(m) => ("error", m),
-                Failure::Io(m) => ("error", m),
-            };
-            let _ = writeln!(std::io::stderr(), "{word}: {msg}");
+            let _ = writeln!(std::io::stderr(), "{f}");
             ExitCode::from(f.code())
         }
     }
@@ -124,7 +137,12 @@ fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Op
     if status(&checked.diagnostics, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
-    Ok(checked.plan)
+    match checked.plan {
+        Some(plan) => Ok(Some(plan)),
+        None => Err(Failure::Internal(format!(
+            "`{env}` has no error, yet no plan was built from it"
+        ))),
+    }
 }
 
 /// Normalises a path that may not exist yet: the canonical form of its nearest existing
@@ -208,8 +226,7 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
-    let files = render::render(&plan, owned.cloudformation, owned.terraform, refs)
-        .map_err(|e| Failure::Io(format!("internal error: cannot render {env}: {e}")))?;
+    let files = render_files(&plan, owned, refs)?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
@@ -231,11 +248,27 @@ fn render(
         );
         return Ok(EXIT_INVALID);
     }
-    output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
+    let written = output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
     if g.diagnostics == DiagnosticsFormat::Human {
-        let _ = writeln!(std::io::stderr(), "wrote {} files to {}", files.len(), out.display());
+        let (n, to) = (files.len(), out.display());
+        let line = match written {
+            output::Written::Replaced => format!("wrote {n} files to {to}\n"),
+            output::Written::UpToDate => format!("{to} is up to date ({n} files): nothing written\n"),
+        };
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
     Ok(EXIT_OK)
+}
+
+/// The files of a valid plan. A renderer that fails has met a plan it cannot express: a bug in
+/// mrgen, reported as an internal error.
+fn render_files(
+    plan: &plan::Plan,
+    owned: output::Owned,
+    refs: render::CfnReferences,
+) -> Result<Vec<render::File>, Failure> {
+    render::render(plan, owned.cloudformation, owned.terraform, refs)
+        .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))
 }
 
 fn parse_overrides(g: &Global) -> Result<Vec<ContextOverride>, Failure> {
@@ -412,4 +445,43 @@ fn validate(g: &Global, envs: &[String], overrides: &[ContextOverride]) -> Resul
         }
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_renderer_failure_is_an_internal_error() {
+        let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/environments/production.yaml")).unwrap();
+        let checked = check::check("production", "environments/production.yaml", &text, &[]);
+        let mut plan = plan::build(checked.env.as_ref().unwrap());
+        // A plan the renderers cannot express: stacks that use parameters they no longer declare.
+        for s in &mut plan.stacks {
+            s.parameters.clear();
+        }
+        let all = output::Owned {
+            cloudformation: true,
+            terraform: true,
+        };
+        let f = render_files(&plan, all, render::CfnReferences::Parameters).unwrap_err();
+        assert!(matches!(f, Failure::Internal(_)), "{f:?}");
+        assert_eq!(f.code(), 3);
+        assert!(
+            f.to_string().starts_with("internal error: cannot render production: "),
+            "{f}"
+        );
+    }
+
+    #[test]
+    fn io_and_usage_errors_are_plain_errors() {
+        let io = Failure::Io("cannot read `x`: denied".into());
+        assert_eq!(
+            (io.code(), io.to_string().as_str()),
+            (3, "error: cannot read `x`: denied")
+        );
+        let usage = Failure::Usage("unknown environment `x`".into());
+        assert_eq!(usage.code(), 2);
+        assert!(usage.to_string().starts_with("error: "));
+    }
 }

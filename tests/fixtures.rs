@@ -96,7 +96,7 @@ fn every_fixture_gives_exactly_its_diagnostics() {
 fn every_rule_has_a_trigger_and_a_near_miss() {
     let all = cases();
     let mut missing = Vec::new();
-    for rule in mrgen::rules::RuleId::ALL {
+    for rule in mrgen::finding::RuleId::ALL {
         let id = rule.as_str();
         let triggered = all
             .iter()

@@ -42,6 +42,7 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
     fs::set_permissions(&parent, fs::Permissions::from_mode(0o555)).unwrap();
     let before = tree(&out);
     let env_file = root().join("environments/staging.yaml");
+    // A changed value, so that the render has something to write.
     let args = [
         "render",
         "staging",
@@ -49,6 +50,8 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
         &env_file.display().to_string(),
         "--out",
         &o,
+        "-c",
+        "genai-demo:multi-region.dns-ttl-seconds=30",
     ]
     .map(String::from);
     // As root, drop to `nobody` for the run: permissions do not stop root.

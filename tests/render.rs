@@ -2,7 +2,10 @@
 //! `--check`, atomic and owned-only writes, refused targets, and the deploy script.
 
 use crate::common::{root, run, run_in, tempdir, tools, tree};
+use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 #[test]
 fn render_writes_the_layout_of_the_spec() {
@@ -123,6 +126,62 @@ fn foreign_files_survive_and_invalid_input_writes_nothing() {
     );
     let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary folder left: {leftovers:?}");
+    let _ = fs::remove_dir_all(&d);
+}
+
+/// Inode and modification time of `dir` and of everything under it, by path relative to `dir`.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, i64, i64)> {
+    fn walk(p: &Path, base: &Path, all: &mut BTreeMap<String, (u64, i64, i64)>) {
+        let m = fs::symlink_metadata(p).unwrap();
+        let rel = p.strip_prefix(base).unwrap().display().to_string();
+        all.insert(rel, (m.ino(), m.mtime(), m.mtime_nsec()));
+        if m.is_dir() {
+            for e in fs::read_dir(p).unwrap() {
+                walk(&e.unwrap().path(), base, all);
+            }
+        }
+    }
+    let mut all = BTreeMap::new();
+    walk(dir, dir, &mut all);
+    all
+}
+
+#[test]
+fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
+    let d = tempdir("render-up-to-date");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
+    fs::write(out.join("terraform/backend.tf"), "terraform {}\n").unwrap();
+    // Timestamps are coarse: let the clock move on, so that any write would show.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    // The test folder too: a temporary folder made and removed beside --out changes its time.
+    let before = stamps(&d);
+    let r = run(&["render", "production", "--out", &o]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, format!("{o} is up to date (30 files): nothing written\n"));
+    assert_eq!(stamps(&d), before, "an up-to-date render wrote something");
+
+    // A changed environment: a new tree is swapped in whole (--out is another folder now), and
+    // the user's file is the same file as before (hard-linked into the new tree).
+    let change = "genai-demo:multi-region.dns-ttl-seconds=30";
+    let r = run(&["render", "production", "--out", &o, "-c", change]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, format!("wrote 30 files to {o}\n"));
+    let after = stamps(&d);
+    let ino = |s: &BTreeMap<String, (u64, i64, i64)>, p: &str| s[p].0;
+    assert_ne!(ino(&after, "out"), ino(&before, "out"), "swapped, not written in place");
+    assert_ne!(ino(&after, "out/manifest.json"), ino(&before, "out/manifest.json"));
+    assert_eq!(
+        ino(&after, "out/terraform/backend.tf"),
+        ino(&before, "out/terraform/backend.tf")
+    );
+    assert_eq!(
+        run(&["render", "production", "--out", &o, "-c", change, "--check"]).code,
+        0
+    );
+    let leftovers: Vec<_> = fs::read_dir(&d).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers, ["out"], "no temporary folder left");
     let _ = fs::remove_dir_all(&d);
 }
 

@@ -2,10 +2,10 @@
 //! keys (serde_json would silently keep the last one) and refuses nesting deeper than
 //! [`super::MAX_DEPTH`] before it could exhaust the stack.
 
-use super::tree::{Entry, Node, Pos, Value};
+use super::tree::{Entry, Node, Value};
 use super::{LoadProblem, MAX_DEPTH};
+use crate::finding::{Pos, RuleId};
 use crate::path::{KeyPath, Seg};
-use crate::rules::RuleId;
 
 pub fn parse(text: &str) -> Result<(Node, Vec<LoadProblem>), LoadProblem> {
     let mut p = Parser {

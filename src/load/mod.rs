@@ -6,9 +6,9 @@ pub mod json;
 pub mod tree;
 pub mod yaml;
 
+use crate::finding::{Pos, RuleId};
 use crate::path::KeyPath;
-use crate::rules::RuleId;
-pub use tree::{Entry, Node, Pos, Src, Value};
+pub use tree::{Entry, Node, Value};
 
 /// Deepest nesting accepted. An environment file needs about six levels.
 pub const MAX_DEPTH: usize = 128;

@@ -2,41 +2,9 @@
 //! was written (or the fact that it came from `--context`), so that any later diagnostic can point
 //! at it. Converted to a `serde_json::Value` for the typed model once the structure is checked.
 
+use crate::finding::Pos;
 use crate::path::{KeyPath, Seg};
 use std::collections::BTreeMap;
-
-/// Where a key or value came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Src {
-    File,
-    CommandLine,
-}
-
-/// A position: line and column count characters from 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub src: Src,
-    pub line: usize,
-    pub col: usize,
-}
-
-impl Pos {
-    pub fn file(line: usize, col: usize) -> Self {
-        Pos {
-            src: Src::File,
-            line,
-            col,
-        }
-    }
-
-    pub fn cli() -> Self {
-        Pos {
-            src: Src::CommandLine,
-            line: 1,
-            col: 1,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

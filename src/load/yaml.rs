@@ -3,10 +3,10 @@
 //! against a fixed budget, so an alias bomb is an MR001 diagnostic rather than an exhausted
 //! machine; nesting is capped at [`super::MAX_DEPTH`]; duplicate keys are MR006.
 
-use super::tree::{Entry, Node, Pos, Value};
+use super::tree::{Entry, Node, Value};
 use super::{LoadProblem, MAX_DEPTH};
+use crate::finding::{Pos, RuleId};
 use crate::path::{KeyPath, Seg};
-use crate::rules::RuleId;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 

@@ -9,10 +9,9 @@ pub mod resolve;
 pub mod schema;
 pub mod structure;
 
-use crate::diagnostics::Finding;
-use crate::load::{Node, Pos, Value as V};
+use crate::finding::{Finding, Pos, RuleId};
+use crate::load::{Node, Value as V};
 use crate::path::{KeyPath, Seg};
-use crate::rules::RuleId;
 use crate::suggest;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -4,10 +4,9 @@
 //! for the raw model are needed here; ranges that a specific rule owns (MR306, MR501, MR502,
 //! MR506) are left out of the schema so that they get that rule's id.
 
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::load::{Node, Value as V};
 use crate::path::KeyPath;
-use crate::rules::RuleId;
 use crate::suggest;
 use serde_json::Value;
 

@@ -1,9 +1,8 @@
 //! Budget rule MR601, and the monitoring thresholds' order (MR003).
 
 use crate::aws::limits;
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::{Document, Environment};
-use crate::rules::RuleId;
 
 pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     let base = env.section("budget");

@@ -3,10 +3,9 @@
 //! with no secondary region, MR504 (here too: it is about the same replication) lives in dns.rs.
 
 use crate::aws::{self, aurora, elasticache, msk};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::raw::{CacheEngine, MskReplication};
 use crate::model::Environment;
-use crate::rules::RuleId;
 
 /// Leading numeric parts of a Kafka version: `3.6.0` → [3, 6, 0], `3.7.x.kraft` → [3, 7].
 fn kafka_parts(v: &str) -> Option<Vec<u32>> {

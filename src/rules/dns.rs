@@ -3,10 +3,9 @@
 //! record fields that depend on the policy (MR002/MR005) and of the health-check path (MR003).
 
 use crate::aws::{regions, route53};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::raw::{MskReplication, Policy};
 use crate::model::{Document, Environment};
-use crate::rules::RuleId;
 use crate::suggest;
 
 pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {

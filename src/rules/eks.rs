@@ -2,9 +2,8 @@
 //! the compiled table's date, never the clock).
 
 use crate::aws::{self, eks};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::Environment;
-use crate::rules::RuleId;
 
 pub fn check(env: &Environment, out: &mut Vec<Finding>) {
     let Some(e) = &env.eks else { return };

@@ -7,14 +7,11 @@ mod budget;
 mod data;
 mod dns;
 mod eks;
-mod ids;
 mod names;
 mod network;
 mod regions;
 
-pub use ids::RuleId;
-
-use crate::diagnostics::Finding;
+use crate::finding::Finding;
 use crate::model::{Document, Environment};
 use crate::plan::Plan;
 

@@ -3,10 +3,9 @@
 //! MR003 formats of `account`, `domain`, the maintenance window and MSK topic patterns.
 
 use crate::aws::limits::{self, NameLimit};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::{Document, Environment};
 use crate::plan::{Kind, Plan};
-use crate::rules::RuleId;
 use std::collections::BTreeMap;
 
 pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {

@@ -4,9 +4,8 @@
 
 use crate::aws::limits;
 use crate::cidr::{Cidr, PRIVATE_SUBNET_BITS, PUBLIC_SUBNET_BITS, SUBNET_LAYOUT_MIN_PREFIX, SUBNET_MAX_PREFIX};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::Environment;
-use crate::rules::RuleId;
 
 pub fn check(env: &Environment, out: &mut Vec<Finding>) {
     let mut parsed: Vec<(usize, Cidr)> = Vec::new();

@@ -3,11 +3,10 @@
 //! one of the environment's regions.
 
 use crate::aws::{aurora, elasticache, regions};
-use crate::diagnostics::Finding;
+use crate::finding::{Finding, RuleId};
 use crate::model::raw::MskReplication;
 use crate::model::{Document, Environment};
 use crate::path::KeyPath;
-use crate::rules::RuleId;
 use crate::suggest;
 
 /// MR101 for a region code written at `path`; true when the code is known.

@@ -1,5 +1,12 @@
-//! The rule ids: part of the contract (SPEC section 4); tests and users match on them.
+//! The words every layer uses to speak of a problem: which rule (`RuleId`, part of the contract
+//! of SPEC section 4; tests and users match on them), how bad (`Severity`), about which key
+//! (`Finding`, as a rule or the structure check reports it) and where in the file (`Pos`).
+//!
+//! Loading, the model, the rules and the diagnostics all report problems, so these types live
+//! beneath all of them: this module takes nothing from mrgen but key paths (`crate::path`, itself
+//! a leaf), and nothing below `rules` has to import `rules` to name a rule.
 
+use crate::path::KeyPath;
 use serde::Serialize;
 
 macro_rules! rules {
@@ -74,5 +81,74 @@ impl Serialize for RuleId {
 impl std::fmt::Display for RuleId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem as a rule reports it: the key path it is about, before positions are known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule: RuleId,
+    pub path: KeyPath,
+    pub message: String,
+    pub help: String,
+}
+
+impl Finding {
+    pub fn error(rule: RuleId, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Error,
+            rule,
+            path,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    pub fn warning(rule: RuleId, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(rule, path, message, help)
+        }
+    }
+}
+
+/// Where a key or value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Src {
+    File,
+    CommandLine,
+}
+
+/// A position: line and column count characters from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub src: Src,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub fn file(line: usize, col: usize) -> Self {
+        Pos {
+            src: Src::File,
+            line,
+            col,
+        }
+    }
+
+    pub fn cli() -> Self {
+        Pos {
+            src: Src::CommandLine,
+            line: 1,
+            col: 1,
+        }
     }
 }
