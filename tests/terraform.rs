@@ -103,10 +103,19 @@ pub fn terraform(dir: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Tf {
     }
 }
 
-/// `terraform init`: one at a time, since the plugin cache is shared.
+/// `terraform init`: one at a time, since the plugin cache is shared (between the tests of this
+/// process by a mutex, and with other test processes on the machine by a file lock).
 pub fn init(dir: &Path) {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let lock_path = std::env::temp_dir().join("mrgen-tf-cli").join("init.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .expect("init lock");
+    rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive).expect("flock");
     let r = terraform(dir, &["init", "-input=false", "-no-color"], &[]);
     assert_eq!(
         r.code,
