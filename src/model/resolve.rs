@@ -133,8 +133,6 @@ pub struct Monitoring {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Budget {
-    /// The budget's limit: the soft cap, or the hard cap when only that is given.
-    pub limit_usd: f64,
     pub soft_cap_usd: Option<f64>,
     pub hard_cap_usd: Option<f64>,
     pub alert_thresholds: Vec<f64>,
@@ -593,7 +591,6 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             None
         }
         (soft, hard) => Some(Budget {
-            limit_usd: soft.or(hard).unwrap_or_default(),
             soft_cap_usd: soft,
             hard_cap_usd: hard,
             alert_thresholds: b

@@ -163,6 +163,11 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
                 V::r("global_cluster"),
                 "The global cluster (`aws rds switchover-global-cluster --global-cluster-identifier`)",
             ));
+            s.outputs.push(out(
+                Out::GlobalWriterEndpoint,
+                V::attr("global_cluster", Attr::Endpoint),
+                "The global writer endpoint: applications write here, and it follows a switchover",
+            ));
         }
         s.outputs.push(out(
             Out::ClusterArn,
@@ -172,7 +177,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
         s.outputs.push(out(
             Out::ClusterEndpoint,
             V::attr("cluster", Attr::Endpoint),
-            "Writer endpoint (the primary's)",
+            "This cluster's own endpoint (it writes only while its region holds the writer; applications use GlobalWriterEndpoint)",
         ));
         s.outputs.push(out(
             Out::ReaderEndpoint,

@@ -7,7 +7,7 @@
 //! the bottom of this file, so a kind added to the list and not handled by a backend (or by
 //! [`Kind::name_limit`]) is a compile error there.
 
-use super::types::{Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
+use super::types::{BudgetAlert, Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
 use crate::aws::limits::{self, NameLimit};
 
 /// One CloudWatch alarm.
@@ -339,6 +339,9 @@ pub struct MskReplicator {
     pub target_security_groups: Vec<V>,
     pub role: V,
     pub topics: Vec<String>,
+    /// Keep topic names as they are in the source (MSK Replicator's `IDENTICAL` topic name
+    /// configuration), so consumers read the same names in any region after a failover.
+    pub identical_topic_names: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -405,7 +408,8 @@ pub struct EmailSubscription {
 pub struct Budget {
     pub name: String,
     pub limit_usd: f64,
-    pub thresholds: Vec<f64>,
+    /// One notification each: a percentage of the limit, on actual or forecast spend.
+    pub alerts: Vec<BudgetAlert>,
     pub topic: V,
     pub emails: Vec<String>,
 }

@@ -92,20 +92,28 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                 s.depends_on.push(stack_name(env, Layer::Aurora, &r.code));
             }
             if env.redis.is_some() {
-                let member = format!("{}-001", regional_id(env, "redis", &r.code));
-                for (level, secs) in levels {
-                    s.resources.push(res(
-                        &format!("redis_lag_{level}"),
-                        alarm(
-                            format!("{}-{level}", regional_id(env, "redis-lag", &r.code)),
-                            format!("Global Datastore replication lag into {} above {secs} s", r.code),
-                            "AWS/ElastiCache",
-                            "GlobalDatastoreReplicationLag",
-                            vec![("CacheClusterId".into(), V::s(member.clone()))],
-                            secs as f64,
-                            "Maximum",
-                        ),
-                    ));
+                // The metric is a node's (CacheClusterId); whichever node is the group's primary
+                // reports it, and that moves on a failover inside the group, so every node is
+                // watched (a node that is not the primary has no data: not breaching).
+                for n in 1..=1 + r.redis_replicas.value.max(0) {
+                    let member = format!("{}-{n:03}", regional_id(env, "redis", &r.code));
+                    for (level, secs) in levels {
+                        s.resources.push(res(
+                            &format!("redis_lag_{n}_{level}"),
+                            alarm(
+                                format!("{}-{n:03}-{level}", regional_id(env, "redis-lag", &r.code)),
+                                format!(
+                                    "Global Datastore replication lag into {} (node {member}) above {secs} s",
+                                    r.code
+                                ),
+                                "AWS/ElastiCache",
+                                "GlobalDatastoreReplicationLag",
+                                vec![("CacheClusterId".into(), V::s(member.clone()))],
+                                secs as f64,
+                                "Maximum",
+                            ),
+                        ));
+                    }
                 }
                 s.depends_on.push(stack_name(env, Layer::Redis, &r.code));
             }
@@ -239,15 +247,44 @@ pub(super) fn global_parts(env: &Environment, dns_stack: Option<&Stack>, s: &mut
         }
     }
     if let Some(b) = &env.budget {
-        s.resources.push(res(
-            "budget",
-            Kind::Budget(Budget {
-                name: global_id(env, "monthly"),
-                limit_usd: b.limit_usd,
-                thresholds: b.alert_thresholds.clone(),
-                topic: V::r("alerts_topic"),
-                emails: env.monitoring.alarm_emails.clone(),
-            }),
-        ));
+        // The soft cap carries the alert thresholds; the hard cap alerts at 100 % of actual and
+        // of forecast spend (SPEC section 3).
+        if let Some(soft) = b.soft_cap_usd {
+            s.resources.push(res(
+                "budget",
+                Kind::Budget(Budget {
+                    name: global_id(env, "monthly"),
+                    limit_usd: soft,
+                    alerts: b
+                        .alert_thresholds
+                        .iter()
+                        .map(|&percent| BudgetAlert {
+                            percent,
+                            forecast: false,
+                        })
+                        .collect(),
+                    topic: V::r("alerts_topic"),
+                    emails: env.monitoring.alarm_emails.clone(),
+                }),
+            ));
+        }
+        if let Some(hard) = b.hard_cap_usd {
+            s.resources.push(res(
+                "hard_budget",
+                Kind::Budget(Budget {
+                    name: global_id(env, "monthly-hard-cap"),
+                    limit_usd: hard,
+                    alerts: [false, true]
+                        .into_iter()
+                        .map(|forecast| BudgetAlert {
+                            percent: 100.0,
+                            forecast,
+                        })
+                        .collect(),
+                    topic: V::r("alerts_topic"),
+                    emails: env.monitoring.alarm_emails.clone(),
+                }),
+            ));
+        }
     }
 }

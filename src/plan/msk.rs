@@ -171,9 +171,19 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                     target_security_groups: vec![V::p("TargetSecurityGroupId")],
                     role: V::attr("replicator_role", Attr::Arn),
                     topics: m.topics.iter().map(|t| t.value.clone()).collect(),
+                    identical_topic_names: true,
                 }),
                 Retain::Retain,
             ));
+            // Cross-region replication needs the source cluster's resource policy first (MSK
+            // guide, "Replicator network requirements"); stacks are ordered by the manifest,
+            // Terraform's single module by this.
+            if let Some(r) = s.resources.last_mut() {
+                r.after.push(At {
+                    stack: stack_name(env, Layer::Msk, src),
+                    id: "cluster_policy".into(),
+                });
+            }
             s.outputs.push(out(
                 Out::ReplicatorArn(ps.clone()),
                 V::r(&format!("replicator_from_{short}")),

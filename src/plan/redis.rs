@@ -59,7 +59,10 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
                 kms_key: V::p("KmsKeyArn"),
             }),
         ));
-        if r.primary {
+        // A Global Datastore's members are moved by AWS to a `global-datastore-*` parameter group
+        // that it manages; a group of mrgen's would drift there, so it is rendered only for a
+        // cache of one region (the README says what a later change needs on a datastore).
+        if !global {
             s.resources.push(res(
                 "parameter_group",
                 Kind::CacheParameterGroup(CacheParameterGroup {
@@ -124,7 +127,7 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
                 subnet_group: V::r("subnet_group"),
                 security_groups: vec![V::p("CacheSecurityGroupId")],
                 kms_key: V::p("KmsKeyArn"),
-                parameter_group: r.primary.then(|| V::r("parameter_group")),
+                parameter_group: (!global).then(|| V::r("parameter_group")),
                 user_group: (!global).then(|| V::r("user_group")),
                 auth_secret: (global && r.primary).then(|| V::r("auth_secret")),
                 global_group: (!r.primary).then(|| V::p("GlobalReplicationGroupId")),

@@ -58,7 +58,8 @@ pub enum Attr {
     AllocationId,
     /// The generated id of an ElastiCache global replication group (suffix plus AWS's prefix).
     GlobalReplicationGroupId,
-    /// The writer endpoint address of an Aurora cluster / primary endpoint of a replication group.
+    /// The writer endpoint address of an Aurora cluster (of a global cluster: the global writer
+    /// endpoint, which follows a switchover) / primary endpoint of a replication group.
     Endpoint,
     /// The reader endpoint address of an Aurora cluster.
     ReaderEndpoint,
@@ -125,6 +126,26 @@ pub struct SgRule {
 pub enum Peer {
     Group(V),
     Cidr(V),
+}
+
+/// One notification of a budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BudgetAlert {
+    /// Percent of the budget's limit.
+    pub percent: f64,
+    /// On the month's forecast spend (`FORECASTED`) rather than the actual (`ACTUAL`).
+    pub forecast: bool,
+}
+
+impl BudgetAlert {
+    /// The Budgets API's notification type.
+    pub fn notification_type(&self) -> &'static str {
+        if self.forecast {
+            "FORECASTED"
+        } else {
+            "ACTUAL"
+        }
+    }
 }
 
 /// One Route 53 routing record of one region.
@@ -236,6 +257,7 @@ pub enum Out {
     /// The primary's peering connection to one secondary.
     PeeringConnectionId(String),
     GlobalClusterId,
+    GlobalWriterEndpoint,
     ClusterArn,
     ClusterEndpoint,
     ReaderEndpoint,
@@ -265,6 +287,7 @@ impl Out {
             Out::KmsKeyArn => ("KmsKeyArn", None),
             Out::PeeringConnectionId(r) => ("PeeringConnectionId", Some(r)),
             Out::GlobalClusterId => ("GlobalClusterId", None),
+            Out::GlobalWriterEndpoint => ("GlobalWriterEndpoint", None),
             Out::ClusterArn => ("ClusterArn", None),
             Out::ClusterEndpoint => ("ClusterEndpoint", None),
             Out::ReaderEndpoint => ("ReaderEndpoint", None),
@@ -294,6 +317,7 @@ impl Out {
             | Out::KmsKeyArn
             | Out::PeeringConnectionId(_)
             | Out::GlobalClusterId
+            | Out::GlobalWriterEndpoint
             | Out::ClusterArn
             | Out::ClusterEndpoint
             | Out::ReaderEndpoint

@@ -120,14 +120,17 @@ pub fn check(env: &Environment, out: &mut Vec<Finding>) {
                 ));
             }
             let v = &m.kafka_version;
-            let old = kafka_parts(&v.value).is_some_and(|p| !aws::version_at_least(&p, &msk::REPLICATOR_MIN_KAFKA));
+            // mrgen keeps topic names identical across regions, which needs a newer Kafka than
+            // MSK Replicator itself.
+            let min = &msk::REPLICATOR_IDENTICAL_TOPIC_NAMES_MIN_KAFKA;
+            let old = kafka_parts(&v.value).is_some_and(|p| !aws::version_at_least(&p, min));
             if old {
                 out.push(Finding::error(
                     RuleId::MR308,
                     v.path.clone(),
                     format!(
-                        "MSK Replicator needs Kafka {} or later; `{}` is older",
-                        aws::version_text(&msk::REPLICATOR_MIN_KAFKA),
+                        "MSK Replicator with identical topic names in every region needs Kafka {} or later; `{}` is older",
+                        aws::version_text(min),
                         v.value
                     ),
                     format!(

@@ -138,7 +138,17 @@ impl CfnKind for GlobalCluster {
     }
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
-        plain(a)
+        match a {
+            // The global writer endpoint, which follows a switchover.
+            Attr::Endpoint => Some("GlobalEndpoint.Address"),
+            Attr::Arn
+            | Attr::GroupId
+            | Attr::AllocationId
+            | Attr::GlobalReplicationGroupId
+            | Attr::ReaderEndpoint
+            | Attr::ClusterSecurityGroupId
+            | Attr::HealthCheckId => plain(a),
+        }
     }
 }
 

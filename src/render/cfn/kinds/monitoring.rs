@@ -3,7 +3,7 @@
 
 use super::{plain, CfnKind};
 use crate::plan::kinds::*;
-use crate::plan::{Attr, V};
+use crate::plan::{Attr, BudgetAlert, V};
 use crate::render::cfn::value::Ctx;
 use serde_json::{json, Value};
 
@@ -105,21 +105,21 @@ impl CfnKind for Alarm {
 
 /// One notification per threshold (a percentage of the limit, actual spend), each to the topic
 /// and the e-mail addresses.
-fn notifications(ctx: &Ctx, thresholds: &[f64], topic: &V, emails: &[String]) -> Vec<Value> {
+fn notifications(ctx: &Ctx, alerts: &[BudgetAlert], topic: &V, emails: &[String]) -> Vec<Value> {
     let mut subscribers = vec![json!({ "SubscriptionType": "SNS", "Address": ctx.v(topic) })];
     subscribers.extend(
         emails
             .iter()
             .map(|e| json!({ "SubscriptionType": "EMAIL", "Address": e })),
     );
-    thresholds
+    alerts
         .iter()
-        .map(|t| {
+        .map(|a| {
             json!({
                 "Notification": {
-                    "NotificationType": "ACTUAL",
+                    "NotificationType": a.notification_type(),
                     "ComparisonOperator": "GREATER_THAN",
-                    "Threshold": t,
+                    "Threshold": a.percent,
                     "ThresholdType": "PERCENTAGE",
                 },
                 "Subscribers": subscribers,
@@ -137,7 +137,7 @@ impl CfnKind for Budget {
         let Budget {
             name,
             limit_usd,
-            thresholds,
+            alerts,
             topic,
             emails,
         } = self;
@@ -148,7 +148,7 @@ impl CfnKind for Budget {
                 "TimeUnit": "MONTHLY",
                 "BudgetLimit": { "Amount": limit_usd, "Unit": "USD" },
             },
-            "NotificationsWithSubscribers": notifications(ctx, thresholds, topic, emails),
+            "NotificationsWithSubscribers": notifications(ctx, alerts, topic, emails),
             "ResourceTags": ctx.tags(Some(name)),
         })
     }

@@ -106,6 +106,7 @@ impl CfnKind for MskReplicator {
             target_security_groups,
             role,
             topics,
+            identical_topic_names,
         } = self;
         json!({
             "ReplicatorName": name,
@@ -122,6 +123,9 @@ impl CfnKind for MskReplicator {
                 // Topic names are regular expressions, copied exactly as written.
                 "TopicReplication": {
                     "TopicsToReplicate": topics,
+                    "TopicNameConfiguration": {
+                        "Type": if *identical_topic_names { "IDENTICAL" } else { "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS" },
+                    },
                     "CopyTopicConfigurations": true,
                     "CopyAccessControlListsForTopics": true,
                     "DetectAndCopyNewTopics": true,

@@ -35,6 +35,15 @@ impl DbSecret {
         let address = cx.address(stack, cx.resource(stack, password)?);
         Ok(code(format!("{address}.random_password")))
     }
+
+    /// The password as the secret holds it, read back ephemerally: what a cluster is given, so
+    /// that a cluster created later (or re-created) gets the secret's password, not a new one.
+    fn stored_password(stack: &Stack, secret: &Resource) -> Value {
+        let name = super::super::resource_name(stack, &secret.id);
+        code(format!(
+            "jsondecode(ephemeral.aws_secretsmanager_secret_version.{name}.secret_string)[\"password\"]"
+        ))
+    }
 }
 
 impl TfKind for DbSecret {
@@ -50,7 +59,7 @@ impl TfKind for DbSecret {
     fn companions(&self) -> &'static [(&'static str, &'static str)] {
         &[(
             "aws_secretsmanager_secret_version",
-            "writes the generated password into the secret, write-only",
+            "writes the generated password into the secret, write-only; read back ephemerally for the cluster",
         )]
     }
     /// The secret holds the password only once its version is written.
@@ -156,7 +165,17 @@ impl TfKind for GlobalCluster {
         "id"
     }
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
-        arn_only(a)
+        match a {
+            // The global writer endpoint, which follows a switchover.
+            Attr::Endpoint => Some("endpoint"),
+            Attr::Arn
+            | Attr::GroupId
+            | Attr::AllocationId
+            | Attr::GlobalReplicationGroupId
+            | Attr::ReaderEndpoint
+            | Attr::ClusterSecurityGroupId
+            | Attr::HealthCheckId => arn_only(a),
+        }
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let context = GlobalClusterContext {
@@ -231,7 +250,8 @@ impl TfKind for DbCluster {
                 ));
             };
             master_username = Some(db_secret.username.clone());
-            master_password = Some(db_secret.password_value(cx, s)?);
+            db_secret.password_value(cx, s)?;
+            master_password = Some(DbSecret::stored_password(s, sr));
             common.ready_after(cx, stack, secret);
         }
         let context = DbClusterContext {

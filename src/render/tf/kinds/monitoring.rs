@@ -151,6 +151,13 @@ impl TfKind for Alarm {
     }
 }
 
+/// One `notification` block of `budget.tf.j2`.
+#[derive(Serialize)]
+struct BudgetAlertContext {
+    percent: f64,
+    kind: &'static str,
+}
+
 /// `budget.tf.j2`.
 #[derive(Serialize)]
 struct BudgetContext {
@@ -159,8 +166,8 @@ struct BudgetContext {
     budget_name: String,
     /// The amount in USD as Budgets writes it (`500`, `12.5`).
     limit: String,
-    /// Percentages of the limit, one notification each.
-    thresholds: Vec<f64>,
+    /// One notification each: `percent` of the limit, on `ACTUAL` or `FORECASTED` spend.
+    alerts: Vec<BudgetAlertContext>,
     topic: Value,
     emails: Vec<String>,
 }
@@ -185,7 +192,14 @@ impl TfKind for Budget {
             common: Common::new(cx, stack, r, self)?,
             budget_name: self.name.clone(),
             limit,
-            thresholds: self.thresholds.clone(),
+            alerts: self
+                .alerts
+                .iter()
+                .map(|a| BudgetAlertContext {
+                    percent: a.percent,
+                    kind: a.notification_type(),
+                })
+                .collect(),
             topic: cx.value(stack, &self.topic)?,
             emails: self.emails.clone(),
         };

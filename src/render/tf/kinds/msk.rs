@@ -97,6 +97,8 @@ struct MskReplicatorContext {
     target_subnets: Value,
     target_security_groups: Value,
     topics: Vec<String>,
+    /// `IDENTICAL` or `PREFIXED_WITH_SOURCE_CLUSTER_ALIAS`.
+    topic_names: &'static str,
 }
 
 impl TfKind for MskReplicator {
@@ -123,6 +125,11 @@ impl TfKind for MskReplicator {
             target_subnets: cx.value(stack, &self.target_subnets)?,
             target_security_groups: cx.values(stack, &self.target_security_groups)?,
             topics: self.topics.clone(),
+            topic_names: if self.identical_topic_names {
+                "IDENTICAL"
+            } else {
+                "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS"
+            },
         };
         Block::new(t::MSK_REPLICATOR, &context)
     }
