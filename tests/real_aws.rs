@@ -9,7 +9,7 @@ use crate::common::{render_env, shipped_environments};
 use mrgen::render::File;
 use serde_json::Value;
 
-fn template<'a>(files: &'a [File], stack: &str) -> Value {
+fn template(files: &[File], stack: &str) -> Value {
     let f = files
         .iter()
         .find(|f| f.path == format!("cloudformation/{stack}.template.json"))
