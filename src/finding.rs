@@ -55,6 +55,8 @@ rules! {
     MR306 => "MSK storage per broker out of range",
     MR307 => "cross-region replication asked for with no secondary region (warning)",
     MR308 => "MSK replication on a cluster MSK Replicator cannot use",
+    MR309 => "a secondary Aurora cluster with fewer than two instances has no standby after a promotion (warning)",
+    MR310 => "an MSK replication target with less capacity than its source (warning)",
     MR401 => "EKS nodes: min > max, or desired outside [min, max]",
     MR402 => "EKS version not offered by AWS (warning while in extended support)",
     MR501 => "`health-check-interval` not 10 or 30",

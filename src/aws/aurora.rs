@@ -10,6 +10,12 @@ use super::{parse_version, version_text};
 /// Secondary regions one global database allows.
 pub const MAX_SECONDARY_REGIONS: usize = 10;
 
+// Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
+// ("Managing RPOs for Aurora PostgreSQL–based global databases"): `rds.global_db_rpo` takes 20 to
+// 2,147,483,647 seconds; when every secondary lags more, commits on the primary wait.
+/// The smallest RPO, in seconds, that Aurora's managed RPO (`rds.global_db_rpo`) can hold.
+pub const GLOBAL_DB_RPO_MIN_SECONDS: i64 = 20;
+
 // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
 // Table row "Read-only instances (Aurora replicas), per Aurora DB cluster": primary 15 (max),
 // secondary 16 (total).

@@ -21,6 +21,10 @@ pub const REPLICATOR_MIN_KAFKA: [u32; 3] = [2, 7, 0];
 // Source: https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-supported-clusters-versions.html
 // "Identical topic name replication (Keep same topic name in the console) requires an MSK
 // cluster running Kafka version 2.8.1 or higher."
+// Source: https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-best-practices.html
+// "We recommend that your provision identical capacity for your source and target clusters, and
+// account for the replication throughput when calculating how much capacity you need." (MR310)
+
 /// Lowest Kafka version for MSK Replicator's identical-topic-name mode.
 pub const REPLICATOR_IDENTICAL_TOPIC_NAMES_MIN_KAFKA: [u32; 3] = [2, 8, 1];
 

@@ -26,6 +26,7 @@ pub const AURORA_DATABASE_NAME: &str = "app";
 pub const AURORA_BACKUP_RETENTION_DAYS: i64 = 7;
 pub const AURORA_WRITE_FORWARDING: bool = false;
 pub const AURORA_PERFORMANCE_INSIGHTS: bool = true;
+pub const AURORA_ENFORCE_RPO: bool = false;
 
 pub const REDIS_ENGINE: &str = elasticache::DEFAULT_ENGINE;
 pub const REDIS_ENGINE_VERSION: &str = elasticache::DEFAULT_ENGINE_VERSION;

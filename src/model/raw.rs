@@ -114,6 +114,9 @@ pub struct Aurora {
     /// Performance Insights on every instance.
     #[schemars(extend("default" = d::AURORA_PERFORMANCE_INSIGHTS))]
     pub performance_insights: Option<bool>,
+    /// Enforce `failover-rpo-minutes` with Aurora's managed RPO (the cluster parameter `rds.global_db_rpo`): commits on the writer wait when every secondary lags more. At least 20 seconds, so RPO 0 is an error with it (MR504).
+    #[schemars(extend("default" = d::AURORA_ENFORCE_RPO))]
+    pub enforce_rpo: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -71,6 +71,8 @@ pub struct Aurora {
     pub backup_retention_days: i64,
     pub write_forwarding: Sourced<bool>,
     pub performance_insights: bool,
+    /// Set `rds.global_db_rpo` from `failover-rpo-minutes`.
+    pub enforce_rpo: Sourced<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -317,12 +319,21 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
                 _ => Sourced::default(default, p(key)),
             }
         };
-        let mut aurora_readers = count(
-            &entry.aurora_readers,
-            &base.aurora_readers,
-            d::AURORA_READERS,
-            "aurora-readers",
-        );
+        // A secondary's instances are all readers, and after a promotion it needs the primary's
+        // writer too: derived, it has the primary's readers plus one (SPEC section 3).
+        let mut aurora_readers = if primary || entry.aurora_readers.is_some() {
+            count(
+                &entry.aurora_readers,
+                &base.aurora_readers,
+                d::AURORA_READERS,
+                "aurora-readers",
+            )
+        } else {
+            match base.aurora_readers {
+                Some(v) => Sourced::default(v + 1, base_path.key("aurora-readers")),
+                None => Sourced::default(d::AURORA_READERS + 1, p("aurora-readers")),
+            }
+        };
         let mut redis_replicas = count(
             &entry.redis_replicas,
             &base.redis_replicas,
@@ -415,6 +426,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
                     a_path.key("write-forwarding"),
                 ),
                 performance_insights: a.performance_insights.unwrap_or(d::AURORA_PERFORMANCE_INSIGHTS),
+                enforce_rpo: opt(&a.enforce_rpo, d::AURORA_ENFORCE_RPO, a_path.key("enforce-rpo")),
             })
         }
     };

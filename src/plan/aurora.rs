@@ -63,11 +63,20 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             Kind::DbClusterParameterGroup(DbClusterParameterGroup {
                 name: cluster_id.clone(),
                 family: pg_family(&a.engine_version.value),
-                parameters: vec![
-                    ("log_min_duration_statement".into(), "1000".into()),
-                    ("log_statement".into(), "ddl".into()),
-                    ("rds.force_ssl".into(), "1".into()),
-                ],
+                parameters: {
+                    let mut p = vec![
+                        ("log_min_duration_statement".into(), "1000".into()),
+                        ("log_statement".into(), "ddl".into()),
+                        ("rds.force_ssl".into(), "1".into()),
+                    ];
+                    // Aurora's managed RPO is the writer's setting; every cluster carries it so
+                    // that it holds wherever the writer moves.
+                    if global && a.enforce_rpo.value {
+                        let seconds = (env.rpo_minutes.value * 60).max(crate::aws::aurora::GLOBAL_DB_RPO_MIN_SECONDS);
+                        p.push(("rds.global_db_rpo".into(), seconds.to_string()));
+                    }
+                    p
+                },
             }),
         ));
         s.resources.push(res(

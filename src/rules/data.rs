@@ -14,6 +14,8 @@ fn kafka_parts(v: &str) -> Option<Vec<u32>> {
 }
 
 pub fn check(env: &Environment, out: &mut Vec<Finding>) {
+    standby(env, out);
+    replication_capacity(env, out);
     let global = env.regions.len() > 1;
 
     if let Some(a) = env.aurora.as_ref().filter(|_| global) {
@@ -173,6 +175,60 @@ pub fn check(env: &Environment, out: &mut Vec<Finding>) {
                 path.clone(),
                 format!("{what} is asked for, but {why}"),
                 "add `regions.secondary`, or remove this setting",
+            ));
+        }
+    }
+}
+
+/// MR309: a secondary Aurora cluster needs two instances, so that after a promotion its writer
+/// has a standby in another AZ (with none, a promotion must first create one).
+fn standby(env: &Environment, out: &mut Vec<Finding>) {
+    if env.aurora.is_none() {
+        return;
+    }
+    for r in env.secondaries() {
+        let n = &r.aurora_readers;
+        if n.value < 2 {
+            out.push(Finding::warning(
+                RuleId::MR309,
+                n.path.clone(),
+                format!(
+                    "the Aurora cluster in {} would have {} instance{}: after a promotion its writer has no standby in another AZ",
+                    r.code,
+                    n.value,
+                    if n.value == 1 { "" } else { "s" }
+                ),
+                "set `aurora-readers: 2` for this region (in `<ENV>-dr` or `region-overrides`)",
+            ));
+        }
+    }
+}
+
+/// MR310: MSK Replicator writes into the target what the source's producers write; AWS advises
+/// identical capacity on both sides (`aws::msk`). Every region uses the same broker type, so the
+/// capacity compares as broker counts.
+fn replication_capacity(env: &Environment, out: &mut Vec<Finding>) {
+    let Some(m) = &env.msk else { return };
+    if m.replication.value != MskReplication::MskReplicator || env.regions.len() < 2 {
+        return;
+    }
+    let p = env.primary();
+    let mut pairs: Vec<(&crate::model::resolve::RegionEnv, &crate::model::resolve::RegionEnv)> =
+        env.secondaries().iter().map(|s| (p, s)).collect();
+    if env.mode == crate::model::raw::Mode::ActiveActive {
+        pairs.extend(env.secondaries().iter().map(|s| (s, p)));
+    }
+    for (source, target) in pairs {
+        let (s, t) = (&source.msk_brokers, &target.msk_brokers);
+        if t.value < s.value {
+            out.push(Finding::warning(
+                RuleId::MR310,
+                t.path.clone(),
+                format!(
+                    "MSK Replicator copies {} ({} brokers) into {}, which has {} brokers of the same type: less capacity than its source",
+                    source.code, s.value, target.code, t.value
+                ),
+                format!("give {} at least {} brokers (AWS advises identical capacity)", target.code, s.value),
             ));
         }
     }

@@ -2,7 +2,7 @@
 //! RPO 0 over asynchronous replication, MR505–MR508 routing records; also the shape checks of
 //! record fields that depend on the policy (MR002/MR005) and of the health-check path (MR003).
 
-use crate::aws::{regions, route53};
+use crate::aws::{aurora, regions, route53};
 use crate::finding::{Finding, RuleId};
 use crate::model::raw::{MskReplication, Policy};
 use crate::model::{Document, Environment};
@@ -54,7 +54,19 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     .into_iter()
     .flatten()
     .collect();
-    if global && env.rpo_minutes.value == 0 && !asynchronous.is_empty() {
+    let enforced = env.aurora.as_ref().filter(|a| a.enforce_rpo.value);
+    if let (true, 0, Some(a)) = (global, env.rpo_minutes.value, enforced) {
+        out.push(Finding::error(
+            RuleId::MR504,
+            env.rpo_minutes.path.clone(),
+            format!(
+                "RPO 0 cannot be enforced: Aurora's managed RPO (`rds.global_db_rpo`, set by `{}`) holds {} seconds at least",
+                a.enforce_rpo.path,
+                aurora::GLOBAL_DB_RPO_MIN_SECONDS
+            ),
+            "promise `failover-rpo-minutes: 1`, or set `aurora.enforce-rpo: false`",
+        ));
+    } else if global && env.rpo_minutes.value == 0 && !asynchronous.is_empty() {
         out.push(Finding::warning(
             RuleId::MR504,
             env.rpo_minutes.path.clone(),
