@@ -198,10 +198,16 @@ pub struct Resource {
     pub after: Vec<At>,
 }
 
+/// What happens to a stateful resource when its stack is deleted or it is replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retain {
     No,
+    /// Kept. Not when the operation that created it rolls back, though: a resource made by a
+    /// failed first deploy holds nothing yet and, kept, would make the retry fail with "already
+    /// exists" on its fixed name (CloudFormation's `RetainExceptOnCreate`, SPEC section 5.1).
     Retain,
+    /// Snapshotted, then deleted (the snapshot's name is generated, so the resource's fixed name
+    /// is free again after a rollback).
     Snapshot,
 }
 

@@ -179,14 +179,20 @@ fn resource(ctx: &Ctx, r: &Resource, rendered: &[&Resource]) -> Option<Value> {
     if !depends.is_empty() {
         m.insert("DependsOn".into(), json!(depends));
     }
-    let policy = match r.retain {
+    // (DeletionPolicy, UpdateReplacePolicy). A kept resource is `RetainExceptOnCreate` on
+    // delete: kept when its stack is deleted, deleted when the operation that created it rolls
+    // back, so a failed first deploy leaves no fixed name behind to fail the retry with "already
+    // exists" (SPEC section 5.1). CloudFormation takes that value for DeletionPolicy only;
+    // UpdateReplacePolicy takes Delete, Retain or Snapshot (the attributes' pages in the
+    // CloudFormation template reference), so a replaced resource is kept with `Retain`.
+    let policies = match r.retain {
         Retain::No => None,
-        Retain::Retain => Some("Retain"),
-        Retain::Snapshot => Some("Snapshot"),
+        Retain::Retain => Some(("RetainExceptOnCreate", "Retain")),
+        Retain::Snapshot => Some(("Snapshot", "Snapshot")),
     };
-    if let Some(p) = policy {
-        m.insert("DeletionPolicy".into(), json!(p));
-        m.insert("UpdateReplacePolicy".into(), json!(p));
+    if let Some((on_delete, on_replace)) = policies {
+        m.insert("DeletionPolicy".into(), json!(on_delete));
+        m.insert("UpdateReplacePolicy".into(), json!(on_replace));
     }
     let skips = kind.checkov_skips();
     if !skips.is_empty() {

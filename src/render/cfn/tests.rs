@@ -235,7 +235,8 @@ fn secondary_replication_group_repeats_nothing_it_inherits() {
         json!({ "Ref": "SlowLogGroup" })
     );
     let grg = &pri["Resources"]["GlobalReplicationGroup"];
-    assert_eq!(grg["DeletionPolicy"], "Retain");
+    assert_eq!(grg["DeletionPolicy"], "RetainExceptOnCreate");
+    assert_eq!(grg["UpdateReplacePolicy"], "Retain");
     assert_eq!(
         grg["Properties"]["Members"],
         json!([{ "ReplicationGroupId": { "Ref": "ReplicationGroup" }, "ReplicationGroupRegion": { "Ref": "AWS::Region" }, "Role": "PRIMARY" }])
@@ -340,10 +341,11 @@ fn secure_defaults_hold_everywhere() {
                 assert_eq!(p["EncryptionInfo"]["EncryptionInTransit"]["InCluster"], true);
                 assert_eq!(p["ClientAuthentication"]["Sasl"]["Iam"]["Enabled"], true);
                 assert_eq!(p["LoggingInfo"]["BrokerLogs"]["CloudWatchLogs"]["Enabled"], true);
-                assert_eq!(c["DeletionPolicy"], "Retain");
+                assert_eq!(c["DeletionPolicy"], "RetainExceptOnCreate");
+                assert_eq!(c["UpdateReplacePolicy"], "Retain");
             }
             for (_, k) in resources_of_type(&t, "AWS::KMS::Key") {
-                assert_eq!(k["DeletionPolicy"], "Retain");
+                assert_eq!(k["DeletionPolicy"], "RetainExceptOnCreate");
                 let root = &k["Properties"]["KeyPolicy"]["Statement"][0]["Principal"]["AWS"];
                 assert_eq!(
                     *root,
