@@ -19,6 +19,7 @@ mod properties;
 mod render;
 mod roles;
 mod schema;
+mod scripts;
 mod secrets;
 mod snapshots;
 mod terraform;

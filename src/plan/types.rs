@@ -320,6 +320,11 @@ pub struct Parameter {
     pub ty: ParamType,
     pub source: ParamSource,
     pub description: String,
+    /// The value a new stack is first created with, where AWS refuses `source`'s value at
+    /// create time (SPEC section 5.1): the stack is created with it, then deployed again with
+    /// `source` (the manifest's `create-pass`). A stack that exists goes straight to `source`.
+    /// Terraform reads `source` alone (where AWS needs two calls, the provider makes them).
+    pub on_create: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -354,6 +359,14 @@ impl Stack {
     }
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
         self.parameters.iter().find(|p| p.name == name)
+    }
+    /// The parameters a new stack is first created with (name, value), before it is deployed
+    /// again with all its parameters: empty when one deploy creates it.
+    pub fn create_pass(&self) -> Vec<(&str, &str)> {
+        self.parameters
+            .iter()
+            .filter_map(|p| p.on_create.as_deref().map(|v| (p.name.as_str(), v)))
+            .collect()
     }
 }
 

@@ -63,8 +63,20 @@ pub fn template(plan: &Plan, stack: &Stack, refs: CfnReferences) -> Value {
             }),
         );
         m.insert("Description".into(), json!(p.description));
-        if let ParamSource::Literal(l) = &p.source {
-            m.insert("Default".into(), json!(l));
+        match (&p.source, &p.on_create) {
+            (ParamSource::Literal(l), None) => {
+                m.insert("Default".into(), json!(l));
+            }
+            // A value AWS refuses at create time: the template alone creates a stack that AWS
+            // accepts, and the second pass (`deploy.sh`, the manifest's `create-pass`) sets `l`.
+            (ParamSource::Literal(l), Some(first)) => {
+                let mut allowed = vec![first.as_str(), l.as_str()];
+                allowed.sort_unstable();
+                allowed.dedup();
+                m.insert("Default".into(), json!(first));
+                m.insert("AllowedValues".into(), json!(allowed));
+            }
+            (ParamSource::Output { .. }, _) => {}
         }
         params.insert(p.name.clone(), Value::Object(m));
     }
