@@ -8,7 +8,9 @@
 //! a parameter fed by one; outputs that referred to them get a placeholder value. What is removed
 //! is printed. The cross-region peering stack cannot be created there (moto looks the peer VPC up
 //! in its own region), so its template is checked instead, and the peering-routes stacks that
-//! need its output are skipped too. After the stacks, the test checks in moto what they made.
+//! need its output are skipped too. A stack with a `create-pass` (the manifest's first pass of
+//! a new stack) is created with those values and then updated with its final parameters, as
+//! `deploy.sh` does. After the stacks, the test checks in moto what they made.
 
 use crate::common::moto::Moto;
 use crate::common::{plan_of, require_tool, shipped, tempdir};
@@ -230,8 +232,9 @@ fn reduce(template: &mut Value, stack: &Stack, zones: &[String], dead: &mut BTre
     red
 }
 
-/// Polls describe-stacks until the stack is CREATE_COMPLETE; panics with its events otherwise.
-fn wait_created(moto: &Moto, stack: &Stack) -> Value {
+/// Polls describe-stacks until the stack is `done` (CREATE_COMPLETE, UPDATE_COMPLETE); panics
+/// with its events otherwise.
+fn wait_for(moto: &Moto, stack: &Stack, done: &str) -> Value {
     let deadline = Instant::now() + STACK_TIMEOUT;
     loop {
         let d = moto.ok(
@@ -240,7 +243,7 @@ fn wait_created(moto: &Moto, stack: &Stack) -> Value {
         );
         let s = d["Stacks"][0].clone();
         let status = s["StackStatus"].as_str().unwrap_or("").to_string();
-        if status == "CREATE_COMPLETE" {
+        if status == done {
             return s;
         }
         if status.contains("FAILED") || status.contains("ROLLBACK") || Instant::now() > deadline {
@@ -668,43 +671,76 @@ fn production_stacks_deploy_on_moto() {
         let kept = template["Resources"].as_object().map_or(0, |m| m.len());
         println!("  creating with {kept} resources");
 
-        let mut params = Vec::new();
-        for p in stack
-            .parameters
-            .iter()
-            .filter(|p| template["Parameters"].get(&p.name).is_some())
-        {
-            let value = match &p.source {
-                ParamSource::Literal(v) => v.clone(),
-                ParamSource::Output { stack: s, output } => outputs
-                    .get(s)
-                    .and_then(|o| o.get(output))
-                    .cloned()
-                    .unwrap_or_else(|| panic!("{}: {} needs {s}.{output}, which is not there", stack.name, p.name)),
-            };
-            params.push(json!({ "ParameterKey": p.name, "ParameterValue": value }));
+        // The manifest's passes: a stack with a `create-pass` is created with those values,
+        // then updated with its final parameters, as `deploy.sh` does with a new stack.
+        let first_pass = stack.create_pass();
+        let mut passes = Vec::new();
+        if !first_pass.is_empty() {
+            passes.push(("create-stack", "CREATE_COMPLETE", first_pass.clone()));
+            passes.push(("update-stack", "UPDATE_COMPLETE", Vec::new()));
+        } else {
+            passes.push(("create-stack", "CREATE_COMPLETE", Vec::new()));
         }
-        let tpath = dir.join(format!("{}.json", stack.name));
-        std::fs::write(&tpath, serde_json::to_string_pretty(&template).expect("JSON")).expect("write template");
-        let ppath = dir.join(format!("{}.parameters.json", stack.name));
-        std::fs::write(&ppath, Value::Array(params).to_string()).expect("write parameters");
-        let mut args: Vec<String> = vec![
-            "cloudformation".into(),
-            "create-stack".into(),
-            "--stack-name".into(),
-            stack.name.clone(),
-            "--template-body".into(),
-            format!("file://{}", tpath.display()),
-            "--capabilities".into(),
-            "CAPABILITY_NAMED_IAM".into(),
-        ];
-        if !stack.parameters.is_empty() {
-            args.push("--parameters".into());
-            args.push(format!("file://{}", ppath.display()));
+        let mut described = Value::Null;
+        for (n, (op, done, overrides)) in passes.iter().enumerate() {
+            let mut params = Vec::new();
+            for p in stack
+                .parameters
+                .iter()
+                .filter(|p| template["Parameters"].get(&p.name).is_some())
+            {
+                let value = match &p.source {
+                    ParamSource::Literal(v) => overrides
+                        .iter()
+                        .find(|(k, _)| *k == p.name)
+                        .map_or(v.clone(), |(_, first)| first.to_string()),
+                    ParamSource::Output { stack: s, output } => {
+                        outputs.get(s).and_then(|o| o.get(output)).cloned().unwrap_or_else(|| {
+                            panic!("{}: {} needs {s}.{output}, which is not there", stack.name, p.name)
+                        })
+                    }
+                };
+                params.push(json!({ "ParameterKey": p.name, "ParameterValue": value }));
+            }
+            let tpath = dir.join(format!("{}.json", stack.name));
+            std::fs::write(&tpath, serde_json::to_string_pretty(&template).expect("JSON")).expect("write template");
+            let ppath = dir.join(format!("{}.parameters-{n}.json", stack.name));
+            std::fs::write(&ppath, Value::Array(params.clone()).to_string()).expect("write parameters");
+            let mut args: Vec<String> = vec![
+                "cloudformation".into(),
+                op.to_string(),
+                "--stack-name".into(),
+                stack.name.clone(),
+                "--template-body".into(),
+                format!("file://{}", tpath.display()),
+                "--capabilities".into(),
+                "CAPABILITY_NAMED_IAM".into(),
+            ];
+            if !stack.parameters.is_empty() {
+                args.push("--parameters".into());
+                args.push(format!("file://{}", ppath.display()));
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            moto.ok(&stack.region, &args);
+            described = wait_for(&moto, stack, done);
+            if !overrides.is_empty() {
+                println!("  {done} with {overrides:?} (the first pass)");
+            }
+            // moto holds this pass's values of the parameters that differ between the passes
+            // (it shows list parameters in its own way, so those are not compared).
+            for want in params
+                .iter()
+                .filter(|w| first_pass.iter().any(|(k, _)| w["ParameterKey"] == *k))
+            {
+                let got = described["Parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|g| g["ParameterKey"] == want["ParameterKey"])
+                    .map(|g| g["ParameterValue"].clone());
+                assert_eq!(got.as_ref(), Some(&want["ParameterValue"]), "{}: {op}", stack.name);
+            }
         }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        moto.ok(&stack.region, &args);
-        let described = wait_created(&moto, stack);
         let got = outputs_of(&described);
         for o in &stack.outputs {
             assert!(
@@ -714,7 +750,11 @@ fn production_stacks_deploy_on_moto() {
                 o.name
             );
         }
-        println!("  CREATE_COMPLETE, {} outputs", got.len());
+        println!(
+            "  {}, {} outputs",
+            described["StackStatus"].as_str().unwrap_or(""),
+            got.len()
+        );
         outputs.insert(stack.name.clone(), got);
         created += 1;
     }

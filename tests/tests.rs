@@ -20,6 +20,7 @@ mod real_aws;
 mod render;
 mod roles;
 mod schema;
+mod scripts;
 mod secrets;
 mod snapshots;
 mod terraform;

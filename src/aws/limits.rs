@@ -48,6 +48,14 @@ pub const TAG_MAX_PER_RESOURCE: usize = 50;
 /// Prefixes tag keys and values must not start with (compare case-insensitively).
 pub const TAG_RESERVED_PREFIXES: &[&str] = &["aws:", "rds:"];
 
+// Source: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+// "Template body size in a request: 51,200 bytes" (460,800 bytes from an S3 object). `aws
+// cloudformation deploy` sends a larger template only through the bucket `--s3-bucket` names
+// (it compares the UTF-8 length with 51200: aws-cli pull request 2778), and CloudFormation reads
+// it from there only when the bucket is in the stack's region (aws-cli issue 4372).
+/// The largest template, in bytes, that a request may carry in its body.
+pub const CFN_TEMPLATE_BODY_MAX_BYTES: usize = 51_200;
+
 /// The reserved prefix `text` starts with (case-insensitively), if any.
 pub fn tag_reserved_prefix(text: &str) -> Option<&'static str> {
     TAG_RESERVED_PREFIXES.iter().copied().find(|prefix| {

@@ -11,6 +11,9 @@ use crate::plan::kinds::*;
 /// The RDS engine of every Aurora resource mrgen renders.
 pub(super) const AURORA_ENGINE: &str = "aurora-postgresql";
 
+/// The `aurora` stacks' parameter that switches deletion protection on once the stack exists.
+const DELETION_PROTECTION: &str = "DeletionProtection";
+
 pub(super) fn pg_family(version: &str) -> String {
     let major = version.split('.').next().unwrap_or("16");
     format!("aurora-postgresql{major}")
@@ -31,6 +34,16 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             Out::DatabaseSecurityGroupId,
         );
         let cluster_id = regional_id(env, "aurora", &r.code);
+        // Deletion protection makes CloudFormation's rollback of a failed create fail ("Cannot
+        // delete protected Cluster", the RDS resource provider's delete handler), leaving the
+        // stack in ROLLBACK_FAILED with a half-made cluster. A new stack is created without it
+        // and deployed again with it on, so a failed first deploy rolls back cleanly and can be
+        // run again; the only unprotected time is that of a first deploy, with no data yet.
+        s.parameters.push(on_once_created(
+            DELETION_PROTECTION,
+            "Deletion protection of the Aurora cluster and global database",
+            "a rollback cannot delete a protected cluster and would stop in ROLLBACK_FAILED",
+        ));
         if r.primary {
             let replicas = secondary_keys(env, &mut s);
             s.resources.push(retained(
@@ -95,6 +108,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
                     id: global_id_name.clone(),
                     engine: AURORA_ENGINE.into(),
                     engine_version: a.engine_version.value.clone(),
+                    deletion_protection: V::p(DELETION_PROTECTION),
                 }),
                 Retain::Retain,
             ));
@@ -120,6 +134,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
                 backup_retention_days: a.backup_retention_days,
                 write_forwarding: !r.primary && a.write_forwarding.value,
                 source_region: (!r.primary).then(|| env.primary().code.clone()),
+                deletion_protection: V::p(DELETION_PROTECTION),
             }),
             Retain::Snapshot,
         );

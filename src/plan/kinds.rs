@@ -196,6 +196,8 @@ pub struct GlobalCluster {
     pub id: String,
     pub engine: String,
     pub engine_version: String,
+    /// A switch, `V::Bool` or a parameter holding `true`/`false`.
+    pub deletion_protection: V,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -216,6 +218,8 @@ pub struct DbCluster {
     pub backup_retention_days: i64,
     pub write_forwarding: bool,
     pub source_region: Option<String>,
+    /// A switch, `V::Bool` or a parameter holding `true`/`false`.
+    pub deletion_protection: V,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -318,8 +322,9 @@ pub struct MskCluster {
     pub security_groups: Vec<V>,
     pub kms_key: V,
     pub log_group: V,
-    /// Multi-VPC private connectivity for IAM (needed on a cross-region replication source).
-    pub multi_vpc: bool,
+    /// Multi-VPC private connectivity for IAM (what MSK Replicator reads a cross-region source
+    /// through): a switch, `V::Bool` or a parameter holding `true`/`false`.
+    pub multi_vpc: V,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -9,6 +9,9 @@ use crate::model::Environment;
 use crate::naming::{self, regional_id, short_code};
 use crate::plan::kinds::*;
 
+/// The `msk` stacks' parameter that switches multi-VPC connectivity on once the cluster exists.
+const MULTI_VPC: &str = "MultiVpcConnectivity";
+
 pub(super) fn msk(env: &Environment) -> Vec<Stack> {
     let Some(m) = &env.msk else { return Vec::new() };
     let pairs = replication_pairs(env);
@@ -23,6 +26,16 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
         );
         let name = regional_id(env, "msk", &r.code);
         let source = pairs.iter().any(|(src, _)| *src == r.code);
+        // Every cluster gets multi-VPC connectivity, what MSK Replicator reads a cross-region
+        // source through: any region can become a source (after a failover, in active-active).
+        // MSK refuses it when it creates a cluster ("all vpcConnectivity auth schemes must be
+        // disabled", cloudformation-coverage-roadmap issue 1775) and turns it on for an ACTIVE
+        // one, so a new stack is created with it off and deployed again with it on.
+        s.parameters.push(on_once_created(
+            MULTI_VPC,
+            "Multi-VPC private connectivity (IAM) of the MSK cluster",
+            "MSK refuses it when it creates a cluster and turns it on once the cluster is ACTIVE",
+        ));
         s.resources.push(res(
             "broker_log_group",
             Kind::LogGroup(LogGroup {
@@ -43,7 +56,7 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 security_groups: vec![V::p("KafkaSecurityGroupId")],
                 kms_key: V::p("KmsKeyArn"),
                 log_group: V::r("broker_log_group"),
-                multi_vpc: source,
+                multi_vpc: V::p(MULTI_VPC),
             }),
             Retain::Retain,
         ));

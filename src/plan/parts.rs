@@ -48,6 +48,20 @@ pub(super) fn param(name: &str, stack: &str, output: Out) -> Parameter {
             stack: stack.to_string(),
             output: output.name(),
         },
+        on_create: None,
+    }
+}
+
+/// A switch that AWS takes only once the resource exists (SPEC section 5.1): `true`, except on
+/// the first pass that creates a new stack, where it is `false`. `what` and `why` make its
+/// description.
+pub(super) fn on_once_created(name: &str, what: &str, why: &str) -> Parameter {
+    Parameter {
+        name: name.to_string(),
+        ty: ParamType::String,
+        description: format!("{what}: true, except on the first deploy of a new stack ({why})"),
+        source: ParamSource::Literal("true".into()),
+        on_create: Some("false".into()),
     }
 }
 

@@ -219,10 +219,16 @@ pub struct Resource {
     pub after: Vec<At>,
 }
 
+/// What happens to a stateful resource when its stack is deleted or it is replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retain {
     No,
+    /// Kept. Not when the operation that created it rolls back, though: a resource made by a
+    /// failed first deploy holds nothing yet and, kept, would make the retry fail with "already
+    /// exists" on its fixed name (CloudFormation's `RetainExceptOnCreate`, SPEC section 5.1).
     Retain,
+    /// Snapshotted, then deleted (the snapshot's name is generated, so the resource's fixed name
+    /// is free again after a rollback).
     Snapshot,
 }
 
@@ -338,6 +344,11 @@ pub struct Parameter {
     pub ty: ParamType,
     pub source: ParamSource,
     pub description: String,
+    /// The value a new stack is first created with, where AWS refuses `source`'s value at
+    /// create time (SPEC section 5.1): the stack is created with it, then deployed again with
+    /// `source` (the manifest's `create-pass`). A stack that exists goes straight to `source`.
+    /// Terraform reads `source` alone (where AWS needs two calls, the provider makes them).
+    pub on_create: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -372,6 +383,14 @@ impl Stack {
     }
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
         self.parameters.iter().find(|p| p.name == name)
+    }
+    /// The parameters a new stack is first created with (name, value), before it is deployed
+    /// again with all its parameters: empty when one deploy creates it.
+    pub fn create_pass(&self) -> Vec<(&str, &str)> {
+        self.parameters
+            .iter()
+            .filter_map(|p| p.on_create.as_deref().map(|v| (p.name.as_str(), v)))
+            .collect()
     }
 }
 

@@ -1,7 +1,10 @@
 //! `manifest.json`: the stacks in deploy order with their regions, layers, templates, direct
-//! dependencies, waves and parameter wiring (SPEC section 5).
+//! dependencies, waves and parameter wiring (SPEC section 5), and what a deployment must know
+//! beyond that (SPEC section 5.1): the parameter values of a new stack's first pass
+//! (`create-pass`), and the templates too big to send without an S3 bucket (`needs-s3-bucket`).
 
 use super::{CfnReferences, File};
+use crate::aws::limits::CFN_TEMPLATE_BODY_MAX_BYTES;
 use crate::plan::{ParamSource, Plan};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,6 +27,15 @@ struct StackEntry<'a> {
     depends_on: &'a [String],
     wave: u32,
     parameters: BTreeMap<&'a str, serde_json::Value>,
+    /// The parameter values a stack that does not exist yet is first created with, where AWS
+    /// refuses the final ones at create time; it is then deployed again with `parameters`. A
+    /// stack that exists goes straight to `parameters`. Absent when one deploy creates a stack.
+    #[serde(rename = "create-pass", skip_serializing_if = "BTreeMap::is_empty")]
+    create_pass: BTreeMap<&'a str, &'a str>,
+    /// Present (`true`) when the template is over 51,200 bytes, the most a request may carry:
+    /// it must go through an S3 bucket in the stack's region.
+    #[serde(rename = "needs-s3-bucket", skip_serializing_if = "std::ops::Not::not")]
+    needs_s3_bucket: bool,
 }
 
 /// The template path of a stack, relative to `--out`.
@@ -31,7 +43,22 @@ pub fn template_path(stack: &str) -> String {
     format!("cloudformation/{stack}.template.json")
 }
 
-pub fn render(plan: &Plan, refs: CfnReferences) -> File {
+/// The size in bytes of a stack's rendered template (0 when `templates` lacks it).
+pub fn template_bytes(templates: &[File], stack: &str) -> usize {
+    let path = template_path(stack);
+    templates
+        .iter()
+        .find(|f| f.path == path)
+        .map_or(0, |f| f.contents.len())
+}
+
+/// Whether a template of this size must go through an S3 bucket.
+pub fn needs_s3_bucket(bytes: usize) -> bool {
+    bytes > CFN_TEMPLATE_BODY_MAX_BYTES
+}
+
+/// The manifest of `plan`, whose CloudFormation templates are `templates`.
+pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
     let stacks = plan
         .stacks
         .iter()
@@ -53,6 +80,8 @@ pub fn render(plan: &Plan, refs: CfnReferences) -> File {
                     (ParamSource::Output { .. }, CfnReferences::GetStackOutput) => None,
                 })
                 .collect(),
+            create_pass: s.create_pass().into_iter().collect(),
+            needs_s3_bucket: needs_s3_bucket(template_bytes(templates, &s.name)),
         })
         .collect();
     let m = Manifest {
@@ -64,4 +93,18 @@ pub fn render(plan: &Plan, refs: CfnReferences) -> File {
     let mut text = serde_json::to_string_pretty(&m).unwrap_or_default();
     text.push('\n');
     File::new("manifest.json", text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_needs_a_bucket_past_51200_bytes() {
+        assert!(!needs_s3_bucket(51_200));
+        assert!(needs_s3_bucket(51_201));
+        let t = vec![File::new(template_path("s"), "x".repeat(51_201))];
+        assert_eq!(template_bytes(&t, "s"), 51_201);
+        assert_eq!(template_bytes(&t, "other"), 0);
+    }
 }

@@ -45,9 +45,11 @@ pub fn render(
 ) -> Result<Vec<File>, String> {
     let mut files = Vec::new();
     if cloudformation {
-        files.push(manifest::render(plan, refs));
-        files.extend(cfn::render(plan, refs));
-        files.push(deploy::render(plan, refs));
+        // The manifest and the script say which templates are too big to send directly.
+        let templates = cfn::render(plan, refs);
+        files.push(manifest::render(plan, refs, &templates));
+        files.push(deploy::render(plan, refs, &templates));
+        files.extend(templates);
     }
     if terraform {
         files.extend(tf::try_render(plan).map_err(|e| e.to_string())?);

@@ -63,8 +63,20 @@ pub fn template(plan: &Plan, stack: &Stack, refs: CfnReferences) -> Value {
             }),
         );
         m.insert("Description".into(), json!(p.description));
-        if let ParamSource::Literal(l) = &p.source {
-            m.insert("Default".into(), json!(l));
+        match (&p.source, &p.on_create) {
+            (ParamSource::Literal(l), None) => {
+                m.insert("Default".into(), json!(l));
+            }
+            // A value AWS refuses at create time: the template alone creates a stack that AWS
+            // accepts, and the second pass (`deploy.sh`, the manifest's `create-pass`) sets `l`.
+            (ParamSource::Literal(l), Some(first)) => {
+                let mut allowed = vec![first.as_str(), l.as_str()];
+                allowed.sort_unstable();
+                allowed.dedup();
+                m.insert("Default".into(), json!(first));
+                m.insert("AllowedValues".into(), json!(allowed));
+            }
+            (ParamSource::Output { .. }, _) => {}
         }
         params.insert(p.name.clone(), Value::Object(m));
     }
@@ -179,14 +191,20 @@ fn resource(ctx: &Ctx, r: &Resource, rendered: &[&Resource]) -> Option<Value> {
     if !depends.is_empty() {
         m.insert("DependsOn".into(), json!(depends));
     }
-    let policy = match r.retain {
+    // (DeletionPolicy, UpdateReplacePolicy). A kept resource is `RetainExceptOnCreate` on
+    // delete: kept when its stack is deleted, deleted when the operation that created it rolls
+    // back, so a failed first deploy leaves no fixed name behind to fail the retry with "already
+    // exists" (SPEC section 5.1). CloudFormation takes that value for DeletionPolicy only;
+    // UpdateReplacePolicy takes Delete, Retain or Snapshot (the attributes' pages in the
+    // CloudFormation template reference), so a replaced resource is kept with `Retain`.
+    let policies = match r.retain {
         Retain::No => None,
-        Retain::Retain => Some("Retain"),
-        Retain::Snapshot => Some("Snapshot"),
+        Retain::Retain => Some(("RetainExceptOnCreate", "Retain")),
+        Retain::Snapshot => Some(("Snapshot", "Snapshot")),
     };
-    if let Some(p) = policy {
-        m.insert("DeletionPolicy".into(), json!(p));
-        m.insert("UpdateReplacePolicy".into(), json!(p));
+    if let Some((on_delete, on_replace)) = policies {
+        m.insert("DeletionPolicy".into(), json!(on_delete));
+        m.insert("UpdateReplacePolicy".into(), json!(on_replace));
     }
     let skips = kind.checkov_skips();
     if !skips.is_empty() {

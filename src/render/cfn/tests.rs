@@ -235,7 +235,8 @@ fn secondary_replication_group_repeats_nothing_it_inherits() {
         json!({ "Ref": "SlowLogGroup" })
     );
     let grg = &pri["Resources"]["GlobalReplicationGroup"];
-    assert_eq!(grg["DeletionPolicy"], "Retain");
+    assert_eq!(grg["DeletionPolicy"], "RetainExceptOnCreate");
+    assert_eq!(grg["UpdateReplacePolicy"], "Retain");
     assert_eq!(
         grg["Properties"]["Members"],
         json!([{ "ReplicationGroupId": { "Ref": "ReplicationGroup" }, "ReplicationGroupRegion": { "Ref": "AWS::Region" }, "Role": "PRIMARY" }])
@@ -283,7 +284,16 @@ fn master_password_is_a_dynamic_reference_and_never_literal() {
                     assert_eq!(p["MasterUsername"], "mrgen_admin");
                 }
                 assert_eq!(p["StorageEncrypted"], true);
-                assert_eq!(p["DeletionProtection"], true);
+                // On, except on the first pass of a new stack (a rollback could not delete it).
+                assert_eq!(p["DeletionProtection"], json!({ "Ref": "DeletionProtection" }));
+                assert_eq!(t["Parameters"]["DeletionProtection"]["Default"], "false");
+                assert_eq!(
+                    plan.stack(&name)
+                        .unwrap()
+                        .parameter("DeletionProtection")
+                        .map(|p| &p.source),
+                    Some(&crate::plan::ParamSource::Literal("true".into()))
+                );
                 assert_eq!(p["EnableCloudwatchLogsExports"], json!(["postgresql"]));
             }
             for (_, s) in resources_of_type(&t, "AWS::SecretsManager::Secret") {
@@ -340,10 +350,28 @@ fn secure_defaults_hold_everywhere() {
                 assert_eq!(p["EncryptionInfo"]["EncryptionInTransit"]["InCluster"], true);
                 assert_eq!(p["ClientAuthentication"]["Sasl"]["Iam"]["Enabled"], true);
                 assert_eq!(p["LoggingInfo"]["BrokerLogs"]["CloudWatchLogs"]["Enabled"], true);
-                assert_eq!(c["DeletionPolicy"], "Retain");
+                assert_eq!(c["DeletionPolicy"], "RetainExceptOnCreate");
+                assert_eq!(c["UpdateReplacePolicy"], "Retain");
+                // Every cluster can become a replication source: multi-VPC connectivity on,
+                // except on the first pass of a new stack (MSK refuses it at create).
+                assert_eq!(
+                    p["BrokerNodeGroupInfo"]["ConnectivityInfo"]["VpcConnectivity"]["ClientAuthentication"]["Sasl"]
+                        ["Iam"]["Enabled"],
+                    json!({ "Ref": "MultiVpcConnectivity" })
+                );
+                assert_eq!(
+                    plan.stack(&name)
+                        .unwrap()
+                        .parameter("MultiVpcConnectivity")
+                        .map(|p| (&p.source, &p.on_create)),
+                    Some((
+                        &crate::plan::ParamSource::Literal("true".into()),
+                        &Some("false".to_string())
+                    ))
+                );
             }
             for (_, k) in resources_of_type(&t, "AWS::KMS::Key") {
-                assert_eq!(k["DeletionPolicy"], "Retain");
+                assert_eq!(k["DeletionPolicy"], "RetainExceptOnCreate");
                 let root = &k["Properties"]["KeyPolicy"]["Statement"][0]["Principal"]["AWS"];
                 assert_eq!(
                     *root,

@@ -126,13 +126,14 @@ impl CfnKind for GlobalCluster {
             id,
             engine,
             engine_version,
+            deletion_protection,
         } = self;
         json!({
             "GlobalClusterIdentifier": id,
             "Engine": engine,
             "EngineVersion": engine_version,
             "StorageEncrypted": true,
-            "DeletionProtection": true,
+            "DeletionProtection": ctx.v(deletion_protection),
             "Tags": ctx.tags(Some(id)),
         })
     }
@@ -184,6 +185,7 @@ impl CfnKind for DbCluster {
             backup_retention_days,
             write_forwarding,
             source_region,
+            deletion_protection,
         } = self;
         let mut p = Map::new();
         p.insert("DBClusterIdentifier".into(), json!(id));
@@ -198,7 +200,7 @@ impl CfnKind for DbCluster {
         p.insert("StorageEncrypted".into(), json!(true));
         p.insert("KmsKeyId".into(), ctx.v(kms_key));
         p.insert("BackupRetentionPeriod".into(), json!(backup_retention_days));
-        p.insert("DeletionProtection".into(), json!(true));
+        p.insert("DeletionProtection".into(), ctx.v(deletion_protection));
         p.insert("EnableCloudwatchLogsExports".into(), json!(["postgresql"]));
         p.insert("EnableIAMDatabaseAuthentication".into(), json!(true));
         p.insert("CopyTagsToSnapshot".into(), json!(true));

@@ -25,7 +25,6 @@ impl CfnKind for MskCluster {
             log_group,
             multi_vpc,
         } = self;
-        let iam = json!({ "Sasl": { "Iam": { "Enabled": true } } });
         let mut broker = Map::new();
         broker.insert("InstanceType".into(), json!(broker_type));
         broker.insert("ClientSubnets".into(), ctx.v(subnets));
@@ -34,12 +33,15 @@ impl CfnKind for MskCluster {
             "StorageInfo".into(),
             json!({ "EBSStorageInfo": { "VolumeSize": storage_gib } }),
         );
-        if *multi_vpc {
+        if *multi_vpc != V::Bool(false) {
             // Multi-VPC private connectivity (IAM) is what MSK Replicator uses to reach a source
-            // cluster in another region.
+            // cluster in another region. MSK takes it off at create and on once the cluster is
+            // ACTIVE, so it is a stack parameter: `false` on a new stack's first pass.
             broker.insert(
                 "ConnectivityInfo".into(),
-                json!({ "VpcConnectivity": { "ClientAuthentication": iam } }),
+                json!({ "VpcConnectivity": { "ClientAuthentication": {
+                    "Sasl": { "Iam": { "Enabled": ctx.v(multi_vpc) } },
+                } } }),
             );
         }
         json!({

@@ -5,7 +5,7 @@
 use super::super::hcl::code;
 use super::super::templates as t;
 use super::super::Cx;
-use super::{arn_only, replicas, Block, Common, ParameterGroupContext, Replica, SubnetGroupContext, TfKind};
+use super::{arn_only, replicas, switch, Block, Common, ParameterGroupContext, Replica, SubnetGroupContext, TfKind};
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, Resource, Stack};
 use crate::render::checkov::{BACKUP, ROTATION};
@@ -155,6 +155,7 @@ struct GlobalClusterContext {
     identifier: String,
     engine: String,
     engine_version: String,
+    deletion_protection: bool,
 }
 
 impl TfKind for GlobalCluster {
@@ -183,6 +184,7 @@ impl TfKind for GlobalCluster {
             identifier: self.id.clone(),
             engine: self.engine.clone(),
             engine_version: self.engine_version.clone(),
+            deletion_protection: switch(stack, &self.deletion_protection)?,
         };
         Block::new(t::GLOBAL_CLUSTER, &context)
     }
@@ -212,6 +214,7 @@ struct DbClusterContext {
     write_forwarding: bool,
     source_region: Option<String>,
     final_snapshot: String,
+    deletion_protection: bool,
 }
 
 impl TfKind for DbCluster {
@@ -272,6 +275,7 @@ impl TfKind for DbCluster {
             write_forwarding: self.write_forwarding,
             source_region: self.source_region.clone(),
             final_snapshot: format!("{}-final", self.id),
+            deletion_protection: switch(stack, &self.deletion_protection)?,
         };
         Block::new(t::DB_CLUSTER, &context)
     }

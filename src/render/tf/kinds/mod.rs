@@ -30,7 +30,7 @@ mod redis;
 
 use super::hcl::{code, is_identifier, text, Interp, Obj};
 use super::{resource_name, Cx};
-use crate::plan::{Attr, Kind, Resource, Stack, Statement, V};
+use crate::plan::{Attr, Kind, ParamSource, Resource, Stack, Statement, V};
 use minijinja::value::{Serde, Value, ValueKind};
 use serde::{Serialize, Serializer};
 
@@ -268,6 +268,23 @@ impl Serialize for Deps {
 /// A plan value that may be absent, as a template value (`none` when absent).
 fn opt<'a>(cx: &Cx<'a>, stack: &'a Stack, v: Option<&V>) -> Result<Option<Value>, String> {
     v.map(|v| cx.value(stack, v)).transpose()
+}
+
+/// A switch (`V::Bool`, or a parameter holding `true`/`false`) as Terraform sets it: its final
+/// value. A parameter's `on_create` is CloudFormation's first pass, which Terraform does not
+/// need: where AWS takes a setting only once the resource exists, the provider makes the second
+/// call itself, and a failed apply is not rolled back.
+fn switch(stack: &Stack, v: &V) -> Result<bool, String> {
+    let value = match v {
+        V::Bool(b) => return Ok(*b),
+        V::Param(name) => stack.parameter(name).map(|p| &p.source),
+        other => return Err(format!("{}: {other:?} is not a switch", stack.name)),
+    };
+    match value {
+        Some(ParamSource::Literal(s)) if s == "true" => Ok(true),
+        Some(ParamSource::Literal(s)) if s == "false" => Ok(false),
+        other => Err(format!("{}: {v:?} is not a switch: {other:?}", stack.name)),
+    }
 }
 
 fn name_tag(name: &str) -> Value {

@@ -3,7 +3,7 @@
 
 use super::super::templates as t;
 use super::super::Cx;
-use super::{arn_only, policy, Block, Common, TfKind};
+use super::{arn_only, policy, switch, Block, Common, TfKind};
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Resource, Stack};
 use minijinja::value::Value;
@@ -48,7 +48,10 @@ impl TfKind for MskCluster {
             security_groups: cx.values(stack, &self.security_groups)?,
             kms_key: cx.value(stack, &self.kms_key)?,
             log_group: cx.value(stack, &self.log_group)?,
-            multi_vpc: self.multi_vpc,
+            // On from the start: the provider creates the cluster without it and turns it on
+            // with UpdateConnectivity once the cluster is ACTIVE (`resourceClusterCreate`,
+            // internal/service/kafka/cluster.go), the second pass CloudFormation needs.
+            multi_vpc: switch(stack, &self.multi_vpc)?,
         };
         Block::new(t::MSK_CLUSTER, &context)
     }
