@@ -71,8 +71,8 @@ const ALL: mrgen::output::Owned = mrgen::output::Owned {
     terraform: true,
 };
 
-/// A write that changes something: every file written beside `--out`, swapped in, the old tree
-/// removed.
+/// A write that changes one file: the new tree assembled beside `--out` (that file written, the
+/// others linked), swapped in, the old tree removed.
 #[divan::bench]
 fn write_production(b: divan::Bencher) {
     let (files, dir) = production_files();

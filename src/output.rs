@@ -11,10 +11,12 @@
 //! before it exits, so it leaves no temporary folder; one killed outright (SIGKILL) may leave
 //! one, and the next run removes it.
 //!
-//! Nothing written when nothing changed. Before any of that, mrgen's files on disk are compared
-//! with the new ones (paths and folders, then sizes and executable bits, then bytes): when they
-//! are the same, `write` returns without creating, renaming or removing anything, so build
-//! tools that look at modification times see no change.
+//! Nothing written that did not change. Before any of that, mrgen's files on disk are compared
+//! with the new ones (paths and folders, then sizes and executable bits, then bytes). When they
+//! are all the same, `write` returns without creating, renaming or removing anything. Otherwise
+//! the files that did not change are hard-linked into the new tree like the user's, and only the
+//! others are written: cheaper than writing them, and tools that look at inodes or modification
+//! times see only what changed.
 
 use crate::render::File;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,14 +68,17 @@ impl Owned {
 struct Meta {
     len: u64,
     executable: bool,
+    /// Reached through a symbolic link.
+    link: bool,
 }
 
 impl Meta {
-    fn of(m: &fs::Metadata) -> Meta {
+    fn of(m: &fs::Metadata, link: bool) -> Meta {
         use std::os::unix::fs::PermissionsExt;
         Meta {
             len: m.len(),
             executable: m.permissions().mode() & 0o111 != 0,
+            link,
         }
     }
 }
@@ -86,8 +91,8 @@ struct OwnedOnDisk {
     files: BTreeMap<String, Meta>,
     /// `cloudformation` and the folders inside it.
     folders: BTreeSet<String>,
-    /// Some owned path is a symbolic link, which a write replaces with a real file or folder.
-    links: bool,
+    /// `cloudformation` is a symbolic link, which a write replaces with a real folder.
+    linked_folder: bool,
 }
 
 impl OwnedOnDisk {
@@ -101,7 +106,7 @@ impl OwnedOnDisk {
             let cfn = out.join("cloudformation");
             if let Ok(m) = fs::symlink_metadata(&cfn) {
                 if m.is_dir() || (m.is_symlink() && cfn.is_dir()) {
-                    found.links |= m.is_symlink();
+                    found.linked_folder = m.is_symlink();
                     found.folders.insert("cloudformation".to_string());
                     found.walk(&cfn, "cloudformation")?;
                 }
@@ -121,13 +126,13 @@ impl OwnedOnDisk {
         let Ok(mut m) = fs::symlink_metadata(&p) else {
             return;
         };
-        if m.is_symlink() {
-            self.links = true;
+        let link = m.is_symlink();
+        if link {
             let Ok(target) = fs::metadata(&p) else { return };
             m = target;
         }
         if m.is_file() {
-            self.files.insert(rel.to_string(), Meta::of(&m));
+            self.files.insert(rel.to_string(), Meta::of(&m, link));
         }
     }
 
@@ -142,36 +147,45 @@ impl OwnedOnDisk {
                 self.folders.insert(r);
             } else {
                 let m = if ft.is_symlink() {
-                    self.links = true;
                     fs::metadata(e.path())?
                 } else {
                     e.metadata()?
                 };
-                self.files.insert(r, Meta::of(&m));
+                // Inside a linked `cloudformation`, every file is reached through a link.
+                self.files
+                    .insert(r, Meta::of(&m, ft.is_symlink() || self.linked_folder));
             }
         }
         Ok(())
     }
 
-    /// True when these are exactly `files`: the same paths and folders, real files with the same
-    /// sizes and executable bits, then the same bytes (read only once all the rest agrees).
-    fn holds(&self, out: &Path, files: &[File], owned: Owned) -> bool {
+    /// The paths of `files` that are on disk already: real files with the same size, executable
+    /// bit and bytes (a file is read only when the rest agrees).
+    fn unchanged<'a>(&self, out: &Path, files: &'a [File]) -> BTreeSet<&'a str> {
+        files
+            .iter()
+            .filter(|f| {
+                self.files
+                    .get(&f.path)
+                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
+                    && holds_bytes(&out.join(&f.path), f.contents.as_bytes())
+            })
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+
+    /// True when the owned files on disk are exactly `files`, given those of them that are
+    /// `unchanged`: all are, there is no other, and the folders are the same.
+    fn holds(&self, files: &[File], unchanged: &BTreeSet<&str>, owned: Owned) -> bool {
         let folders: BTreeSet<String> = folders_of(files)
             .into_iter()
             .filter(|d| owned.owns(d))
             .map(str::to_string)
             .collect();
-        !self.links
-            && self.folders == folders
+        !self.linked_folder
+            && unchanged.len() == files.len()
             && self.files.len() == files.len()
-            && files.iter().all(|f| {
-                self.files
-                    .get(&f.path)
-                    .is_some_and(|m| m.len == f.contents.len() as u64 && m.executable == f.executable)
-            })
-            && files
-                .iter()
-                .all(|f| holds_bytes(&out.join(&f.path), f.contents.as_bytes()))
+            && self.folders == folders
     }
 }
 
@@ -343,7 +357,13 @@ fn mirror_foreign(
 /// Writes `files` into the fresh folder `dir`. Each folder they need is created once, parents
 /// before children, unless `made` says it is there already; each file is created with its mode
 /// (0644, or 0755 when executable; less the umask, as for any file a program creates).
-fn write_files(dir: &Path, files: &[File], made: &BTreeSet<String>) -> Result<(), WriteError> {
+fn write_files(
+    dir: &Path,
+    files: &[File],
+    made: &BTreeSet<String>,
+    out: &Path,
+    unchanged: &BTreeSet<&str>,
+) -> Result<(), WriteError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     for rel in folders_of(files) {
@@ -354,6 +374,9 @@ fn write_files(dir: &Path, files: &[File], made: &BTreeSet<String>) -> Result<()
     }
     for f in files {
         let p = dir.join(&f.path);
+        if unchanged.contains(f.path.as_str()) && fs::hard_link(out.join(&f.path), &p).is_ok() {
+            continue;
+        }
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -431,8 +454,14 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteE
     remove_stale_temps(&parent, &prefix);
     // The files on disk are compared with the new ones; a folder that cannot be read is simply
     // written over.
-    if existing.is_some() && OwnedOnDisk::scan(&out, owned).is_ok_and(|d| d.holds(&out, files, owned)) {
-        return Ok(Written::UpToDate);
+    let mut unchanged = BTreeSet::new();
+    if existing.is_some() {
+        if let Ok(disk) = OwnedOnDisk::scan(&out, owned) {
+            unchanged = disk.unchanged(&out, files);
+            if disk.holds(files, &unchanged, owned) {
+                return Ok(Written::UpToDate);
+            }
+        }
     }
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
     install_signal_cleanup();
@@ -454,7 +483,7 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteE
         if swap {
             mirror_foreign(&out, &tmp, "", owned, &mut made)?;
         }
-        write_files(&tmp, files, &made)?;
+        write_files(&tmp, files, &made, &out, &unchanged)?;
         if swap {
             rustix::fs::renameat_with(
                 rustix::fs::CWD,
@@ -600,6 +629,29 @@ mod tests {
         let before = stamps(&d);
         assert_eq!(write(&out, &v1(), ALL).unwrap(), Written::UpToDate);
         assert_eq!(stamps(&d), before);
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn files_that_did_not_change_are_linked_not_written() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempdir("linked");
+        let out = d.join("out");
+        write(&out, &v1(), ALL).unwrap();
+        let ino = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let before: Vec<u64> = v1().iter().map(|f| ino(&f.path)).collect();
+        let mut v2 = v1();
+        v2[2].contents = "{\"v\":2}\n".into();
+        assert_eq!(write(&out, &v2, ALL).unwrap(), Written::Replaced);
+        for (f, old) in v2.iter().zip(before) {
+            assert_eq!(ino(&f.path) == old, f.path != "manifest.json", "{}", f.path);
+            assert_eq!(fs::read_to_string(out.join(&f.path)).unwrap(), f.contents);
+            assert_eq!(
+                fs::metadata(out.join(&f.path)).unwrap().nlink(),
+                1,
+                "the old tree is gone"
+            );
+        }
         fs::remove_dir_all(&d).unwrap();
     }
 
