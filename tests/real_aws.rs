@@ -90,11 +90,10 @@ fn the_replicator_waits_for_the_source_clusters_policy() {
 #[test]
 fn applications_get_the_global_writer_endpoint() {
     let files = render_env("production");
+    // CloudFormation's schema offers the global endpoint only as an object, which no output can
+    // hold (cfn-lint E6101): the README says how to read it there.
     let t = template(&files, "genai-demo-production-aurora-ap-northeast-1");
-    assert_eq!(
-        t["Outputs"]["GlobalWriterEndpoint"]["Value"],
-        serde_json::json!({ "Fn::GetAtt": ["GlobalCluster", "GlobalEndpoint.Address"] })
-    );
+    assert!(t["Outputs"].get("GlobalWriterEndpoint").is_none());
     assert!(
         tf(&files).contains("aws_rds_global_cluster.aurora_global_cluster_apne1.endpoint"),
         "the Terraform outputs give the global writer endpoint"

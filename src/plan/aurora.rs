@@ -187,11 +187,17 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
                 V::r("global_cluster"),
                 "The global cluster (`aws rds switchover-global-cluster --global-cluster-identifier`)",
             ));
-            s.outputs.push(out(
-                Out::GlobalWriterEndpoint,
-                V::attr("global_cluster", Attr::Endpoint),
-                "The global writer endpoint: applications write here, and it follows a switchover",
-            ));
+            // CloudFormation's schema of the global cluster gives its endpoint only as an object
+            // (`GlobalEndpoint`; cfn-lint E6101 refuses `GlobalEndpoint.Address`), which an output
+            // cannot hold: there, `aws rds describe-global-clusters` gives it (README).
+            s.outputs.push(Output {
+                backends: Backends::TerraformOnly,
+                ..out(
+                    Out::GlobalWriterEndpoint,
+                    V::attr("global_cluster", Attr::Endpoint),
+                    "The global writer endpoint: applications write here, and it follows a switchover",
+                )
+            });
         }
         s.outputs.push(out(
             Out::ClusterArn,

@@ -77,6 +77,7 @@ pub(super) fn out(output: Out, value: V, description: &str) -> Output {
         list: output.ty() == ParamType::List,
         value,
         description: description.to_string(),
+        backends: Backends::Both,
     }
 }
 

@@ -359,6 +359,8 @@ pub struct Output {
     pub description: String,
     /// A list output (joined with commas in CloudFormation).
     pub list: bool,
+    /// Which backends can express it (no stack takes a Terraform-only output as a parameter).
+    pub backends: Backends,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -94,7 +94,7 @@ pub fn template(plan: &Plan, stack: &Stack, refs: CfnReferences) -> Value {
     t.insert("Resources".into(), Value::Object(resources));
 
     let mut outputs = Map::new();
-    for o in &stack.outputs {
+    for o in stack.outputs.iter().filter(|o| o.backends != Backends::TerraformOnly) {
         let mut value = ctx.v(&o.value);
         if o.list {
             value = json!({ "Fn::Join": [",", value] });
