@@ -206,6 +206,7 @@ impl TfKind for DbCluster {
         match a {
             Attr::Endpoint => Some("endpoint"),
             Attr::ReaderEndpoint => Some("reader_endpoint"),
+            Attr::ClusterResourceId => Some("cluster_resource_id"),
             other => arn_only(other),
         }
     }
