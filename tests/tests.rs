@@ -16,6 +16,7 @@ mod hostile;
 mod moto_cfn;
 mod moto_tf;
 mod properties;
+mod reach;
 mod render;
 mod roles;
 mod schema;
