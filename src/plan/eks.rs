@@ -29,7 +29,7 @@ use crate::plan::kinds::*;
 
 /// The managed add-ons of every cluster, at the default version AWS picks for its Kubernetes
 /// version (unpinned, so a cluster upgrade brings matching ones).
-pub const ADDONS: [&str; 4] = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"];
+const ADDONS: [&str; 4] = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"];
 
 /// The access policy of every admin principal, over the whole cluster.
 const CLUSTER_ADMIN_POLICY: &str = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";

@@ -37,7 +37,8 @@ impl CfnKind for EksCluster {
             "ResourcesVpcConfig": {
                 "SubnetIds": ctx.v(subnets),
                 "SecurityGroupIds": ctx.list(security_groups),
-                // The API is reachable from inside the VPC (and peered VPCs) only.
+                // The API is reachable from inside the VPC only (its group admits 443 from the
+                // VPC); the nodes carry the cluster security group that EKS creates.
                 "EndpointPrivateAccess": true,
                 "EndpointPublicAccess": false,
             },
