@@ -43,6 +43,12 @@ const MOTO_SKIPS: &[&str] = &[
     "AWS::MSK::Replicator",
     "AWS::EKS::Cluster",
     "AWS::EKS::Nodegroup",
+    // Nor for these (no `AWS::EKS::` type anywhere in moto 5.2.1's source; its EKS backend has
+    // no add-on, access-entry or Pod Identity API at all: moto/eks/urls.py routes clusters, node
+    // groups, Fargate profiles and tags only). They name the removed cluster anyway.
+    "AWS::EKS::Addon",
+    "AWS::EKS::AccessEntry",
+    "AWS::EKS::PodIdentityAssociation",
     "AWS::CloudWatch::Alarm",
     "AWS::Budgets::Budget",
     "AWS::SNS::Subscription",

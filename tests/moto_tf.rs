@@ -44,6 +44,31 @@ const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
         "moto 5.2.1 reports every replica's KmsKeyId as alias/aws/secretsmanager (ReplicaSecret in moto/secretsmanager/models.py), so a replica encrypted with the region's key reads back changed",
     ),
     (
+        "aws_eks_cluster",
+        None,
+        "moto 5.2.1 keeps no access configuration (its Cluster in moto/eks/models.py has no accessConfig, so DescribeCluster returns none): access_config reads back empty and the plan after apply replaces the cluster (measured with this test)",
+    ),
+    (
+        "aws_eks_addon",
+        None,
+        "moto 5.2.1 has no EKS add-on API (moto/eks/urls.py routes clusters, node groups, Fargate profiles and tags only)",
+    ),
+    (
+        "aws_eks_access_entry",
+        None,
+        "moto 5.2.1 has no EKS access-entry API (moto/eks/urls.py routes clusters, node groups, Fargate profiles and tags only)",
+    ),
+    (
+        "aws_eks_access_policy_association",
+        None,
+        "moto 5.2.1 has no EKS access-entry API (moto/eks/urls.py routes clusters, node groups, Fargate profiles and tags only)",
+    ),
+    (
+        "aws_eks_pod_identity_association",
+        None,
+        "moto 5.2.1 has no EKS Pod Identity API (moto/eks/urls.py routes clusters, node groups, Fargate profiles and tags only)",
+    ),
+    (
         "aws_vpc_security_group_ingress_rule",
         Some("referenced_security_group_id = aws_"),
         "moto 5.2.1 drops the Description of a rule that references a group (SecurityGroupRule.description reads ip_range only, moto/ec2/models/security_groups.py); and with skip_requesting_account_id the provider reads the group back as <account>/<group id>",
@@ -270,16 +295,129 @@ fn production_applies_on_moto_and_plans_clean() {
     assert_eq!(p["Status"]["Code"], "active", "{p:#}");
     assert_eq!(p["RequesterVpcInfo"]["CidrBlock"], "10.2.0.0/16", "{p:#}");
     assert_eq!(p["AccepterVpcInfo"]["CidrBlock"], "10.3.0.0/16", "{p:#}");
+    // Off on both sides, as CloudFormation (which has no property for it) leaves it: see
+    // `render/tf/kinds/peering.rs` for why nothing needs it.
     for side in ["RequesterVpcInfo", "AccepterVpcInfo"] {
-        assert_eq!(
+        assert_ne!(
             p[side]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"], true,
             "{side}: DNS resolution over the peering: {p:#}"
         );
     }
     println!(
-        "moto: peering {} is active, DNS resolution on both sides",
+        "moto: peering {} is active, DNS resolution off on both sides as in CloudFormation",
         p["VpcPeeringConnectionId"]
     );
+    drop(moto);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `text` without the lines of the block that opens with the line `open` (through the line
+/// that closes it at the same indentation).
+fn without_block(text: &str, open: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| l.trim_end() == open).expect("the block");
+    let indent = &lines[first][..lines[first].len() - lines[first].trim_start().len()];
+    let last = (first + 1..lines.len())
+        .find(|&i| lines[i] == format!("{indent}}}"))
+        .expect("the block's end");
+    let mut out = lines[..first].to_vec();
+    out.extend(&lines[last + 1..]);
+    out.join("\n") + "\n"
+}
+
+/// Issue 13 and provider issue 38967: adding `access_config` to a cluster created without it
+/// must update the cluster, not replace it. The cluster is created on moto as the previous
+/// version rendered it (no `access_config`); its state is then given the access configuration
+/// that AWS reports for every cluster and that provider 5.100 records for one created without
+/// the block (`CONFIG_MAP`, and `bootstrap_cluster_creator_admin_permissions = true`:
+/// `flattenAccessConfigResponse` in internal/service/eks/cluster.go), which moto does not keep;
+/// the plan of the rendered module must then update it in place. The same plan without the
+/// explicit `bootstrap_cluster_creator_admin_permissions = true` replaces the cluster, which is
+/// why the template sets it.
+#[test]
+fn adding_access_entries_updates_an_existing_cluster_in_place() {
+    let test = "adding_access_entries_updates_an_existing_cluster_in_place";
+    let (Some(_), Some(server), Some(aws), Some(_)) = (
+        require_tool("terraform", test),
+        require_tool("moto_server", test),
+        require_tool("aws", test),
+        cli_config(),
+    ) else {
+        return;
+    };
+    let dir = tempdir("moto-access-config");
+    write_files(&dir, &rendered("production"));
+    let module = dir.join("terraform");
+    let moto = Moto::start(&server, aws, dir.join("moto.log"));
+    std::fs::write(
+        module.join("zz_moto_override.tf"),
+        override_file(&module, &moto.endpoint),
+    )
+    .expect("override");
+    let eks = module.join("eks.tf");
+    let rendered_eks = std::fs::read_to_string(&eks).expect("eks.tf");
+    let cluster = "aws_eks_cluster.eks_cluster_apne1";
+    let target = format!("-target={cluster}");
+    let env = [("AWS_EC2_METADATA_DISABLED", "true")];
+
+    // Before: the cluster as created without access_config.
+    std::fs::write(&eks, without_block(&rendered_eks, "  access_config {")).expect("write");
+    init(&module);
+    let r = terraform(
+        &module,
+        &["apply", "-auto-approve", "-input=false", "-no-color", &target],
+        &env,
+    );
+    assert_eq!(r.code, 0, "apply:\n{}\n{}", r.stdout, r.stderr);
+
+    // What AWS would have reported for it (moto keeps no access configuration).
+    let r = terraform(&module, &["state", "pull"], &env);
+    assert_eq!(r.code, 0, "state pull: {}", r.stderr);
+    let mut state: serde_json::Value = serde_json::from_str(&r.stdout).expect("state JSON");
+    state["serial"] = serde_json::json!(state["serial"].as_u64().unwrap_or(0) + 1);
+    let instance = state["resources"]
+        .as_array_mut()
+        .expect("resources")
+        .iter_mut()
+        .find(|r| r["type"] == "aws_eks_cluster" && r["name"] == "eks_cluster_apne1")
+        .expect("the cluster in the state");
+    instance["instances"][0]["attributes"]["access_config"] = serde_json::json!([{
+        "authentication_mode": "CONFIG_MAP",
+        "bootstrap_cluster_creator_admin_permissions": true,
+    }]);
+    let pushed = dir.join("state.json");
+    std::fs::write(&pushed, state.to_string()).expect("state");
+    let r = terraform(&module, &["state", "push", &pushed.display().to_string()], &env);
+    assert_eq!(r.code, 0, "state push: {}", r.stderr);
+
+    // After: the rendered module updates it in place.
+    let plan = |text: &str| {
+        std::fs::write(&eks, text).expect("write");
+        let r = terraform(
+            &module,
+            &["plan", "-refresh=false", "-input=false", "-no-color", &target],
+            &env,
+        );
+        assert_eq!(r.code, 0, "plan:\n{}\n{}", r.stdout, r.stderr);
+        r.stdout
+    };
+    let out = plan(&rendered_eks);
+    assert!(
+        out.contains(&format!("{cluster} will be updated in-place"))
+            && out.contains(r#"authentication_mode                         = "CONFIG_MAP" -> "API_AND_CONFIG_MAP""#)
+            && !out.contains("must be replaced"),
+        "adding access_config must update the cluster in place:\n{out}"
+    );
+    println!(
+        "moto: adding access_config updates {cluster} in place (authentication_mode CONFIG_MAP -> API_AND_CONFIG_MAP)"
+    );
+    let unset = rendered_eks.replace("    bootstrap_cluster_creator_admin_permissions = true\n", "");
+    let out = plan(&unset);
+    assert!(
+        out.contains(&format!("{cluster} must be replaced")),
+        "without bootstrap_cluster_creator_admin_permissions the provider replaces the cluster (issue 38967):\n{out}"
+    );
+    println!("moto: without bootstrap_cluster_creator_admin_permissions = true the same plan replaces it");
     drop(moto);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -86,6 +86,7 @@ fn readme_documents_every_default() {
     }
     section_of.insert("HealthCheck".into(), "route53".into());
     section_of.insert("Record".into(), "route53".into());
+    section_of.insert("Workload".into(), "eks".into());
     let mut missing = Vec::new();
     let mut checked = 0;
     for (name, def) in schema["$defs"].as_object().expect("$defs") {

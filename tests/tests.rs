@@ -16,6 +16,7 @@ mod hostile;
 mod moto_cfn;
 mod moto_tf;
 mod properties;
+mod reach;
 mod real_aws;
 mod render;
 mod roles;

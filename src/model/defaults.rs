@@ -45,6 +45,11 @@ pub const MSK_TOPICS: &[&str] = &[".*"];
 pub const EKS_VERSION: &str = eks::DEFAULT_VERSION;
 pub const EKS_INSTANCE_TYPES: &[&str] = &["m6i.large"];
 pub const EKS_CAPACITY_TYPE: &str = "ON_DEMAND";
+/// The application whose pods get the application role: its namespace, service account and
+/// PostgreSQL user.
+pub const EKS_WORKLOAD_NAMESPACE: &str = "app";
+pub const EKS_WORKLOAD_SERVICE_ACCOUNT: &str = "app";
+pub const EKS_WORKLOAD_DATABASE_USER: &str = "app";
 
 pub const HEALTH_CHECK_PROTOCOL: &str = "HTTPS";
 pub const HEALTH_CHECK_PORT: i64 = 443;

@@ -218,6 +218,27 @@ pub struct Eks {
     /// `ON_DEMAND` or `SPOT`.
     #[schemars(extend("default" = d::EKS_CAPACITY_TYPE))]
     pub capacity_type: Option<CapacityType>,
+    /// IAM role or user ARNs given cluster admin through EKS access entries (`arn:aws:iam::<account>:role/<name>`); not the principal that deploys, which has admin already.
+    #[schemars(extend("default" = []))]
+    pub admin_principals: Option<Vec<String>>,
+    /// The application whose pods get the application's IAM role through EKS Pod Identity.
+    #[schemars(extend("default" = {"namespace": d::EKS_WORKLOAD_NAMESPACE, "service-account": d::EKS_WORKLOAD_SERVICE_ACCOUNT, "database-user": d::EKS_WORKLOAD_DATABASE_USER}))]
+    pub workload: Option<Workload>,
+}
+
+/// `eks.workload`: the Kubernetes service account whose pods get the application role, and the PostgreSQL user they connect to Aurora as (IAM database authentication).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Workload {
+    /// The Kubernetes namespace (a DNS label: lowercase letters, digits, `-`; at most 63).
+    #[schemars(extend("default" = d::EKS_WORKLOAD_NAMESPACE))]
+    pub namespace: Option<String>,
+    /// The Kubernetes service account (lowercase letters, digits, `-`, `.`; at most 253).
+    #[schemars(extend("default" = d::EKS_WORKLOAD_SERVICE_ACCOUNT))]
+    pub service_account: Option<String>,
+    /// The PostgreSQL user the pods connect as with IAM authentication (lowercase letters, digits, `_`; at most 63); it needs `GRANT rds_iam`.
+    #[schemars(extend("default" = d::EKS_WORKLOAD_DATABASE_USER))]
+    pub database_user: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -99,6 +99,16 @@ pub struct Eks {
     pub version: Sourced<String>,
     pub instance_types: Vec<String>,
     pub capacity_type: CapacityType,
+    pub admin_principals: Vec<String>,
+    pub workload: Workload,
+}
+
+/// `eks.workload` with its defaults applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    pub namespace: String,
+    pub service_account: String,
+    pub database_user: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -512,6 +522,17 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
                     .instance_types
                     .unwrap_or_else(|| d::EKS_INSTANCE_TYPES.iter().map(|s| s.to_string()).collect()),
                 capacity_type: e.capacity_type.unwrap_or(CapacityType::OnDemand),
+                admin_principals: e.admin_principals.unwrap_or_default(),
+                workload: {
+                    let w = e.workload.unwrap_or_default();
+                    Workload {
+                        namespace: w.namespace.unwrap_or_else(|| d::EKS_WORKLOAD_NAMESPACE.into()),
+                        service_account: w
+                            .service_account
+                            .unwrap_or_else(|| d::EKS_WORKLOAD_SERVICE_ACCOUNT.into()),
+                        database_user: w.database_user.unwrap_or_else(|| d::EKS_WORKLOAD_DATABASE_USER.into()),
+                    }
+                },
             })
         }
     };

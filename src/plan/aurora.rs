@@ -214,6 +214,11 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             V::attr("cluster", Attr::ReaderEndpoint),
             "Reader endpoint",
         ));
+        s.outputs.push(out(
+            Out::ClusterResourceId,
+            V::attr("cluster", Attr::ClusterResourceId),
+            "The cluster's resource id, which IAM database authentication (`rds-db:connect`) names",
+        ));
         stacks.push(s);
     }
     stacks

@@ -154,7 +154,7 @@ pub struct PeeringConnection {
     pub accepter: Option<String>,
 }
 
-/// Terraform only: the accepter side in the peer's region, with DNS resolution switched on.
+/// Terraform only: the accepter side in the peer's region.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PeeringAccepter {
     pub connection: V,
@@ -355,8 +355,37 @@ pub struct EksCluster {
     pub version: String,
     pub role: V,
     pub subnets: V,
+    /// Security groups for the control plane's interfaces only: AWS puts the cluster security
+    /// group, not these, on managed nodes.
     pub security_groups: Vec<V>,
     pub kms_key: V,
+    /// `API_AND_CONFIG_MAP`: access entries and the `aws-auth` ConfigMap. The cluster creator
+    /// keeps the admin access AWS gives it by default.
+    pub authentication_mode: String,
+}
+
+/// A managed EKS add-on at the default version AWS picks for the cluster's Kubernetes version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksAddon {
+    pub cluster: V,
+    pub name: String,
+}
+
+/// An EKS access entry for an IAM principal, with one access policy over the whole cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksAccessEntry {
+    pub cluster: V,
+    pub principal: String,
+    pub policy: String,
+}
+
+/// An EKS Pod Identity association: pods of the service account get the role's credentials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksPodIdentityAssociation {
+    pub cluster: V,
+    pub namespace: String,
+    pub service_account: String,
+    pub role: V,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -490,6 +519,9 @@ kinds! {
     // eks
     EksCluster,
     EksNodegroup,
+    EksAddon,
+    EksAccessEntry,
+    EksPodIdentityAssociation,
     // dns
     HealthCheck,
     RecordSet,
@@ -533,6 +565,9 @@ impl Kind {
             Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
             Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
             Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
+            // An add-on's name is AWS's (`vpc-cni`); access entries and Pod Identity associations
+            // are named by the principal, or the namespace and service account, they stand for.
+            Kind::EksAddon(_) | Kind::EksAccessEntry(_) | Kind::EksPodIdentityAssociation(_) => None,
             // Named like their cluster or replication group, whose tighter limits bind first;
             // the RDS and ElastiCache APIs document no length for parameter group names.
             Kind::DbClusterParameterGroup(_) | Kind::CacheParameterGroup(_) => None,

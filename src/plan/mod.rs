@@ -13,6 +13,7 @@ mod parts;
 mod peering;
 mod redis;
 pub mod show;
+mod topic_glob;
 pub mod types;
 
 #[cfg(test)]

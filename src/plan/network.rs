@@ -107,7 +107,7 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
         out(
             Out::AppSecurityGroupId,
             V::attr("app_security_group", Attr::GroupId),
-            "EKS cluster and nodes",
+            "The EKS control plane's private API endpoint (nodes carry the cluster security group)",
         ),
         out(
             Out::DatabaseSecurityGroupId,
@@ -244,47 +244,66 @@ fn vpc(env: &Environment, r: &RegionEnv, cidr: Cidr, rs: &mut Vec<Resource>) {
     }
     let group = |id: &str| Peer::Group(V::attr(id, Attr::GroupId));
     let within = |port: u16, what: &str| sg_rule(what, port, Peer::Cidr(vpc_cidr.clone()));
+    // The pods run on managed nodes that carry only the EKS cluster security group (AWS puts the
+    // groups below on the control plane's interfaces, never on nodes): the `eks` stack admits
+    // that group to each data store. Across the peering, each peered VPC reaches PostgreSQL and
+    // the cache (the global writer and the Global Datastore's primary can be in any region after
+    // a switchover); nothing else crosses.
+    let peers = peer_cidrs(env, r);
+    let from_peers = |port: u16, what: &str| -> Vec<SgRule> {
+        peers
+            .iter()
+            .map(|(code, cidr)| {
+                sg_rule(
+                    &format!("{what} from the peered VPC of {code}"),
+                    port,
+                    Peer::Cidr(V::s(cidr)),
+                )
+            })
+            .collect()
+    };
+    // Name and description are create-only: kept as they were, so that the group (and the EKS
+    // cluster that names it) is not replaced.
     rs.push(res(
         "app_security_group",
         Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "app", &r.code),
             description: "EKS cluster and nodes: HTTPS in from the VPC; out to HTTPS and the data stores".into(),
-            ingress: vec![within(443, "Kubernetes API and services from inside the VPC")],
-            egress: vec![
-                sg_rule("HTTPS to AWS APIs and registries", 443, Peer::Cidr(V::s("0.0.0.0/0"))),
-                within(5432, "PostgreSQL in the VPC"),
-                within(6379, "Redis/Valkey in the VPC"),
-                within(9098, "Kafka (IAM) in the VPC"),
-            ],
+            // The EKS control plane's private API endpoint, for clients inside the VPC; the
+            // cluster security group beside it carries what nodes and control plane exchange.
+            ingress: vec![within(443, "Kubernetes API from inside the VPC")],
+            egress: Vec::new(),
         }),
     ));
+    let aurora = if env.aurora.is_some() {
+        from_peers(POSTGRES_PORT, "PostgreSQL")
+    } else {
+        Vec::new()
+    };
     rs.push(res(
         "database_security_group",
         Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "database", &r.code),
             description: "Aurora PostgreSQL: 5432 from the application only".into(),
-            ingress: vec![sg_rule(
-                "PostgreSQL from the application",
-                5432,
-                group("app_security_group"),
-            )],
-            egress: vec![within(5432, "PostgreSQL inside the VPC only")],
+            ingress: aurora,
+            egress: vec![within(POSTGRES_PORT, "PostgreSQL inside the VPC only")],
         }),
     ));
+    let cache = if env.redis.is_some() {
+        from_peers(CACHE_PORT, "Redis/Valkey")
+    } else {
+        Vec::new()
+    };
     rs.push(res(
         "cache_security_group",
         Kind::SecurityGroup(SecurityGroup {
             vpc: V::r("vpc"),
             name: regional_id(env, "cache", &r.code),
             description: "ElastiCache: 6379 from the application only".into(),
-            ingress: vec![sg_rule(
-                "Redis/Valkey from the application",
-                6379,
-                group("app_security_group"),
-            )],
-            egress: vec![within(6379, "Redis/Valkey inside the VPC only")],
+            ingress: cache,
+            egress: vec![within(CACHE_PORT, "Redis/Valkey inside the VPC only")],
         }),
     ));
     rs.push(res(
@@ -293,12 +312,8 @@ fn vpc(env: &Environment, r: &RegionEnv, cidr: Cidr, rs: &mut Vec<Resource>) {
             vpc: V::r("vpc"),
             name: regional_id(env, "kafka", &r.code),
             description: "MSK: Kafka with IAM (9098) from the application and the replicator".into(),
-            ingress: vec![sg_rule(
-                "Kafka (IAM) from the application",
-                9098,
-                group("app_security_group"),
-            )],
-            egress: vec![within(9098, "Kafka (IAM) inside the VPC only")],
+            ingress: Vec::new(),
+            egress: vec![within(KAFKA_IAM_PORT, "Kafka (IAM) inside the VPC only")],
         }),
     ));
     rs.push(res(
@@ -307,7 +322,7 @@ fn vpc(env: &Environment, r: &RegionEnv, cidr: Cidr, rs: &mut Vec<Resource>) {
             group: V::attr("kafka_security_group", Attr::GroupId),
             rule: sg_rule(
                 "Kafka (IAM) between brokers and MSK Replicator",
-                9098,
+                KAFKA_IAM_PORT,
                 group("kafka_security_group"),
             ),
         }),
@@ -319,4 +334,21 @@ fn vpc(env: &Environment, r: &RegionEnv, cidr: Cidr, rs: &mut Vec<Resource>) {
             Kind::DefaultSecurityGroupLockdown(DefaultSecurityGroupLockdown { vpc: V::r("vpc") }),
         ),
     ));
+}
+
+/// The VPCs peered with region `r`'s (hub and spoke: the primary's with every secondary's, a
+/// secondary's with the primary's only), as (region code, CIDR).
+fn peer_cidrs(env: &Environment, r: &RegionEnv) -> Vec<(String, String)> {
+    if !env.peering {
+        return Vec::new();
+    }
+    let peers: Vec<&RegionEnv> = if r.primary {
+        env.secondaries().iter().collect()
+    } else {
+        vec![env.primary()]
+    };
+    peers
+        .into_iter()
+        .filter_map(|p| p.cidr.map(|c| (p.code.clone(), c.to_string())))
+        .collect()
 }

@@ -15,6 +15,12 @@ pub(super) const AZ_LETTERS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
 /// Retention of every log group mrgen creates (a year: long enough for an incident review).
 pub const LOG_RETENTION_DAYS: i64 = 365;
 
+/// The ports the application reaches the data stores on: PostgreSQL, Redis/Valkey (TLS), and
+/// Kafka with IAM authentication (TLS).
+pub(super) const POSTGRES_PORT: u16 = 5432;
+pub(super) const CACHE_PORT: u16 = 6379;
+pub(super) const KAFKA_IAM_PORT: u16 = 9098;
+
 pub(super) fn res(id: &str, kind: Kind) -> Resource {
     Resource {
         id: id.to_string(),

@@ -31,6 +31,8 @@ pub enum V {
     Join(Vec<V>),
     /// The n-th item of a list value (a `ParamType::List` parameter).
     Select(u32, Box<V>),
+    /// A text value split at a separator into a list (with `Select`: a field of an ARN).
+    Split(String, Box<V>),
 }
 
 impl V {
@@ -67,6 +69,8 @@ pub enum Attr {
     ClusterSecurityGroupId,
     /// The id of a Route 53 health check.
     HealthCheckId,
+    /// The resource id of an Aurora cluster (`cluster-…`), which `rds-db:connect` ARNs name.
+    ClusterResourceId,
 }
 
 /// Which backends render a resource (SPEC: the Terraform peering accepter and the ephemeral
@@ -267,6 +271,8 @@ pub enum Out {
     ClusterArn,
     ClusterEndpoint,
     ReaderEndpoint,
+    /// An Aurora cluster's resource id, for `rds-db:connect`.
+    ClusterResourceId,
     ClusterName,
     GlobalReplicationGroupId,
     ReplicationGroupId,
@@ -297,6 +303,7 @@ impl Out {
             Out::ClusterArn => ("ClusterArn", None),
             Out::ClusterEndpoint => ("ClusterEndpoint", None),
             Out::ReaderEndpoint => ("ReaderEndpoint", None),
+            Out::ClusterResourceId => ("ClusterResourceId", None),
             Out::ClusterName => ("ClusterName", None),
             Out::GlobalReplicationGroupId => ("GlobalReplicationGroupId", None),
             Out::ReplicationGroupId => ("ReplicationGroupId", None),
@@ -327,6 +334,7 @@ impl Out {
             | Out::ClusterArn
             | Out::ClusterEndpoint
             | Out::ReaderEndpoint
+            | Out::ClusterResourceId
             | Out::ClusterName
             | Out::GlobalReplicationGroupId
             | Out::ReplicationGroupId

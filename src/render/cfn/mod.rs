@@ -163,6 +163,9 @@ fn cfn_kind(kind: &Kind) -> &dyn CfnKind {
         // eks
         Kind::EksCluster(k) => k,
         Kind::EksNodegroup(k) => k,
+        Kind::EksAddon(k) => k,
+        Kind::EksAccessEntry(k) => k,
+        Kind::EksPodIdentityAssociation(k) => k,
         // dns
         Kind::HealthCheck(k) => k,
         Kind::RecordSet(k) => k,

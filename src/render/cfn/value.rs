@@ -43,6 +43,17 @@ impl<'a> Ctx<'a> {
             V::AzIndex(n) => json!({ "Fn::Select": [n, { "Fn::GetAZs": "" }] }),
             V::Join(parts) => self.join(parts),
             V::Select(i, inner) => json!({ "Fn::Select": [i, self.v(inner)] }),
+            V::Split(sep, inner) => {
+                let text = self.v(inner);
+                // As for list parameters below: `Fn::Split` takes no `Fn::GetStackOutput`
+                // inside, a one-part `Fn::Join` of it does.
+                let text = if text.get("Fn::GetStackOutput").is_some() {
+                    json!({ "Fn::Join": ["", [text]] })
+                } else {
+                    text
+                };
+                json!({ "Fn::Split": [sep, text] })
+            }
         }
     }
 

@@ -282,6 +282,14 @@ impl<'a> Cx<'a> {
                     _ => return Err(format!("{}: cannot select from {v:?}", stack.name)),
                 }
             }
+            V::Split(sep, inner) => {
+                let whole = self.value(stack, inner)?;
+                let Some(s) = whole.as_str() else {
+                    return Err(format!("{}: only text can be split: {v:?}", stack.name));
+                };
+                let arg = if whole.is_safe() { s.to_string() } else { hcl::quote(s) };
+                code(format!("split({}, {arg})", hcl::quote(sep)))
+            }
         })
     }
 

@@ -149,6 +149,7 @@ impl CfnKind for GlobalCluster {
             | Attr::AllocationId
             | Attr::GlobalReplicationGroupId
             | Attr::ReaderEndpoint
+            | Attr::ClusterResourceId
             | Attr::ClusterSecurityGroupId
             | Attr::HealthCheckId => plain(a),
         }

@@ -7,8 +7,8 @@
 //! - `aurora`, `redis`, `msk`: the data stores, secure by default with no switch (SPEC section 5):
 //!   encrypted with the region's KMS key, TLS in transit, private, deletion protection where the
 //!   service has it, logs on;
-//! - `eks`, `dns`, `monitoring`: the EKS cluster and node group, Route 53, the alert topic, alarms
-//!   and the budget.
+//! - `eks`, `dns`, `monitoring`: the EKS cluster, node group, add-ons, access entries and Pod
+//!   Identity association, Route 53, the alert topic, alarms and the budget.
 //!
 //! This file holds the trait and the helpers more than one layer uses. The dispatch from a
 //! [`Kind`](crate::plan::Kind) to its impl is `cfn_kind` in `cfn/mod.rs`, an exhaustive match
@@ -61,6 +61,7 @@ pub(super) fn plain(a: Attr) -> Option<&'static str> {
         Attr::ReaderEndpoint => "ReadEndpoint.Address",
         Attr::ClusterSecurityGroupId => "ClusterSecurityGroupId",
         Attr::HealthCheckId => "HealthCheckId",
+        Attr::ClusterResourceId => "DBClusterResourceId",
     })
 }
 

@@ -174,6 +174,7 @@ impl TfKind for GlobalCluster {
             | Attr::AllocationId
             | Attr::GlobalReplicationGroupId
             | Attr::ReaderEndpoint
+            | Attr::ClusterResourceId
             | Attr::ClusterSecurityGroupId
             | Attr::HealthCheckId => arn_only(a),
         }
@@ -228,6 +229,7 @@ impl TfKind for DbCluster {
         match a {
             Attr::Endpoint => Some("endpoint"),
             Attr::ReaderEndpoint => Some("reader_endpoint"),
+            Attr::ClusterResourceId => Some("cluster_resource_id"),
             other => arn_only(other),
         }
     }

@@ -140,6 +140,9 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         // eks
         Kind::EksCluster(k) => k,
         Kind::EksNodegroup(k) => k,
+        Kind::EksAddon(k) => k,
+        Kind::EksAccessEntry(k) => k,
+        Kind::EksPodIdentityAssociation(k) => k,
         // dns
         Kind::HealthCheck(k) => k,
         Kind::RecordSet(k) => k,
@@ -194,7 +197,8 @@ fn arn_only(a: Attr) -> Option<&'static str> {
         | Attr::Endpoint
         | Attr::ReaderEndpoint
         | Attr::ClusterSecurityGroupId
-        | Attr::HealthCheckId => None,
+        | Attr::HealthCheckId
+        | Attr::ClusterResourceId => None,
     }
 }
 

@@ -1,8 +1,14 @@
 //! The peering layer's kinds in Terraform: the requester side of a cross-region VPC peering
-//! connection, and the accepter in the peer's region (Terraform only), each with DNS resolution
-//! over the peering switched on for its side.
+//! connection, and the accepter in the peer's region (Terraform only).
+//!
+//! DNS resolution over the peering stays off (AWS's default), as in CloudFormation, whose
+//! `AWS::EC2::VPCPeeringConnection` has no property for it (cloudformation-coverage-roadmap
+//! issue 169). Nothing needs it: it only makes the public DNS names of EC2 instances resolve to
+//! private addresses from the peer VPC ("Enable DNS resolution for a VPC peering connection",
+//! VPC Peering guide), while the endpoints that cross (Aurora's, the cache's) are names of
+//! private resources that resolve to private addresses from anywhere (RDS API reference,
+//! `PubliclyAccessible`).
 
-use super::super::hcl::code;
 use super::super::templates as t;
 use super::super::Cx;
 use super::{arn_only, name_tag, Block, Common, TfKind};
@@ -20,8 +26,6 @@ struct PeeringConnectionContext {
     peer_vpc: Value,
     peer_region: String,
     tags: Value,
-    /// The accepter's address, when the plan gives the connection one.
-    accepter: Option<Value>,
 }
 
 impl TfKind for PeeringConnection {
@@ -34,24 +38,13 @@ impl TfKind for PeeringConnection {
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
         arn_only(a)
     }
-    fn companions(&self) -> &'static [(&'static str, &'static str)] {
-        &[(
-            "aws_vpc_peering_connection_options",
-            "DNS resolution over the peering, requester side",
-        )]
-    }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
-        let accepter = match &self.accepter {
-            Some(a) => Some(code(cx.address(stack, cx.resource(stack, a)?))),
-            None => None,
-        };
         let context = PeeringConnectionContext {
             common: Common::new(cx, stack, r, self)?,
             vpc: cx.value(stack, &self.vpc)?,
             peer_vpc: cx.value(stack, &self.peer_vpc)?,
             peer_region: self.peer_region.clone(),
             tags: name_tag(&self.name),
-            accepter,
         };
         Block::new(t::PEERING_CONNECTION, &context)
     }
@@ -75,12 +68,6 @@ impl TfKind for PeeringAccepter {
     }
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
         arn_only(a)
-    }
-    fn companions(&self) -> &'static [(&'static str, &'static str)] {
-        &[(
-            "aws_vpc_peering_connection_options",
-            "DNS resolution over the peering, accepter side",
-        )]
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let mut common = Common::new(cx, stack, r, self)?;

@@ -1,0 +1,231 @@
+//! The check fails, naming what broke, when the output loses a rule or a statement the
+//! application needs, or gains one that is too broad: each test breaks production's rendered
+//! files in one place, in each backend, and reads the check's complaint.
+
+use super::{check, want};
+use crate::common::{render_env, File};
+use serde_json::{json, Value};
+
+fn production() -> Vec<File> {
+    render_env("production")
+}
+
+fn edit_template(files: &mut [File], stack: &str, edit: impl FnOnce(&mut Value)) {
+    let path = format!("cloudformation/genai-demo-production-{stack}.template.json");
+    let f = files.iter_mut().find(|f| f.path == path).expect("template");
+    let mut t: Value = serde_json::from_str(&f.contents).expect("JSON");
+    edit(&mut t);
+    f.contents = serde_json::to_string_pretty(&t).expect("JSON");
+}
+
+fn edit_tf(files: &mut [File], file: &str, edit: impl FnOnce(&str) -> String) {
+    let f = files
+        .iter_mut()
+        .find(|f| f.path == format!("terraform/{file}"))
+        .expect("file");
+    let changed = edit(&f.contents);
+    assert_ne!(changed, f.contents, "the edit changed nothing in {file}");
+    f.contents = changed;
+}
+
+/// `text` without the block that starts with the line `start` (up to its closing `}` line).
+fn without_block(text: &str, start: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| l.trim_end() == start).expect("block");
+    let indent = lines[first].len() - lines[first].trim_start().len();
+    let last = (first + 1..lines.len())
+        .find(|&i| {
+            let l = lines[i];
+            l.len() - l.trim_start().len() == indent && l.trim_start().starts_with('}')
+        })
+        .expect("the block's end");
+    let mut out: Vec<&str> = lines[..first].to_vec();
+    out.extend(&lines[last + 1..]);
+    out.join("\n") + "\n"
+}
+
+/// The check's complaints, which must be some and each mention all of `words`.
+fn complaints(files: &[File], backend: &str, words: &[&str]) -> Vec<String> {
+    let problems = check(files, &want("production"));
+    let mine: Vec<String> = problems.into_iter().filter(|p| p.starts_with(backend)).collect();
+    assert!(
+        mine.iter().any(|p| words.iter().all(|w| p.contains(w))),
+        "{backend}: no complaint mentions {words:?}:\n{}",
+        mine.join("\n")
+    );
+    println!("{}", mine.join("\n"));
+    mine
+}
+
+#[test]
+fn a_missing_rule_for_the_nodes_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-2", |t| {
+        t["Resources"]
+            .as_object_mut()
+            .expect("Resources")
+            .remove("DatabaseFromNodes");
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-2", "Aurora", "5432", "not admitted"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "eks.tf", |t| {
+        without_block(
+            t,
+            r#"resource "aws_vpc_security_group_ingress_rule" "eks_kafka_from_nodes_apne1" {"#,
+        )
+    });
+    complaints(&files, "Terraform", &["ap-northeast-1", "MSK", "9098", "not admitted"]);
+}
+
+#[test]
+fn a_missing_peer_rule_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "network-ap-northeast-1", |t| {
+        t["Resources"]["CacheSecurityGroup"]["Properties"]
+            .as_object_mut()
+            .expect("Properties")
+            .remove("SecurityGroupIngress");
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-1", "cache", "ap-northeast-2", "6379", "does not admit"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "network.tf", |t| {
+        without_block(
+            t,
+            r#"resource "aws_vpc_security_group_ingress_rule" "network_database_security_group_apne2" {"#,
+        )
+    });
+    complaints(
+        &files,
+        "Terraform",
+        &["ap-northeast-2", "Aurora", "10.2.0.0/16", "5432"],
+    );
+}
+
+#[test]
+fn kafka_across_the_peering_is_too_broad() {
+    let mut files = production();
+    edit_template(&mut files, "network-ap-northeast-1", |t| {
+        let p = &mut t["Resources"]["KafkaSecurityGroup"]["Properties"];
+        p["SecurityGroupIngress"] = json!([{
+            "CidrIp": "10.3.0.0/16", "Description": "x", "FromPort": 9098, "IpProtocol": "tcp", "ToPort": 9098
+        }]);
+    });
+    complaints(&files, "CloudFormation", &["Kafka does not cross"]);
+
+    let mut files = production();
+    edit_tf(&mut files, "network.tf", |t| {
+        t.replacen(
+            "      description                  = \"Redis/Valkey from the peered VPC of ap-northeast-2\"\n      from_port                    = 6379\n      to_port                      = 6379",
+            "      description                  = \"Redis/Valkey from the peered VPC of ap-northeast-2\"\n      from_port                    = 22\n      to_port                      = 6379",
+            1,
+        )
+    });
+    complaints(&files, "Terraform", &["10.3.0.0/16", "22-6379", "only 5432 and 6379"]);
+}
+
+#[test]
+fn a_missing_statement_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-1", |t| {
+        let statements = t["Resources"]["AppRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .expect("statements");
+        statements.retain(|s| s["Sid"] != "DatabaseConnect");
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-1", "does not allow rds-db:connect", "/app"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "eks.tf", |t| {
+        // The topics statement of ap-northeast-2: its first line after `{` names it.
+        let lines: Vec<&str> = t.lines().collect();
+        let role = lines
+            .iter()
+            .position(|l| l.starts_with(r#"resource "aws_iam_role_policy" "eks_app_role_apne2""#))
+            .expect("the role policy");
+        let sid = (role..lines.len())
+            .find(|&i| lines[i].contains(r#"Sid"#) && lines[i].contains(r#""KafkaTopics""#))
+            .expect("Sid");
+        let open = (0..sid).rev().find(|&i| lines[i].trim() == "{").expect("{");
+        let close = (sid..lines.len()).find(|&i| lines[i].trim() == "},").expect("},");
+        let mut out: Vec<&str> = lines[..open].to_vec();
+        out.extend(&lines[close + 1..]);
+        out.join("\n") + "\n"
+    });
+    complaints(
+        &files,
+        "Terraform",
+        &["ap-northeast-2", "does not allow kafka-cluster:ReadData", ":topic/"],
+    );
+}
+
+#[test]
+fn a_statement_on_everything_is_too_broad() {
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-2", |t| {
+        let s = &mut t["Resources"]["AppRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
+        s["Resource"] = json!("*");
+    });
+    complaints(&files, "CloudFormation", &["ap-northeast-2", "on `*`"]);
+    complaints(
+        &files,
+        "CloudFormation",
+        &["another region's Kafka cluster", "too broad"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "eks.tf", |t| t.replacen("redis-auth-??????\"", "*\"", 1));
+    complaints(
+        &files,
+        "Terraform",
+        &[
+            "ap-northeast-1",
+            "aurora-master",
+            "a secret other than the cache's AUTH secret",
+        ],
+    );
+}
+
+#[test]
+fn nodes_with_a_launch_template_of_their_own_groups_are_named() {
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-1", |t| {
+        let r = t["Resources"].as_object_mut().expect("Resources");
+        r.insert(
+            "NodeTemplate".into(),
+            json!({"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {"SecurityGroupIds": [{"Ref": "AppSecurityGroupId"}]}}}),
+        );
+        r["NodeGroup"]["Properties"]["LaunchTemplate"] = json!({"Id": {"Ref": "NodeTemplate"}});
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-1", "NodeGroup", "not admitted"],
+    );
+}
+
+#[test]
+fn the_wrong_service_account_is_named() {
+    let mut files = production();
+    edit_tf(&mut files, "eks.tf", |t| {
+        t.replacen("service_account = \"app\"", "service_account = \"other\"", 1)
+    });
+    complaints(
+        &files,
+        "Terraform",
+        &["no Pod Identity association for service account app/app"],
+    );
+}
