@@ -3,6 +3,7 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
+use super::values::*;
 use crate::model::raw::{Policy, Protocol};
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;

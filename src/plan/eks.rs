@@ -21,6 +21,7 @@ use super::layer::Layer;
 use super::parts::*;
 use super::topic_glob::topic_globs;
 use super::types::*;
+use super::values::*;
 use crate::model::raw::CapacityType;
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;

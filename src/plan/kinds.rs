@@ -7,7 +7,7 @@
 //! the bottom of this file, so a kind added to the list and not handled by a backend (or by
 //! [`Kind::name_limit`]) is a compile error there.
 
-use super::types::{BudgetAlert, Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
+use super::values::{BudgetAlert, Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
 use crate::aws::limits::{self, NameLimit};
 
 /// One CloudWatch alarm.

@@ -15,6 +15,7 @@ mod redis;
 pub mod show;
 mod topic_glob;
 pub mod types;
+pub mod values;
 
 #[cfg(test)]
 mod tests;
@@ -23,3 +24,4 @@ pub use build::build;
 pub use kinds::*;
 pub use layer::{Layer, LayerInfo, LAYERS};
 pub use types::*;
+pub use values::*;

@@ -4,6 +4,7 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
+use super::values::*;
 use crate::cidr::Cidr;
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;

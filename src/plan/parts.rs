@@ -4,6 +4,7 @@
 
 use super::layer::Layer;
 use super::types::*;
+use super::values::*;
 use crate::model::raw::{Mode, MskReplication};
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;

@@ -4,6 +4,7 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
+use super::values::*;
 use crate::model::Environment;
 use crate::naming::{regional_id, short_code};
 use crate::plan::kinds::*;

@@ -5,6 +5,7 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
+use super::values::*;
 use crate::model::raw::CacheEngine;
 use crate::model::Environment;
 use crate::naming::{global_id, regional_id};

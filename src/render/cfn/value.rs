@@ -115,7 +115,7 @@ impl<'a> Ctx<'a> {
             Some(r) => super::cfn_kind(&r.kind).attribute(a),
             // Not in this stack: the attribute's usual name is the only guess, and cfn-lint
             // reports the `Fn::GetAtt` as unresolved.
-            None => super::kinds::plain(a),
+            None => plain(a),
         };
         match name {
             Some(name) => json!({ "Fn::GetAtt": [pascal(id), name] }),
@@ -188,4 +188,21 @@ impl<'a> Ctx<'a> {
         }
         Value::Object(m)
     }
+}
+
+/// The `Fn::GetAtt` name most CloudFormation types give an attribute. A kind whose type names it
+/// otherwise, or whose `Ref` gives it, says so in its own `attribute`. A kind asked for an
+/// attribute its type does not have gets this name too, and cfn-lint reports the template.
+pub(super) fn plain(a: Attr) -> Option<&'static str> {
+    Some(match a {
+        Attr::Arn => "Arn",
+        Attr::GroupId => "GroupId",
+        Attr::AllocationId => "AllocationId",
+        Attr::GlobalReplicationGroupId => "GlobalReplicationGroupId",
+        Attr::Endpoint => "Endpoint.Address",
+        Attr::ReaderEndpoint => "ReadEndpoint.Address",
+        Attr::ClusterSecurityGroupId => "ClusterSecurityGroupId",
+        Attr::HealthCheckId => "HealthCheckId",
+        Attr::ClusterResourceId => "DBClusterResourceId",
+    })
 }

@@ -1,10 +1,10 @@
 //! Aurora PostgreSQL Global Database as CloudFormation resources: the master secret, subnet and
 //! parameter groups, the global cluster, the regional clusters and their instances.
 
-use super::{plain, replica_regions_into, secret_field, CfnKind};
+use super::{replica_regions_into, secret_field, CfnKind};
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, V};
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
 impl CfnKind for DbSecret {

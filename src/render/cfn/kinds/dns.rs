@@ -1,9 +1,9 @@
 //! Route 53 as CloudFormation resources: one health check and one routing record per region.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{pascal, Attr, RecordSpec, Routing};
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
 impl CfnKind for HealthCheck {

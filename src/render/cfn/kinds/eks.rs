@@ -2,10 +2,10 @@
 //! node group and add-ons, the access entries of its admins, and the application's Pod Identity
 //! association.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::Attr;
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Value};
 
 /// All five EKS control-plane log types.

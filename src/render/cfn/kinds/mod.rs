@@ -48,23 +48,6 @@ pub(super) trait CfnKind {
     }
 }
 
-/// The `Fn::GetAtt` name most CloudFormation types give an attribute. A kind whose type names it
-/// otherwise, or whose `Ref` gives it, says so in its own `attribute`. A kind asked for an
-/// attribute its type does not have gets this name too, and cfn-lint reports the template.
-pub(super) fn plain(a: Attr) -> Option<&'static str> {
-    Some(match a {
-        Attr::Arn => "Arn",
-        Attr::GroupId => "GroupId",
-        Attr::AllocationId => "AllocationId",
-        Attr::GlobalReplicationGroupId => "GlobalReplicationGroupId",
-        Attr::Endpoint => "Endpoint.Address",
-        Attr::ReaderEndpoint => "ReadEndpoint.Address",
-        Attr::ClusterSecurityGroupId => "ClusterSecurityGroupId",
-        Attr::HealthCheckId => "HealthCheckId",
-        Attr::ClusterResourceId => "DBClusterResourceId",
-    })
-}
-
 /// `{{resolve:secretsmanager:<secret ARN>:SecretString:<field>}}`, built with `Fn::Join` (the ARN
 /// is only known at deploy time; no `Fn::Sub`, so no text is ever interpolated).
 fn secret_field(ctx: &Ctx, secret: &V, field: &str) -> Value {

@@ -1,10 +1,10 @@
 //! Monitoring as CloudFormation resources: the encrypted alert topic, its policy and e-mail
 //! subscriptions, the CloudWatch alarms, and the monthly cost budget.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{Attr, BudgetAlert, V};
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Value};
 
 impl CfnKind for Topic {

@@ -1,10 +1,10 @@
 //! MSK as CloudFormation resources: the regional clusters (IAM authentication, TLS, encrypted,
 //! broker logs on), their resource policies, and the MSK Replicators between regions.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{Attr, V};
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
 impl CfnKind for MskCluster {

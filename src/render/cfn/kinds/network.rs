@@ -1,10 +1,10 @@
 //! The network layer and the building blocks the other layers share (KMS keys, log groups, IAM
 //! roles, security groups) as CloudFormation resources.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, Peer, RouteTarget, SgRule, V};
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
 impl CfnKind for KmsKey {

@@ -1,10 +1,10 @@
 //! VPC peering as a CloudFormation resource: the connection, whose accepter side is implied by
 //! `PeerRegion`.
 
-use super::{plain, CfnKind};
+use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::Attr;
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Value};
 
 impl CfnKind for PeeringConnection {

@@ -2,10 +2,10 @@
 //! groups, the replication group of each region, the Global Datastore with its AUTH token, and
 //! the RBAC users of a single-region cache.
 
-use super::{plain, replica_regions_into, secret_field, CfnKind};
+use super::{replica_regions_into, secret_field, CfnKind};
 use crate::plan::kinds::*;
 use crate::plan::Attr;
-use crate::render::cfn::value::Ctx;
+use crate::render::cfn::value::{plain, Ctx};
 use crate::render::checkov;
 use serde_json::{json, Map, Value};
 
