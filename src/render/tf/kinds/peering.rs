@@ -41,8 +41,14 @@ impl TfKind for PeeringConnection {
         )]
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
+        // The requester's DNS option needs the connection accepted, so it waits for the
+        // accepter; in the stacks layout the accepter is another stack's (in the peer's region)
+        // and the option is left off (README, "Terraform").
         let accepter = match &self.accepter {
-            Some(a) => Some(code(cx.address(stack, cx.resource(stack, a)?))),
+            Some(a) => {
+                let acc = cx.resource(stack, a)?;
+                cx.here(stack, acc).then(|| code(cx.address(stack, acc)))
+            }
             None => None,
         };
         let context = PeeringConnectionContext {
@@ -73,6 +79,9 @@ impl TfKind for PeeringAccepter {
     fn ref_attr(&self) -> &'static str {
         "id"
     }
+    fn region(&self) -> Option<&str> {
+        Some(&self.peer_region)
+    }
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
         arn_only(a)
     }
@@ -83,11 +92,10 @@ impl TfKind for PeeringAccepter {
         )]
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
-        let mut common = Common::new(cx, stack, r, self)?;
-        // In the requester's stack, created in the peer's region.
-        common.provider = cx.provider(&self.peer_region);
+        // Created in the peer's region (`region` above): in the requester's stack in the single
+        // module, in a stack of the peer's region in the stacks layout (`stacks::home_of`).
         let context = PeeringAccepterContext {
-            common,
+            common: Common::new(cx, stack, r, self)?,
             connection: cx.value(stack, &self.connection)?,
             tags: name_tag(&self.name),
         };
