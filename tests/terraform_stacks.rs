@@ -156,7 +156,7 @@ fn each_stack_folder_holds_its_stack_and_talks_to_its_region() {
                 );
             }
             // The Aurora master password: ephemeral, written write-only, in the primary's stack.
-            if text.contains("ephemeral \"aws_secretsmanager_random_password\"") {
+            if dir.contains("-aurora-") && text.contains("ephemeral \"aws_secretsmanager_random_password\"") {
                 assert!(text.contains("master_password_wo"), "{label}");
                 assert!(text.contains("secret_string_wo"), "{label}");
             }
