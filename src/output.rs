@@ -177,6 +177,13 @@ fn mirror_foreign(
                 .map_err(|e| err("cannot create", &dst, e))?;
             made.insert(r.clone());
             mirror_foreign(&src, &dst, &r, owned, made)?;
+            // A stack's folder that held mrgen's files alone goes with them (a stack that is
+            // gone leaves no empty folder; one that stays is made again below).
+            if owned.stack_folder(&r) && fs::read_dir(&dst).is_ok_and(|mut d| d.next().is_none()) {
+                fs::remove_dir(&dst).map_err(|e| err("cannot remove", &dst, e))?;
+                made.remove(&r);
+                continue;
+            }
         } else if fs::hard_link(&src, &dst).is_err() {
             fs::copy(&src, &dst).map_err(|e| err("cannot copy", &src, e))?;
         }

@@ -18,9 +18,10 @@
 //! the DR node group takes the writer's sizing: its `min_size` and `max_size` change. (Its
 //! `desired_size` is under `ignore_changes`: the autoscaler and the runbook's scale-up set it,
 //! and a plan must not undo them, so Terraform never changes it after creation.) moto reads node
-//! groups back wrongly (`moto_tf.rs`), so the node group is left out of the clean-plan check; it
-//! is created beforehand, while every region answers, and the outage apply changes it, which
-//! moto then reports. Every stack of the secondary region plans during the outage; the
+//! groups back wrongly (`moto_tf.rs`: it invents a `remote_access` block, which makes any plan
+//! replace the group), so the node group is left out of the clean-plan check; it is created
+//! beforehand, while every region answers, and the outage apply changes its sizing (on moto by
+//! replacing it), which moto then reports. Every stack of the secondary region plans during the outage; the
 //! primary's fail to.
 
 use crate::common::moto::Moto;
@@ -120,7 +121,25 @@ fn apply_sh(tf: &Path, args: &[&str], env: &[(&str, String)]) -> (i32, String) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.code().unwrap_or(-1), text)
+    (out.status.code().unwrap_or(-1), plain(&text))
+}
+
+/// `text` without terminal colour sequences (`ESC [ … m`), which Terraform writes.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn targets_arg(targets: &BTreeSet<String>) -> String {

@@ -43,6 +43,16 @@ impl Owned {
     }
 }
 
+impl Owned {
+    /// True when `rel` is a folder `terraform/<stack>/` whose `.tf` files this render owns.
+    pub fn stack_folder(&self, rel: &str) -> bool {
+        self.terraform
+            && rel
+                .strip_prefix("terraform/")
+                .is_some_and(|d| !d.contains('/') && tf::is_stack_folder(d))
+    }
+}
+
 /// The folders of `out/terraform/` named like a stack's module, sorted (none when unreadable).
 fn stack_folders(out: &Path) -> Vec<String> {
     let Ok(rd) = fs::read_dir(out.join("terraform")) else {
@@ -272,5 +282,31 @@ mod tests {
             assert!(!ALL.owns(&format!("{s}/{user}")), "{user}");
         }
         assert!(!ALL.owns("terraform/.plugin-cache"));
+        assert!(ALL.stack_folder(s) && !ALL.stack_folder("terraform/modules"));
+    }
+
+    #[test]
+    fn a_stack_that_is_gone_leaves_its_state_and_no_empty_folder() {
+        let d = std::env::temp_dir().join(format!("mrgen-owned-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let out = d.join("out");
+        let (a, b) = ("terraform/p-e-eks-us-east-1", "terraform/p-e-dns-us-east-1");
+        let v1 = vec![
+            File::new(format!("{a}/eks.tf"), "a\n"),
+            File::new(format!("{b}/dns.tf"), "b\n"),
+        ];
+        super::super::write(&out, &v1, ALL).unwrap();
+        fs::write(out.join(a).join("terraform.tfstate"), "state").unwrap();
+        let v2 = vec![File::new(format!("{a}/eks.tf"), "a2\n")];
+        super::super::write(&out, &v2, ALL).unwrap();
+        assert!(!out.join(b).exists(), "the folder of a stack that is gone");
+        assert_eq!(fs::read_to_string(out.join(a).join("eks.tf")).unwrap(), "a2\n");
+        super::super::write(&out, &[], ALL).unwrap();
+        assert!(!out.join(a).join("eks.tf").exists());
+        assert_eq!(
+            fs::read_to_string(out.join(a).join("terraform.tfstate")).unwrap(),
+            "state"
+        );
+        fs::remove_dir_all(&d).unwrap();
     }
 }
