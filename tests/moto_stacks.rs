@@ -303,6 +303,35 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     );
     println!("moto: peering {} is active", p["VpcPeeringConnectionId"]);
 
+    // apply.sh honours AWS_ENDPOINT_URL: a stack without its override file reaches moto through
+    // it alone (the provider reads it; changes are allowed here: without the override's
+    // settings the provider reads some attributes back otherwise).
+    let probe = "genai-demo-production-network-ap-northeast-2";
+    let over = tf.join(probe).join("zz_moto_override.tf");
+    let saved = std::fs::read_to_string(&over).expect("override");
+    std::fs::remove_file(&over).expect("remove the override");
+    let (code, log) = apply_sh(
+        &tf,
+        &["plan", probe],
+        &[
+            ("TF_CLI_ARGS_plan", targets_arg(&targets)),
+            ("AWS_ENDPOINT_URL", moto.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_CONFIG_FILE", "/nonexistent/mrgen-aws-config".into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/mrgen-aws-credentials".into(),
+            ),
+        ],
+    );
+    std::fs::write(&over, saved).expect("restore the override");
+    assert!(
+        (code == 0 || code == 2) && log.contains("AWS_ENDPOINT_URL is set"),
+        "{probe} through AWS_ENDPOINT_URL (exit {code}):\n{log}"
+    );
+    println!("moto: {probe} plans through AWS_ENDPOINT_URL alone (exit {code})");
+
     // The DR node group, created while every region answers.
     let dr: BTreeSet<String> = targets.iter().cloned().chain([DR_NODE_GROUP.to_string()]).collect();
     let (code, log) = apply_sh(&tf, &["apply", DR_EKS], &[("TF_CLI_ARGS_apply", targets_arg(&dr))]);

@@ -32,19 +32,21 @@ fn folders(files: &[File]) -> BTreeMap<String, Vec<File>> {
 /// The stack whose folder renders a plan resource: its own, but for a peering accepter, which
 /// goes to the stack of the peer's region that takes a value of the requester's stack.
 fn folder_of<'a>(plan: &'a Plan, s: &'a Stack, kind: &Kind) -> &'a Stack {
-    match kind {
-        Kind::PeeringAccepter(a) if a.peer_region != s.region => plan
-            .stacks
-            .iter()
-            .find(|q| {
-                q.region == a.peer_region
-                    && q.parameters
-                        .iter()
-                        .any(|p| matches!(&p.source, ParamSource::Output { stack, .. } if *stack == s.name))
-            })
-            .expect("a stack of the peer's region takes the connection"),
-        _ => s,
+    let Kind::PeeringAccepter(a) = kind else {
+        return s;
+    };
+    if a.peer_region == s.region {
+        return s;
     }
+    plan.stacks
+        .iter()
+        .find(|q| {
+            q.region == a.peer_region
+                && q.parameters
+                    .iter()
+                    .any(|p| matches!(&p.source, ParamSource::Output { stack, .. } if *stack == s.name))
+        })
+        .expect("a stack of the peer's region takes the connection")
 }
 
 /// `var.<name>` references in a text.

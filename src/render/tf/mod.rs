@@ -367,14 +367,7 @@ impl<'a> Cx<'a> {
                     .iter()
                     .map(|x| self.value(stack, x))
                     .collect::<Result<Vec<_>, _>>()?;
-                if vals.iter().any(|p| p.kind() != ValueKind::String) {
-                    return Err(format!("{}: only strings can be joined: {v:?}", stack.name));
-                }
-                if vals.iter().all(|p| !p.is_safe()) {
-                    text(vals.iter().map(|p| p.as_str().unwrap_or_default()).collect::<String>())
-                } else {
-                    Value::from_object(Interp(vals))
-                }
+                join(stack, vals)?
             }
             V::Select(i, inner) => {
                 let list = self.value(stack, inner)?;
@@ -582,6 +575,18 @@ const PROVIDERS_HEADER: &str =
     "One aws provider per region, named after the region. Every resource names its provider.";
 const OUTPUTS_HEADER: &str =
     "Every stack output of the plan: endpoints, ids, and the targets of the failover commands.";
+
+/// Text joined from template values: text when every part is text, else an interpolation.
+fn join(stack: &Stack, vals: Vec<Value>) -> Result<Value, String> {
+    if vals.iter().any(|p| p.kind() != ValueKind::String) {
+        return Err(format!("{}: only strings can be joined", stack.name));
+    }
+    Ok(if vals.iter().all(|p| !p.is_safe()) {
+        text(vals.iter().map(|p| p.as_str().unwrap_or_default()).collect::<String>())
+    } else {
+        Value::from_object(Interp(vals))
+    })
+}
 
 fn zone_label(i: usize) -> String {
     if i == 0 {

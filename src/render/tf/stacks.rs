@@ -46,24 +46,23 @@ pub(super) struct Module {
 /// first stack of that region, in manifest order, that takes one of `s`'s outputs (the peer's
 /// `peering-routes` stack, which takes the connection id).
 pub(crate) fn home_of<'a>(plan: &'a Plan, s: &'a Stack, r: &Resource) -> Result<&'a Stack, String> {
-    match kinds::region(&r.kind) {
-        Some(region) if region != s.region => plan
-            .stacks
-            .iter()
-            .find(|q| {
-                q.region == region
-                    && q.parameters
-                        .iter()
-                        .any(|p| matches!(&p.source, ParamSource::Output { stack, .. } if *stack == s.name))
-            })
-            .ok_or_else(|| {
-                format!(
-                    "{}: `{}` is created in {region}, where no stack takes a value of {}",
-                    s.name, r.id, s.name
-                )
-            }),
-        _ => Ok(s),
-    }
+    let Some(region) = kinds::region(&r.kind).filter(|region| *region != s.region) else {
+        return Ok(s);
+    };
+    plan.stacks
+        .iter()
+        .find(|q| {
+            q.region == region
+                && q.parameters
+                    .iter()
+                    .any(|p| matches!(&p.source, ParamSource::Output { stack, .. } if *stack == s.name))
+        })
+        .ok_or_else(|| {
+            format!(
+                "{}: `{}` is created in {region}, where no stack takes a value of {}",
+                s.name, r.id, s.name
+            )
+        })
 }
 
 /// True when a folder of `terraform/` is named like a stack's module: `…-<layer>-<region>`.
@@ -248,7 +247,18 @@ impl<'a> Cx<'a> {
                 (_, None, Some(lit)) => Ok(text(lit)),
                 _ => Err(format!("{}: parameter `{p}` has no value", stack.name)),
             },
-            V::Ref(_) | V::Attr(_, _) | V::Select(_, _) | V::Join(_) | V::AzIndex(_) => {
+            // Text built from parts: the output that gives it, else built here from the parts.
+            V::Join(parts) => match stack.outputs.iter().find(|o| o.value == *v) {
+                Some(o) => self.var_for(stack, o),
+                None => {
+                    let vals = parts
+                        .iter()
+                        .map(|x| self.remote(stack, x))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    super::join(stack, vals)
+                }
+            },
+            V::Ref(_) | V::Attr(_, _) | V::Select(_, _) | V::AzIndex(_) => {
                 let o = stack.outputs.iter().find(|o| o.value == *v).ok_or_else(|| {
                     format!(
                         "{}: takes {v:?} from {}, which has no output for it",
