@@ -68,6 +68,9 @@ pub enum Command {
         /// How CloudFormation stacks read other stacks' outputs.
         #[arg(long, value_enum, default_value_t = CfnReferences::Parameters)]
         cfn_references: CfnReferences,
+        /// One Terraform root module per stack (terraform/<stack>/, with terraform/apply.sh), or one for the whole environment.
+        #[arg(long, value_enum, default_value_t = TerraformLayout::Stacks)]
+        terraform_layout: TerraformLayout,
     },
     /// Show the stacks in deploy order: name, region, layer, depends-on, wave, resource count.
     Plan {
@@ -103,6 +106,14 @@ pub enum CfnReferences {
     Parameters,
     /// CloudFormation's native `Fn::GetStackOutput` lookups.
     GetStackOutput,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TerraformLayout {
+    /// One root module per manifest stack, each with its own state.
+    Stacks,
+    /// One root module, an aliased provider per region.
+    Single,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

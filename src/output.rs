@@ -24,177 +24,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The `.tf` files mrgen renders; other files under `terraform/` belong to the user.
-pub const TF_FILES: &[&str] = &[
-    "versions.tf",
-    "providers.tf",
-    "network.tf",
-    "peering.tf",
-    "aurora.tf",
-    "redis.tf",
-    "msk.tf",
-    "eks.tf",
-    "dns.tf",
-    "monitoring.tf",
-    "outputs.tf",
-];
+mod owned;
 
-/// Which parts of `--out` this render owns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Owned {
-    pub cloudformation: bool,
-    pub terraform: bool,
-}
-
-impl Owned {
-    /// True when `rel` (relative to `--out`, `/`-separated) is a file or folder mrgen owns.
-    pub fn owns(&self, rel: &str) -> bool {
-        if self.cloudformation
-            && (rel == "manifest.json" || rel == "cloudformation" || rel.starts_with("cloudformation/"))
-        {
-            return true;
-        }
-        if self.terraform {
-            if let Some(name) = rel.strip_prefix("terraform/") {
-                return TF_FILES.contains(&name);
-            }
-        }
-        false
-    }
-}
-
-/// One of mrgen's files as found on disk (through a symbolic link, if it is one).
-#[derive(Debug)]
-struct Meta {
-    len: u64,
-    executable: bool,
-    /// Reached through a symbolic link.
-    link: bool,
-}
-
-impl Meta {
-    fn of(m: &fs::Metadata, link: bool) -> Meta {
-        use std::os::unix::fs::PermissionsExt;
-        Meta {
-            len: m.len(),
-            executable: m.permissions().mode() & 0o111 != 0,
-            link,
-        }
-    }
-}
-
-/// mrgen's own files under `out` as found on disk, from folder listings and metadata alone: no
-/// file is read here.
-#[derive(Debug, Default)]
-struct OwnedOnDisk {
-    /// Files by relative path.
-    files: BTreeMap<String, Meta>,
-    /// `cloudformation` and the folders inside it.
-    folders: BTreeSet<String>,
-    /// `cloudformation` is a symbolic link, which a write replaces with a real folder.
-    linked_folder: bool,
-}
-
-impl OwnedOnDisk {
-    fn scan(out: &Path, owned: Owned) -> io::Result<OwnedOnDisk> {
-        let mut found = OwnedOnDisk::default();
-        if !out.is_dir() {
-            return Ok(found);
-        }
-        if owned.cloudformation {
-            found.file(out, "manifest.json");
-            let cfn = out.join("cloudformation");
-            if let Ok(m) = fs::symlink_metadata(&cfn) {
-                if m.is_dir() || (m.is_symlink() && cfn.is_dir()) {
-                    found.linked_folder = m.is_symlink();
-                    found.folders.insert("cloudformation".to_string());
-                    found.walk(&cfn, "cloudformation")?;
-                }
-            }
-        }
-        if owned.terraform {
-            for name in TF_FILES {
-                found.file(out, &format!("terraform/{name}"));
-            }
-        }
-        Ok(found)
-    }
-
-    /// Records `rel` when it is a file, or a link to one.
-    fn file(&mut self, out: &Path, rel: &str) {
-        let p = out.join(rel);
-        let Ok(mut m) = fs::symlink_metadata(&p) else {
-            return;
-        };
-        let link = m.is_symlink();
-        if link {
-            let Ok(target) = fs::metadata(&p) else { return };
-            m = target;
-        }
-        if m.is_file() {
-            self.files.insert(rel.to_string(), Meta::of(&m, link));
-        }
-    }
-
-    /// Records everything under the owned folder `dir`.
-    fn walk(&mut self, dir: &Path, rel: &str) -> io::Result<()> {
-        for e in fs::read_dir(dir)? {
-            let e = e?;
-            let r = format!("{rel}/{}", e.file_name().to_string_lossy());
-            let ft = e.file_type()?;
-            if ft.is_dir() {
-                self.walk(&e.path(), &r)?;
-                self.folders.insert(r);
-            } else {
-                let m = if ft.is_symlink() {
-                    fs::metadata(e.path())?
-                } else {
-                    e.metadata()?
-                };
-                // Inside a linked `cloudformation`, every file is reached through a link.
-                self.files
-                    .insert(r, Meta::of(&m, ft.is_symlink() || self.linked_folder));
-            }
-        }
-        Ok(())
-    }
-
-    /// The paths of `files` that are on disk already: real files with the same size, executable
-    /// bit and bytes (a file is read only when the rest agrees).
-    fn unchanged<'a>(&self, out: &Path, files: &'a [File]) -> BTreeSet<&'a str> {
-        files
-            .iter()
-            .filter(|f| {
-                self.files
-                    .get(&f.path)
-                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
-                    && holds_bytes(&out.join(&f.path), f.contents.as_bytes())
-            })
-            .map(|f| f.path.as_str())
-            .collect()
-    }
-
-    /// True when the owned files on disk are exactly `files`, given those of them that are
-    /// `unchanged`: all are, there is no other, and the folders are the same.
-    fn holds(&self, files: &[File], unchanged: &BTreeSet<&str>, owned: Owned) -> bool {
-        let folders: BTreeSet<String> = folders_of(files)
-            .into_iter()
-            .filter(|d| owned.owns(d))
-            .map(str::to_string)
-            .collect();
-        !self.linked_folder
-            && unchanged.len() == files.len()
-            && self.files.len() == files.len()
-            && self.folders == folders
-    }
-}
-
-/// True when the file at `p`, whose size is already known to be `want.len()`, holds `want`.
-fn holds_bytes(p: &Path, want: &[u8]) -> bool {
-    use std::io::Read;
-    let mut have = vec![0; want.len()];
-    fs::File::open(p).and_then(|mut f| f.read_exact(&mut have)).is_ok() && have == want
-}
+use owned::OwnedOnDisk;
+pub use owned::{terraform_state, Owned, TfState};
 
 /// Every folder that `files` need, by relative path. A path sorts before the paths inside it, so
 /// the set yields parents first.
@@ -346,6 +179,13 @@ fn mirror_foreign(
                 .map_err(|e| err("cannot create", &dst, e))?;
             made.insert(r.clone());
             mirror_foreign(&src, &dst, &r, owned, made)?;
+            // A stack's folder that held mrgen's files alone goes with them (a stack that is
+            // gone leaves no empty folder; one that stays is made again below).
+            if owned.stack_folder(&r) && fs::read_dir(&dst).is_ok_and(|mut d| d.next().is_none()) {
+                fs::remove_dir(&dst).map_err(|e| err("cannot remove", &dst, e))?;
+                made.remove(&r);
+                continue;
+            }
         } else if fs::hard_link(&src, &dst).is_err() {
             fs::copy(&src, &dst).map_err(|e| err("cannot copy", &src, e))?;
         }
@@ -520,21 +360,6 @@ mod tests {
         cloudformation: true,
         terraform: true,
     };
-
-    #[test]
-    fn ownership() {
-        assert!(ALL.owns("manifest.json"));
-        assert!(ALL.owns("cloudformation/x.template.json"));
-        assert!(ALL.owns("terraform/network.tf"));
-        assert!(!ALL.owns("terraform/backend.tf"));
-        assert!(!ALL.owns("terraform/.terraform"));
-        assert!(!ALL.owns("terraform.tfstate"));
-        let tf = Owned {
-            cloudformation: false,
-            terraform: true,
-        };
-        assert!(!tf.owns("manifest.json"));
-    }
 
     #[test]
     fn writes_replaces_and_keeps_foreign_files() {

@@ -4,7 +4,7 @@
 //! environment without a model), never the user's input or the disk, and says so.
 
 use crate::check::{self, Checked};
-use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat};
+use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat, TerraformLayout};
 use crate::diagnostics::{self, Diagnostic};
 use crate::finding::Severity;
 use crate::model::{self, ContextOverride};
@@ -81,13 +81,20 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             out,
             check,
             cfn_references,
+            terraform_layout,
         } => render(
             &cli.global,
             env,
-            *format,
+            Formats {
+                format: *format,
+                refs: *cfn_references,
+                layout: match terraform_layout {
+                    TerraformLayout::Stacks => render::tf::Layout::Stacks,
+                    TerraformLayout::Single => render::tf::Layout::Single,
+                },
+            },
             out.as_deref(),
             *check,
-            *cfn_references,
             &overrides,
         ),
         Command::Plan { env, json } => {
@@ -199,15 +206,60 @@ fn safe_target(out: &Path, env_dir: &Path) -> Result<(), Failure> {
     }
 }
 
+/// What `render` writes: which formats, how CloudFormation reads other stacks' values, and the
+/// Terraform layout.
+struct Formats {
+    format: RenderFormat,
+    refs: crate::cli::CfnReferences,
+    layout: render::tf::Layout,
+}
+
+/// Refuses to render a Terraform layout into a folder that holds the other layout's state
+/// (SPEC section 5.5): applying the new layout would try to create again what that state
+/// tracks. Checked before anything is written.
+fn layout_guard(out: &Path, env: &str, layout: render::tf::Layout) -> Result<(), Failure> {
+    let state = output::terraform_state(out);
+    let tf = out.join("terraform");
+    let (found, why) = match layout {
+        render::tf::Layout::Stacks if !state.single.is_empty() => (state.single, format!(
+            "it holds the state of the single Terraform root module, and the stacks layout (the default) would create every resource again in new states.\n\
+             Keep the single module:  mrgen render {env} --terraform-layout single\n\
+             or move its state into the stacks' first: resources have the same addresses in both layouts, so for each stack folder S and each resource A of S,\n\
+             \x20 terraform -chdir={tf} state mv -state-out=S/terraform.tfstate A A\n\
+             (with a remote backend: `terraform state pull` the single state, move the addresses with -state/-state-out locally, `terraform state push` each stack's),\n\
+             then remove {tf}/terraform.tfstate* and {tf}/.terraform/ and render again",
+            tf = tf.display()
+        )),
+        render::tf::Layout::Single if !state.stacks.is_empty() => (state.stacks, format!(
+            "it holds the state of the per-stack Terraform root modules, and the single layout would create every resource again in a new state.\n\
+             Keep the stacks layout:  mrgen render {env}   (the default: --terraform-layout stacks)\n\
+             or move each stack's state into the single module's first (same addresses): for each stack folder S and resource A of S,\n\
+             \x20 terraform -chdir={tf}/S state mv -state-out=../terraform.tfstate A A\n\
+             (with a remote backend: `terraform state pull` / `terraform state push`), then remove S/terraform.tfstate* and S/.terraform/ of every stack and render again",
+            tf = tf.display()
+        )),
+        render::tf::Layout::Stacks | render::tf::Layout::Single => return Ok(()),
+    };
+    Err(Failure::Usage(format!(
+        "refusing to render the {} Terraform layout into `{}`: {why}\nfound: {}",
+        match layout {
+            render::tf::Layout::Stacks => "stacks",
+            render::tf::Layout::Single => "single",
+        },
+        out.display(),
+        found.join(", ")
+    )))
+}
+
 fn render(
     g: &Global,
     env: &str,
-    format: RenderFormat,
+    formats: Formats,
     out: Option<&Path>,
     check: bool,
-    refs: crate::cli::CfnReferences,
     overrides: &[ContextOverride],
 ) -> Result<u8, Failure> {
+    let Formats { format, refs, layout } = formats;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| Path::new("out").join(env));
     let env_folder = match &g.file {
         Some(f) => f.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -218,6 +270,9 @@ fn render(
         return Ok(EXIT_INVALID);
     };
     safe_target(&out, &env_folder)?;
+    if format != RenderFormat::Cloudformation {
+        layout_guard(&out, env, layout)?;
+    }
     let refs = match refs {
         crate::cli::CfnReferences::Parameters => render::CfnReferences::Parameters,
         crate::cli::CfnReferences::GetStackOutput => render::CfnReferences::GetStackOutput,
@@ -226,7 +281,7 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
-    let files = render_files(&plan, owned, refs)?;
+    let files = render_files(&plan, owned, layout, refs)?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
@@ -265,9 +320,10 @@ fn render(
 fn render_files(
     plan: &plan::Plan,
     owned: output::Owned,
+    layout: render::tf::Layout,
     refs: render::CfnReferences,
 ) -> Result<Vec<render::File>, Failure> {
-    render::render(plan, owned.cloudformation, owned.terraform, refs)
+    render::render_with(plan, owned.cloudformation, owned.terraform.then_some(layout), refs)
         .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))
 }
 
@@ -464,7 +520,13 @@ mod tests {
             cloudformation: true,
             terraform: true,
         };
-        let f = render_files(&plan, all, render::CfnReferences::Parameters).unwrap_err();
+        let f = render_files(
+            &plan,
+            all,
+            render::tf::Layout::Stacks,
+            render::CfnReferences::Parameters,
+        )
+        .unwrap_err();
         assert!(matches!(f, Failure::Internal(_)), "{f:?}");
         assert_eq!(f.code(), 3);
         assert!(

@@ -44,7 +44,7 @@ pub struct Rendered {
     tags: BTreeMap<String, String>,
     /// Template path → (layer, region) of its stack (from `manifest.json`).
     stacks: BTreeMap<String, (String, String)>,
-    files: Vec<File>,
+    pub files: Vec<File>,
 }
 
 fn string(v: &Value) -> String {

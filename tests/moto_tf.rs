@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// What the test leaves out, and why. Each entry is a resource type, optionally only where the
 /// resource's body contains some text. Whatever refers to a left-out resource is left out too.
-const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
+pub const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
     // SPEC section 6, measured with moto 5.2.1 and the aws provider 5.100.
     ("aws_msk_cluster", None, "does not apply on moto (SPEC section 6)"),
     ("aws_msk_replicator", None, "does not apply on moto (SPEC section 6)"),
@@ -81,7 +81,7 @@ const EXCLUDED: &[(&str, Option<&str>, &str)] = &[
 ];
 
 /// Every service the rendered modules call.
-const SERVICES: &[&str] = &[
+pub const SERVICES: &[&str] = &[
     "budgets",
     "cloudwatch",
     "ec2",
@@ -100,13 +100,13 @@ const SERVICES: &[&str] = &[
 ];
 
 /// One `resource` block of the rendered module.
-struct Res {
-    ty: String,
-    address: String,
-    body: String,
+pub struct Res {
+    pub ty: String,
+    pub address: String,
+    pub body: String,
 }
 
-fn resources(module: &Path) -> Vec<Res> {
+pub fn resources(module: &Path) -> Vec<Res> {
     let mut out = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(module)
         .expect("module")
@@ -130,7 +130,7 @@ fn resources(module: &Path) -> Vec<Res> {
 }
 
 /// `aws_x.y` references in a block's text.
-fn references(body: &str) -> BTreeSet<String> {
+pub fn references(body: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let bytes = body.as_bytes();
     let mut i = 0;
@@ -159,7 +159,17 @@ fn references(body: &str) -> BTreeSet<String> {
 
 /// The addresses to apply, and what is left out with the reason.
 fn targets(resources: &[Res]) -> (Vec<String>, BTreeMap<String, String>) {
+    targets_with(resources, &[])
+}
+
+/// [`targets`], also leaving out what reads one of the input variables `unset` (`var.<name>`).
+pub fn targets_with(resources: &[Res], unset: &[String]) -> (Vec<String>, BTreeMap<String, String>) {
     let mut left_out: BTreeMap<String, String> = BTreeMap::new();
+    for r in resources {
+        if let Some(v) = unset.iter().find(|v| reads_var(&r.body, v)) {
+            left_out.insert(r.address.clone(), format!("reads var.{v}, whose producer was left out"));
+        }
+    }
     for r in resources {
         for (ty, needle, why) in EXCLUDED {
             if r.ty == *ty && needle.is_none_or(|n| r.body.contains(n)) {
@@ -212,8 +222,17 @@ fn override_file(module: &Path, url: &str) -> String {
     out
 }
 
+/// True when `body` reads `var.<name>` (not a longer name).
+pub fn reads_var(body: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    body.match_indices(&needle).any(|(at, _)| {
+        let next = body[at + needle.len()..].chars().next();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// The hosted zones `dns.tf` looks up (they must exist before the data source reads them).
-fn hosted_zones(module: &Path) -> Vec<String> {
+pub fn hosted_zones(module: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(module.join("dns.tf")) else {
         return Vec::new();
     };

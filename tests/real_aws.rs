@@ -20,7 +20,7 @@ fn template(files: &[File], stack: &str) -> Value {
 fn tf(files: &[File]) -> String {
     files
         .iter()
-        .filter(|f| f.path.ends_with(".tf"))
+        .filter(|f| crate::common::single_module_file(&f.path))
         .map(|f| f.contents.as_str())
         .collect::<Vec<_>>()
         .join("\n")

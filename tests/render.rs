@@ -90,9 +90,14 @@ fn foreign_files_survive_and_invalid_input_writes_nothing() {
     let out = d.join("out");
     let o = out.display().to_string();
     assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
-    fs::create_dir_all(out.join("terraform/.terraform")).unwrap();
-    fs::write(out.join("terraform/terraform.tfstate"), "state").unwrap();
-    fs::write(out.join("terraform/backend.tf"), "terraform {}\n").unwrap();
+    // A stack's module, initialised and applied, with the user's backend and lock file.
+    let stack = out.join("terraform/genai-demo-production-eks-ap-northeast-2");
+    fs::create_dir_all(stack.join(".terraform/providers")).unwrap();
+    fs::write(stack.join(".terraform/providers/p"), "binary").unwrap();
+    fs::write(stack.join("terraform.tfstate"), "state").unwrap();
+    fs::write(stack.join(".terraform.lock.hcl"), "lock").unwrap();
+    fs::write(stack.join("backend.tf"), "terraform {}\n").unwrap();
+    fs::create_dir_all(out.join("terraform/.plugin-cache")).unwrap();
     fs::write(out.join("README.md"), "mine").unwrap();
     let before = tree(&out);
     // Invalid input: exit 1 and nothing changes.
@@ -111,14 +116,15 @@ fn foreign_files_survive_and_invalid_input_writes_nothing() {
         run(&["render", "production", "--out", &o, "--format", "terraform"]).code,
         0
     );
-    assert_eq!(
-        fs::read_to_string(out.join("terraform/terraform.tfstate")).unwrap(),
-        "state"
-    );
-    assert_eq!(
-        fs::read_to_string(out.join("terraform/backend.tf")).unwrap(),
-        "terraform {}\n"
-    );
+    for (file, text) in [
+        ("terraform.tfstate", "state"),
+        (".terraform/providers/p", "binary"),
+        (".terraform.lock.hcl", "lock"),
+        ("backend.tf", "terraform {}\n"),
+    ] {
+        assert_eq!(fs::read_to_string(stack.join(file)).unwrap(), text, "{file}");
+    }
+    assert!(stack.join("eks.tf").is_file() && out.join("terraform/.plugin-cache").is_dir());
     assert_eq!(fs::read_to_string(out.join("README.md")).unwrap(), "mine");
     assert!(
         out.join("manifest.json").is_file(),
@@ -153,13 +159,21 @@ fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
     let o = out.display().to_string();
     assert_eq!(run(&["render", "production", "--out", &o]).code, 0);
     fs::write(out.join("terraform/backend.tf"), "terraform {}\n").unwrap();
+    let stack = "terraform/genai-demo-production-dns-us-east-1";
+    fs::write(out.join(stack).join("backend.tf"), "terraform {}\n").unwrap();
+    fs::create_dir(out.join(stack).join(".terraform")).unwrap();
     // Timestamps are coarse: let the clock move on, so that any write would show.
     std::thread::sleep(std::time::Duration::from_millis(50));
     // The test folder too: a temporary folder made and removed beside --out changes its time.
     let before = stamps(&d);
+    let contents: BTreeMap<&String, Vec<u8>> = before
+        .keys()
+        .filter(|p| d.join(p).is_file())
+        .map(|p| (p, fs::read(d.join(p)).unwrap()))
+        .collect();
     let r = run(&["render", "production", "--out", &o]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, format!("{o} is up to date (30 files): nothing written\n"));
+    assert_eq!(r.stderr, format!("{o} is up to date (101 files): nothing written\n"));
     assert_eq!(stamps(&d), before, "an up-to-date render wrote something");
 
     // A changed environment: a new tree is swapped in whole (--out is another folder now); the
@@ -168,16 +182,22 @@ fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
     let change = "genai-demo:multi-region.dns-ttl-seconds=30";
     let r = run(&["render", "production", "--out", &o, "-c", change]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, format!("wrote 30 files to {o}\n"));
+    assert_eq!(r.stderr, format!("wrote 101 files to {o}\n"));
     let after = stamps(&d);
     let ino = |s: &BTreeMap<String, (u64, i64, i64)>, p: &str| s[p].0;
     assert_ne!(ino(&after, "out"), ino(&before, "out"), "swapped, not written in place");
+    // Exactly the files whose bytes changed are new files; the others are the same inodes.
     let files: Vec<&String> = before.keys().filter(|p| d.join(p).is_file()).collect();
-    assert_eq!(files.len(), 31);
+    assert!(files.len() > 100, "{}", files.len());
+    let mut changed = 0;
     for p in files {
-        let changed = p.ends_with("/dns.tf") || p.ends_with("-dns-us-east-1.template.json");
-        assert_eq!(ino(&after, p) != ino(&before, p), changed, "{p}");
+        let differs = contents[p] != fs::read(d.join(p)).unwrap();
+        changed += usize::from(differs);
+        assert_eq!(ino(&after, p) != ino(&before, p), differs, "{p}");
     }
+    assert!(changed >= 2, "the TTL is in the dns stack of both backends");
+    let user = format!("out/{stack}/backend.tf");
+    assert_eq!(ino(&after, &user), ino(&before, &user), "a stack's backend.tf is kept");
     assert_eq!(
         run(&["render", "production", "--out", &o, "-c", change, "--check"]).code,
         0
@@ -259,5 +279,92 @@ fn deploy_script_passes_shellcheck_and_bash_n() {
             && text.contains("AWS_ENDPOINT_URL")
             && text.contains("CAPABILITY_NAMED_IAM")
     );
+    let _ = fs::remove_dir_all(&d);
+}
+
+/// SPEC section 5.5: rendering one Terraform layout where the other's state is would create
+/// everything again; it is refused with exit 2 before anything is written.
+#[test]
+fn a_terraform_layout_is_refused_where_the_other_layouts_state_is() {
+    let d = tempdir("render-layout-guard");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    let single = ["render", "production", "--out", &o, "--terraform-layout", "single"];
+    let stacks = ["render", "production", "--out", &o];
+    assert_eq!(run(&single).code, 0);
+    assert!(out.join("terraform/network.tf").is_file());
+    for (what, make) in [("terraform.tfstate", "state"), (".terraform", "")] {
+        let p = out.join("terraform").join(what);
+        if make.is_empty() {
+            fs::create_dir(&p).unwrap();
+        } else {
+            fs::write(&p, make).unwrap();
+        }
+        let before = tree(&out);
+        for args in [
+            &stacks[..],
+            &["render", "production", "--out", &o, "--format", "terraform", "--check"][..],
+        ] {
+            let r = run(args);
+            assert_eq!(r.code, 2, "{what}: {args:?}: {}", r.stderr);
+            for must in [
+                "refusing to render the stacks Terraform layout",
+                "--terraform-layout single",
+                "state mv",
+                "terraform state pull",
+                &format!("terraform/{what}"),
+            ] {
+                assert!(r.stderr.contains(must), "{what}: `{must}` in:\n{}", r.stderr);
+            }
+            assert_eq!(tree(&out), before, "{what}: nothing written");
+        }
+        // Keeping the single layout is fine, and CloudFormation alone is not Terraform's business.
+        assert_eq!(run(&single).code, 0);
+        assert_eq!(
+            run(&["render", "production", "--out", &o, "--format", "cloudformation"]).code,
+            0
+        );
+        if make.is_empty() {
+            fs::remove_dir(&p).unwrap();
+        } else {
+            fs::remove_file(&p).unwrap();
+        }
+    }
+    // Without that state the stacks layout replaces the single module's files.
+    assert_eq!(run(&stacks).code, 0);
+    assert!(
+        !out.join("terraform/network.tf").exists(),
+        "the single module's files are removed"
+    );
+    let stack = out.join("terraform/genai-demo-production-network-ap-northeast-1");
+    assert!(stack.join("network.tf").is_file() && out.join("terraform/apply.sh").is_file());
+    // And the other way round.
+    for what in ["terraform.tfstate", ".terraform"] {
+        let p = stack.join(what);
+        if what == ".terraform" {
+            fs::create_dir(&p).unwrap();
+        } else {
+            fs::write(&p, "state").unwrap();
+        }
+        let before = tree(&out);
+        let r = run(&single);
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        for must in [
+            "refusing to render the single Terraform layout",
+            "--terraform-layout stacks",
+            "state mv",
+            &format!("genai-demo-production-network-ap-northeast-1/{what}"),
+        ] {
+            assert!(r.stderr.contains(must), "{what}: `{must}` in:\n{}", r.stderr);
+        }
+        assert_eq!(tree(&out), before, "{what}: nothing written");
+        assert_eq!(run(&stacks).code, 0, "the stacks layout renders over its own state");
+        assert!(p.exists(), "{what} survives");
+        if what == ".terraform" {
+            fs::remove_dir(&p).unwrap();
+        } else {
+            fs::remove_file(&p).unwrap();
+        }
+    }
     let _ = fs::remove_dir_all(&d);
 }

@@ -1,13 +1,17 @@
 //! Snapshots under `snapshots/`. Accepting a change is a review: read the diff.
 //!
 //! - `diagnostics-<fixture>`: the diagnostics of every invalid fixture, in all three formats.
-//! - `render-production-<file>`: every file rendered for `production` (both backends), in full.
+//! - `render-production-<file>`: every file rendered for `production` (both backends; Terraform's
+//!   single module and the stacks layout's `apply.sh`), in full.
+//! - `render-production-terraform-stacks`: production's stack folders, where they differ from
+//!   the single module (`compare_stacks.rs`), so that a change both layouts share shows once.
 //! - `render-<env>-vs-production`: for every other shipped environment, its list of files and how
 //!   each differs from production's (`compare.rs`), so that a change to what all environments
 //!   share shows once, in production's files, and not again in a near-copy per environment.
 
 use crate::common::{insta_settings, render_env, root, run, shipped_environments, File};
 use crate::compare::{describe, Rendered};
+use crate::compare_stacks::{describe_stacks, in_stack_folder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -63,15 +67,22 @@ fn rendered() -> BTreeMap<String, Vec<File>> {
 /// The rendered-output snapshots (name → text) of `renders`: production's files one by one, and
 /// how each other environment differs from production.
 fn render_snapshots(renders: &BTreeMap<String, Vec<File>>) -> BTreeMap<String, String> {
-    let production = Rendered::new(renders[REFERENCE].clone());
+    // The stack folders are described apart (`compare_stacks.rs`); the other environments'
+    // comparisons leave them out.
+    let outside = |files: &[File]| -> Vec<File> { files.iter().filter(|f| !in_stack_folder(f)).cloned().collect() };
+    let production = Rendered::new(outside(&renders[REFERENCE]));
     let mut snaps = BTreeMap::new();
-    for f in &renders[REFERENCE] {
+    for f in &production.files {
         let name = format!("render-{REFERENCE}-{}", f.path.replace(['/', '.'], "_"));
         snaps.insert(name, f.contents.clone());
     }
+    snaps.insert(
+        format!("render-{REFERENCE}-terraform-stacks"),
+        describe_stacks(&renders[REFERENCE]),
+    );
     for (env, files) in renders {
         if env != REFERENCE {
-            let text = describe(&Rendered::new(files.clone()), &production);
+            let text = describe(&Rendered::new(outside(files)), &production);
             snaps.insert(format!("render-{env}-vs-{REFERENCE}"), text);
         }
     }

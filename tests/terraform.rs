@@ -10,6 +10,7 @@ use hcl_edit::structure::{Body, Structure};
 use mrgen::plan::Backends;
 use mrgen::render::tf;
 use mrgen::render::File;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -21,7 +22,7 @@ pub fn rendered(name: &str) -> Vec<File> {
 }
 
 pub fn render_text(name: &str, text: &str) -> Vec<File> {
-    tf::try_render(&plan_of(name, text)).expect("render")
+    tf::try_render(&plan_of(name, text), tf::Layout::Single).expect("render")
 }
 
 /// The root of the local provider mirror: the folder that holds `registry.terraform.io`.
@@ -48,6 +49,11 @@ fn mirror_root() -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The provider cache every test shares (also apply.sh's, through `TF_PLUGIN_CACHE_DIR`).
+pub fn plugin_cache() -> PathBuf {
+    std::env::temp_dir().join("mrgen-tf-cli").join("plugin-cache")
+}
+
 /// The Terraform CLI config every test uses: the local mirror, and one plugin cache shared by
 /// all modules. `None` (after printing why) when the mirror is missing outside CI.
 pub fn cli_config() -> Option<PathBuf> {
@@ -62,7 +68,7 @@ pub fn cli_config() -> Option<PathBuf> {
                 return None;
             };
             let dir = std::env::temp_dir().join("mrgen-tf-cli");
-            let cache = dir.join("plugin-cache");
+            let cache = plugin_cache();
             std::fs::create_dir_all(&cache).expect("plugin cache");
             let config = dir.join(format!("cli-{}.tfrc", std::process::id()));
             let text = format!(
@@ -206,7 +212,7 @@ fn replicated_topics(files: &[File]) -> Vec<String> {
     out
 }
 
-fn all_blocks(files: &[File]) -> Vec<(String, Vec<String>)> {
+pub fn all_blocks(files: &[File]) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for f in files {
         let body = hcl_edit::parser::parse_body(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
@@ -242,14 +248,48 @@ fn hostile_topic_patterns_stay_literal() {
     }
 }
 
+/// Name → (the plan resource's type, its companions' types and reasons).
+pub type Expected = BTreeMap<String, (&'static str, &'static [(&'static str, &'static str)])>;
+
+/// The blocks of one module hold exactly the `expected` resources (each once, under its name)
+/// and their declared companions, and nothing else.
+pub fn check_parity(label: &str, blocks: &[(String, Vec<String>)], expected: &Expected) {
+    let mut seen = BTreeSet::new();
+    for (kind, labels) in blocks {
+        match kind.as_str() {
+            "resource" | "ephemeral" => {
+                let (ty, name) = (&labels[0], &labels[1]);
+                let Some((primary, companions)) = expected.get(name) else {
+                    panic!("{label}: {kind} {ty}.{name} is not in the plan")
+                };
+                if ty == primary {
+                    assert!(seen.insert(name.clone()), "{label}: {ty}.{name} twice");
+                    assert_eq!(kind == "ephemeral", ty == "aws_secretsmanager_random_password");
+                } else {
+                    assert!(
+                        companions.iter().any(|(t, _)| t == ty),
+                        "{label}: {ty}.{name} is neither the plan resource's type ({primary}) nor a declared companion"
+                    );
+                }
+            }
+            "data" | "output" | "provider" | "terraform" | "variable" => {}
+            other => panic!("{label}: unexpected top-level block {other} {labels:?}"),
+        }
+    }
+    let missing: Vec<_> = expected.keys().filter(|n| !seen.contains(*n)).collect();
+    assert!(
+        missing.is_empty(),
+        "{label}: plan resources missing from Terraform: {missing:?}"
+    );
+}
+
 #[test]
 fn parity_with_the_plan() {
     for env in ENVIRONMENTS {
         let plan = plan_of(env, &shipped(env));
         let files = rendered(env);
         let blocks = all_blocks(&files);
-        // Name → (the plan resource's type, its companions' types and reasons).
-        let mut expected = std::collections::BTreeMap::new();
+        let mut expected = Expected::new();
         for s in &plan.stacks {
             for r in &s.resources {
                 let name = tf::resource_name(s, &r.id);
@@ -270,33 +310,7 @@ fn parity_with_the_plan() {
                 }
             }
         }
-        let mut seen = std::collections::BTreeSet::new();
-        for (kind, labels) in &blocks {
-            match kind.as_str() {
-                "resource" | "ephemeral" => {
-                    let (ty, name) = (&labels[0], &labels[1]);
-                    let Some((primary, companions)) = expected.get(name) else {
-                        panic!("{env}: {kind} {ty}.{name} is not in the plan")
-                    };
-                    if ty == primary {
-                        assert!(seen.insert(name.clone()), "{env}: {ty}.{name} twice");
-                        assert_eq!(kind == "ephemeral", ty == "aws_secretsmanager_random_password");
-                    } else {
-                        assert!(
-                            companions.iter().any(|(t, _)| t == ty),
-                            "{env}: {ty}.{name} is neither the plan resource's type ({primary}) nor a declared companion"
-                        );
-                    }
-                }
-                "data" | "output" | "provider" | "terraform" => {}
-                other => panic!("{env}: unexpected top-level block {other} {labels:?}"),
-            }
-        }
-        let missing: Vec<_> = expected.keys().filter(|n| !seen.contains(*n)).collect();
-        assert!(
-            missing.is_empty(),
-            "{env}: plan resources missing from Terraform: {missing:?}"
-        );
+        check_parity(env, &blocks, &expected);
     }
 }
 

@@ -35,12 +35,23 @@ pub enum CfnReferences {
     GetStackOutput,
 }
 
-/// What `render` produces for a format. An error is a bug in mrgen (a plan the Terraform
-/// templates cannot express), reported as an internal error.
+/// What `render` produces for a format, Terraform in its default layout (one root module per
+/// stack). An error is a bug in mrgen (a plan the Terraform templates cannot express), reported
+/// as an internal error.
 pub fn render(
     plan: &crate::plan::Plan,
     cloudformation: bool,
     terraform: bool,
+    refs: CfnReferences,
+) -> Result<Vec<File>, String> {
+    render_with(plan, cloudformation, terraform.then_some(tf::Layout::default()), refs)
+}
+
+/// [`render`], with Terraform (when `terraform` is given) in that layout.
+pub fn render_with(
+    plan: &crate::plan::Plan,
+    cloudformation: bool,
+    terraform: Option<tf::Layout>,
     refs: CfnReferences,
 ) -> Result<Vec<File>, String> {
     let mut files = Vec::new();
@@ -51,8 +62,8 @@ pub fn render(
         files.push(deploy::render(plan, refs, &templates));
         files.extend(templates);
     }
-    if terraform {
-        files.extend(tf::try_render(plan).map_err(|e| e.to_string())?);
+    if let Some(layout) = terraform {
+        files.extend(tf::try_render(plan, layout).map_err(|e| e.to_string())?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

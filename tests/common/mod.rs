@@ -137,10 +137,22 @@ pub fn short_code(region: &str) -> String {
     mrgen::naming::short_code(region)
 }
 
-/// Every file `mrgen render` writes for a plan (both backends, the default references), sorted
-/// by path.
+/// Every file `mrgen render` writes for a plan (both backends, the default references), with
+/// Terraform in both layouts (`--terraform-layout stacks`, the default: `terraform/<stack>/`
+/// and `terraform/apply.sh`; and `single`: `terraform/*.tf`, which share no path), sorted by
+/// path.
 pub fn render_plan(plan: &mrgen::plan::Plan) -> Vec<File> {
-    mrgen::render::render(plan, true, true, Default::default()).expect("renders")
+    let mut files = mrgen::render::render(plan, true, true, Default::default()).expect("renders");
+    let single = mrgen::render::tf::try_render(plan, mrgen::render::tf::Layout::Single).expect("renders");
+    files.extend(single);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// A file of the single Terraform root module (`terraform/<name>.tf`, no stack folder).
+pub fn single_module_file(path: &str) -> bool {
+    path.strip_prefix("terraform/")
+        .is_some_and(|name| !name.contains('/') && name.ends_with(".tf"))
 }
 
 /// Every file `mrgen render <name>` writes for a shipped environment, through the library.

@@ -1,4 +1,5 @@
-//! The Terraform side: every `.tf` file under `terraform/`, parsed with hcl-edit. A resource's
+//! The Terraform side: every `.tf` file of the single root module (`terraform/*.tf`), parsed with
+//! hcl-edit. A resource's
 //! region is its provider alias's; references, `split`, indexing, `jsonencode` and string
 //! templates are evaluated to symbolic text (see `mod.rs`).
 
@@ -31,7 +32,9 @@ impl Tf {
     fn new(files: &[File]) -> Tf {
         let bodies: Vec<Body> = files
             .iter()
-            .filter(|f| f.path.starts_with("terraform/") && f.path.ends_with(".tf"))
+            // The single root module: references between stacks are direct there (the stacks
+            // layout carries the same resources, wired through variables; its own tests).
+            .filter(|f| crate::common::single_module_file(&f.path))
             .map(|f| hcl_edit::parser::parse_body(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path)))
             .collect();
         let mut aliases = BTreeMap::new();

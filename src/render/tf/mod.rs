@@ -1,12 +1,19 @@
-//! Plan → one Terraform root module (`terraform/*.tf`).
+//! Plan → Terraform, in one of two layouts ([`Layout`]).
 //!
-//! One aliased `aws` provider per region (alias = region code with `-` → `_`), one file per
-//! layer, `versions.tf`, `providers.tf` (providers and the data sources the module reads) and
-//! `outputs.tf`. The plan resource `id` of a stack of layer L in region R becomes the Terraform
-//! resource `<L>_<id>_<short code of R>` (`network_vpc_apne1`). Stack parameters do not exist in
-//! Terraform: a parameter fed by another stack's output is replaced by that output's value,
-//! rendered in its own stack, so cross-region values are plain references and Terraform's graph
-//! gives the order.
+//! **stacks** (the default, `stacks.rs`): one root module per manifest stack in
+//! `terraform/<stack>/`, each with one `aws` provider for its region, its own state, an input
+//! variable for each value it takes from an earlier stack and an output for each value a later
+//! stack takes; `terraform/apply.sh` (`apply_sh.rs`) runs them in manifest order.
+//!
+//! **single**: one root module (`terraform/*.tf`). One aliased `aws` provider per region (alias =
+//! region code with `-` → `_`), one file per layer, `versions.tf`, `providers.tf` (providers and
+//! the data sources the module reads) and `outputs.tf`. Stack parameters do not exist there: a
+//! parameter fed by another stack's output is replaced by that output's value, rendered in its
+//! own stack, so cross-region values are plain references and Terraform's graph gives the order.
+//!
+//! In both, the plan resource `id` of a stack of layer L in region R becomes the Terraform
+//! resource `<L>_<id>_<short code of R>` (`network_vpc_apne1`), so a resource has the same address
+//! in either layout (moving state between them is `terraform state mv` of equal addresses).
 //!
 //! Each plan kind has one `TfKind` implementation (`kinds/`): its Terraform type, the attributes
 //! references to it read, its checkov suppressions and its template with a typed context. A few
@@ -14,14 +21,17 @@
 //! [`companions`]) carry the *same name* as the plan resource with another type, so names still
 //! map one to one onto the plan.
 //!
-//! This file owns the module's layout (files, providers, outputs) and [`Cx`], which turns plan
-//! values into template values by following references. Templates print values through one HCL
+//! This file owns the single module's layout (files, providers, outputs) and [`Cx`], which turns
+//! plan values into template values by following references: within the module, or, in the
+//! stacks layout, to another stack's module through an input variable ([`Cx::value`]). Templates print values through one HCL
 //! formatter (`hcl.rs`); the text they produce is laid out as `terraform fmt` would by
 //! `layout.rs`.
 
+mod apply_sh;
 mod hcl;
 mod kinds;
 mod layout;
+mod stacks;
 pub mod templates;
 
 pub use hcl::{escape_into, quote};
@@ -50,26 +60,57 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// The module's files. A plan the renderer cannot handle (never one from `plan::build`) gives a
+/// How the Terraform output is laid out (SPEC section 5.5; `render --terraform-layout`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One root module per manifest stack, `terraform/<stack>/`, and `terraform/apply.sh`.
+    #[default]
+    Stacks,
+    /// One root module for the whole environment, `terraform/*.tf`.
+    Single,
+}
+
+/// The layout's files. A plan the renderer cannot handle (never one from `plan::build`) gives a
 /// single `terraform/RENDER-ERROR.txt` explaining why; callers that can report errors use
 /// [`try_render`].
-pub fn render(plan: &Plan) -> Vec<File> {
-    match try_render(plan) {
+pub fn render(plan: &Plan, layout: Layout) -> Vec<File> {
+    match try_render(plan, layout) {
         Ok(files) => files,
         Err(e) => vec![File::new("terraform/RENDER-ERROR.txt", format!("{e}\n"))],
     }
 }
 
-/// The module's files, or why the plan cannot be rendered.
-pub fn try_render(plan: &Plan) -> Result<Vec<File>, RenderError> {
-    let cx = Cx::new(plan);
-    cx.files().map_err(RenderError)
+/// The layout's files, or why the plan cannot be rendered.
+pub fn try_render(plan: &Plan, layout: Layout) -> Result<Vec<File>, RenderError> {
+    match layout {
+        Layout::Single => Cx::new(plan, None).files(),
+        Layout::Stacks => stacks::files(plan),
+    }
+    .map_err(RenderError)
 }
 
 /// The file a layer's resources go to.
 pub fn layer_file(layer: Layer) -> &'static str {
     layer.tf_file()
 }
+
+/// The names of the `.tf` files a root module of `layout` can have (`terraform/` for the
+/// single module, `terraform/<stack>/` for a stack's): what mrgen owns there.
+pub fn module_files(layout: Layout) -> Vec<&'static str> {
+    let mut names = vec!["versions.tf", "providers.tf"];
+    match layout {
+        Layout::Stacks => names.push("variables.tf"),
+        Layout::Single => {}
+    }
+    names.extend(crate::plan::layer::tf_layer_files());
+    names.push("outputs.tf");
+    names
+}
+
+/// The stacks layout's script, in `terraform/`.
+pub const APPLY_SH: &str = "apply.sh";
+
+pub use stacks::is_stack_folder;
 
 /// `ap-northeast-1` → `ap_northeast_1`: the provider alias of a region.
 pub fn alias(region: &str) -> String {
@@ -106,23 +147,44 @@ fn snake(pascal: &str) -> String {
     out
 }
 
+/// An input variable of a stack's module (the stacks layout): a value of an earlier stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Var {
+    pub name: String,
+    pub list: bool,
+    pub description: String,
+    /// The producing stack, and its output's Terraform name.
+    pub from: String,
+    pub output: String,
+}
+
 /// The rendering context: the plan, and the data sources the rendered module turns out to read.
 pub(crate) struct Cx<'a> {
     plan: &'a Plan,
+    /// The stack whose module is rendered (the stacks layout); `None` for the single module.
+    home: Option<&'a Stack>,
     /// Regions whose `aws_availability_zones` data source is read.
     azs: RefCell<BTreeSet<String>>,
     account: Cell<bool>,
     /// Hosted zone names, in order of first use (`data.aws_route53_zone.hosted_zone[_n]`).
     zones: RefCell<Vec<String>>,
+    /// The home stack's input variables, by name.
+    vars: RefCell<BTreeMap<String, Var>>,
+    /// Regions other than the home stack's that its resources are created in (an aliased
+    /// provider each).
+    elsewhere: RefCell<BTreeSet<String>>,
 }
 
 impl<'a> Cx<'a> {
-    fn new(plan: &'a Plan) -> Cx<'a> {
+    fn new(plan: &'a Plan, home: Option<&'a Stack>) -> Cx<'a> {
         Cx {
             plan,
+            home,
             azs: RefCell::new(BTreeSet::new()),
             account: Cell::new(false),
             zones: RefCell::new(Vec::new()),
+            vars: RefCell::new(BTreeMap::new()),
+            elsewhere: RefCell::new(BTreeSet::new()),
         }
     }
 
@@ -147,8 +209,24 @@ impl<'a> Cx<'a> {
             .unwrap_or_default()
     }
 
+    /// The provider of a region: `aws.<alias>` in the single module; in a stack's module `aws`
+    /// for the stack's region, else an alias that `providers.tf` then declares.
     pub(crate) fn provider(&self, region: &str) -> Value {
+        if let Some(home) = self.home {
+            if home.region == region {
+                return code("aws");
+            }
+            self.elsewhere.borrow_mut().insert(region.to_string());
+        }
         code(format!("aws.{}", alias(region)))
+    }
+
+    /// True when resource `r` of plan stack `s` is rendered in the module being rendered.
+    pub(crate) fn here(&self, s: &Stack, r: &Resource) -> bool {
+        match self.home {
+            None => true,
+            Some(home) => stacks::home_of(self.plan, s, r).is_ok_and(|h| h.name == home.name),
+        }
     }
 
     pub(crate) fn resource(&self, stack: &'a Stack, id: &str) -> Result<&'a Resource, String> {
@@ -163,14 +241,30 @@ impl<'a> Cx<'a> {
         format!("{prefix}{}.{}", tf_type(&r.kind), resource_name(stack, &r.id))
     }
 
-    /// The address of a resource of another stack.
-    pub(crate) fn address_of(&self, stack: &str, id: &str) -> Result<String, String> {
-        let s = self.plan.stack(stack).ok_or_else(|| format!("no stack `{stack}`"))?;
-        Ok(self.address(s, self.resource(s, id)?))
+    /// The address a resource waits for (`plan::Resource::after`), when it is in this module. In
+    /// the stacks layout another stack's resource is not: the manifest order applies its stack
+    /// first.
+    pub(crate) fn after_address(&self, at: &crate::plan::At) -> Result<Option<String>, String> {
+        let s = self
+            .plan
+            .stack(&at.stack)
+            .ok_or_else(|| format!("no stack `{}`", at.stack))?;
+        let r = self.resource(s, &at.id)?;
+        Ok(self.here(s, r).then(|| self.address(s, r)))
     }
 
-    pub(crate) fn address_at(&self, at: &crate::plan::At) -> Result<String, String> {
-        self.address_of(&at.stack, &at.id)
+    /// `<attr>` of resource `id` of another stack: a reference in the single module; in the
+    /// stacks layout the input variable fed by the output of that stack that gives it.
+    pub(crate) fn elsewhere_attr(&self, stack: &str, id: &str, attr: &str) -> Result<Value, String> {
+        let s = self.plan.stack(stack).ok_or_else(|| format!("no stack `{stack}`"))?;
+        let r = self.resource(s, id)?;
+        if self.here(s, r) {
+            return Ok(code(format!("{}.{attr}", self.address(s, r))));
+        }
+        if kinds::ref_attr(&r.kind) != attr {
+            return Err(format!("{stack}: `{id}`.{attr} is not what its outputs give"));
+        }
+        self.remote(s, &V::Ref(id.to_string()))
     }
 
     /// Follows a parameter to the output that feeds it: (that stack, the output's value).
@@ -216,8 +310,20 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// A plan value as a template value: text for literals, code for references.
+    /// A plan value as a template value: text for literals, code for references. In the stacks
+    /// layout a parameter fed by another stack, and any reference into another stack, is an
+    /// input variable ([`Cx::remote`]).
     pub(crate) fn value(&self, stack: &'a Stack, v: &V) -> Result<Value, String> {
+        if let Some(home) = self.home {
+            if stack.name != home.name {
+                return self.remote(stack, v);
+            }
+            if let V::Param(p) = v {
+                if let (_, Some(_), _) = self.param(stack, p)? {
+                    return self.param_var(stack, p);
+                }
+            }
+        }
         Ok(match v {
             V::Str(s) => text(s.clone()),
             V::Int(i) => Value::from(*i),
@@ -261,14 +367,7 @@ impl<'a> Cx<'a> {
                     .iter()
                     .map(|x| self.value(stack, x))
                     .collect::<Result<Vec<_>, _>>()?;
-                if vals.iter().any(|p| p.kind() != ValueKind::String) {
-                    return Err(format!("{}: only strings can be joined: {v:?}", stack.name));
-                }
-                if vals.iter().all(|p| !p.is_safe()) {
-                    text(vals.iter().map(|p| p.as_str().unwrap_or_default()).collect::<String>())
-                } else {
-                    Value::from_object(Interp(vals))
-                }
+                join(stack, vals)?
             }
             V::Select(i, inner) => {
                 let list = self.value(stack, inner)?;
@@ -310,6 +409,52 @@ impl<'a> Cx<'a> {
         zone_label(i)
     }
 
+    /// The header and the resource blocks of `stack` with `members` (plan stack, resource) in
+    /// it; `None` when no member is a Terraform resource.
+    fn stack_body(&self, stack: &Stack, members: &[(&'a Stack, &'a Resource)]) -> Result<Option<String>, String> {
+        let mut blocks = String::new();
+        for (s, r) in members {
+            if r.backends == crate::plan::Backends::CloudFormationOnly {
+                continue;
+            }
+            let block = kinds::render(self, s, r)?;
+            blocks.push_str(&templates::render(block.template, block.context)?);
+            blocks.push('\n');
+        }
+        if blocks.is_empty() {
+            return Ok(None);
+        }
+        let header = Obj::new()
+            .set("stack", text(stack.name.clone()))
+            .set("description", text(stack.description.clone()));
+        let mut body = templates::render(templates::STACK_HEADER, header.value())?;
+        body.push('\n');
+        body.push_str(&blocks);
+        Ok(Some(body))
+    }
+
+    /// The data sources of the hosted zones the module reads, with the provider of `region`.
+    fn zones_text(&self, region: &str) -> Result<Option<String>, String> {
+        let zones = self.zones.borrow().clone();
+        if zones.is_empty() {
+            return Ok(None);
+        }
+        let list: Vec<Value> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| {
+                Obj::new()
+                    .set("label", code(zone_label(i)))
+                    .set("zone", text(z.clone()))
+                    .value()
+            })
+            .collect();
+        let ctx = Obj::new()
+            .set("zones", Value::from(list))
+            .set("provider", self.provider(region));
+        templates::render(templates::HOSTED_ZONE, ctx.value()).map(Some)
+    }
+
     fn files(&self) -> Result<Vec<File>, String> {
         let mut layers: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
         let order = |f: &str| Layer::all().position(|l| layer_file(l) == f).unwrap_or(0);
@@ -317,25 +462,11 @@ impl<'a> Cx<'a> {
         for stack in &self.plan.stacks {
             let file = layer_file(stack.layer);
             let entry = layers.entry(file).or_insert_with(|| (order(file), String::new()));
-            let body = &mut entry.1;
-            let mut blocks = String::new();
-            for r in &stack.resources {
-                if r.backends == crate::plan::Backends::CloudFormationOnly {
-                    continue;
-                }
-                let block = kinds::render(self, stack, r)?;
-                blocks.push_str(&templates::render(block.template, block.context)?);
-                blocks.push('\n');
-            }
-            if blocks.is_empty() {
+            let members: Vec<(&Stack, &Resource)> = stack.resources.iter().map(|r| (stack, r)).collect();
+            let Some(body) = self.stack_body(stack, &members)? else {
                 continue;
-            }
-            let header = Obj::new()
-                .set("stack", text(stack.name.clone()))
-                .set("description", text(stack.description.clone()));
-            body.push_str(&templates::render(templates::STACK_HEADER, header.value())?);
-            body.push('\n');
-            body.push_str(&blocks);
+            };
+            entry.1.push_str(&body);
             for o in &stack.outputs {
                 let name = format!(
                     "{}_{}_{}",
@@ -353,29 +484,14 @@ impl<'a> Cx<'a> {
             }
         }
         // The hosted zones dns.tf reads.
-        let zones = self.zones.borrow().clone();
-        if !zones.is_empty() {
-            let list: Vec<Value> = zones
-                .iter()
-                .enumerate()
-                .map(|(i, z)| {
-                    Obj::new()
-                        .set("label", code(zone_label(i)))
-                        .set("zone", text(z.clone()))
-                        .value()
-                })
-                .collect();
-            let dns_region = self
-                .plan
-                .stacks
-                .iter()
-                .find(|s| s.layer == Layer::Dns)
-                .map(|s| s.region.clone())
-                .unwrap_or_else(|| crate::naming::GLOBAL_REGION.to_string());
-            let ctx = Obj::new()
-                .set("zones", Value::from(list))
-                .set("provider", self.provider(&dns_region));
-            let zone_text = templates::render(templates::HOSTED_ZONE, ctx.value())?;
+        let dns_region = self
+            .plan
+            .stacks
+            .iter()
+            .find(|s| s.layer == Layer::Dns)
+            .map(|s| s.region.clone())
+            .unwrap_or_else(|| crate::naming::GLOBAL_REGION.to_string());
+        if let Some(zone_text) = self.zones_text(&dns_region)? {
             if let Some(entry) = layers.get_mut("dns.tf") {
                 entry.1 = format!("{zone_text}\n{}", entry.1);
             }
@@ -384,7 +500,13 @@ impl<'a> Cx<'a> {
             "terraform/versions.tf",
             layout::format(&templates::render(templates::VERSIONS, Obj::new().value())?),
         )];
-        files.push(File::new("terraform/providers.tf", layout::format(&self.providers()?)));
+        let providers: Vec<(Option<String>, String)> =
+            self.regions().into_iter().map(|r| (Some(alias(&r)), r)).collect();
+        let account = self.provider(&self.primary_region());
+        files.push(File::new(
+            "terraform/providers.tf",
+            layout::format(&self.providers(PROVIDERS_HEADER, &providers, account)?),
+        ));
         let mut ordered: Vec<(&'static str, (usize, String))> = layers.into_iter().collect();
         ordered.sort_by_key(|(_, (o, _))| *o);
         for (name, (_, body)) in ordered {
@@ -394,7 +516,9 @@ impl<'a> Cx<'a> {
             files.push(File::new(format!("terraform/{name}"), layout::format(&body)));
         }
         if !outputs.is_empty() {
-            let ctx = Obj::new().set("outputs", Value::from(outputs));
+            let ctx = Obj::new()
+                .set("header", text(OUTPUTS_HEADER))
+                .set("outputs", Value::from(outputs));
             files.push(File::new(
                 "terraform/outputs.tf",
                 layout::format(&templates::render(templates::OUTPUTS, ctx.value())?),
@@ -403,18 +527,24 @@ impl<'a> Cx<'a> {
         Ok(files)
     }
 
-    fn providers(&self) -> Result<String, String> {
+    /// `providers.tf`: a provider per (alias, region) — no alias for a stack's own region — and
+    /// the data sources the module reads (the account with `account`'s provider).
+    fn providers(
+        &self,
+        header: &str,
+        providers: &[(Option<String>, String)],
+        account: Value,
+    ) -> Result<String, String> {
         let mut tags = Obj::quoted();
         for (k, v) in &self.plan.tags {
             tags.put(k, text(v.clone()));
         }
         let tags = tags.value();
-        let providers: Vec<Value> = self
-            .regions()
+        let providers: Vec<Value> = providers
             .iter()
-            .map(|r| {
+            .map(|(a, r)| {
                 Obj::new()
-                    .set("alias", text(alias(r)))
+                    .set("alias", a.clone().map_or(Value::from(()), text))
                     .set("region", text(r.clone()))
                     .value()
             })
@@ -430,12 +560,9 @@ impl<'a> Cx<'a> {
                     .value()
             })
             .collect();
-        let account = if self.account.get() {
-            self.provider(&self.primary_region())
-        } else {
-            Value::from(())
-        };
+        let account = if self.account.get() { account } else { Value::from(()) };
         let ctx = Obj::new()
+            .set("header", text(header))
             .set("providers", Value::from(providers))
             .set("tags", tags)
             .set("azs", Value::from(azs))
@@ -450,6 +577,23 @@ impl<'a> Cx<'a> {
             .set("account_provider", account);
         templates::render(templates::PROVIDERS, ctx.value())
     }
+}
+
+const PROVIDERS_HEADER: &str =
+    "One aws provider per region, named after the region. Every resource names its provider.";
+const OUTPUTS_HEADER: &str =
+    "Every stack output of the plan: endpoints, ids, and the targets of the failover commands.";
+
+/// Text joined from template values: text when every part is text, else an interpolation.
+fn join(stack: &Stack, vals: Vec<Value>) -> Result<Value, String> {
+    if vals.iter().any(|p| p.kind() != ValueKind::String) {
+        return Err(format!("{}: only strings can be joined", stack.name));
+    }
+    Ok(if vals.iter().all(|p| !p.is_safe()) {
+        text(vals.iter().map(|p| p.as_str().unwrap_or_default()).collect::<String>())
+    } else {
+        Value::from_object(Interp(vals))
+    })
 }
 
 fn zone_label(i: usize) -> String {

@@ -19,6 +19,7 @@ macro_rules! templates {
 
 templates! {
     VERSIONS => "versions.tf.j2",
+    VARIABLES => "variables.tf.j2",
     PROVIDERS => "providers.tf.j2",
     OUTPUTS => "outputs.tf.j2",
     STACK_HEADER => "stack_header.tf.j2",

@@ -47,6 +47,12 @@ pub(crate) trait TfKind {
     /// The attribute a plain reference (`V::Ref`, CloudFormation's `Ref`) reads.
     fn ref_attr(&self) -> &'static str;
 
+    /// The region the resource is created in when that is not its stack's (a peering
+    /// connection's accepter). In the stacks layout it is rendered in a stack of that region.
+    fn region(&self) -> Option<&str> {
+        None
+    }
+
     /// The attribute an `Attr` reference reads; `None` when the resource has no such attribute.
     fn attr_name(&self, a: Attr) -> Option<&'static str>;
 
@@ -179,6 +185,10 @@ pub(super) fn ephemeral(kind: &Kind) -> bool {
     tf_kind(kind).ephemeral()
 }
 
+pub(super) fn region(kind: &Kind) -> Option<&str> {
+    tf_kind(kind).region()
+}
+
 pub(super) fn ref_attr(kind: &Kind) -> &'static str {
     tf_kind(kind).ref_attr()
 }
@@ -225,11 +235,14 @@ impl Common {
             depends_on.push(cx.address(stack, cx.resource(stack, d)?));
         }
         for at in &r.after {
-            depends_on.push(cx.address_at(at)?);
+            if let Some(address) = cx.after_address(at)? {
+                depends_on.push(address);
+            }
         }
         Ok(Common {
             name: code(name),
-            provider: cx.provider(&stack.region),
+            // Where the resource is created: its stack's region, or the one it names.
+            provider: cx.provider(kind.region().unwrap_or(&stack.region)),
             checkov_skips: kind
                 .checkov_skips()
                 .into_iter()
@@ -240,9 +253,10 @@ impl Common {
     }
 
     /// Also waits for what the resource `v` refers to needs to be usable (see
-    /// [`TfKind::ready_after`]); nothing when `v` is not a reference.
+    /// [`TfKind::ready_after`]); nothing when `v` is not a reference, or refers to a resource of
+    /// another module (the stacks layout: its stack was applied whole before this one).
     fn ready_after<'a>(&mut self, cx: &Cx<'a>, stack: &'a Stack, v: &V) {
-        if let Some((s, r)) = cx.target(stack, v) {
+        if let Some((s, r)) = cx.target(stack, v).filter(|(s, r)| cx.here(s, r)) {
             let name = resource_name(s, &r.id);
             for d in tf_kind(&r.kind).ready_after(&name) {
                 self.depends_on.push(d);

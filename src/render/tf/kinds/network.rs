@@ -309,16 +309,21 @@ impl TfKind for Route {
     }
 }
 
-/// A route's peering target: through the connection's accepter when the plan gives it one, so
-/// that the route waits for the connection to be active.
+/// A route's peering target: through the connection's accepter when the plan gives it one and
+/// it is in this module, so that the route waits for the connection to be active. (In the
+/// stacks layout the requester's routes are created while the connection awaits acceptance;
+/// AWS keeps them inactive until the peer's stack accepts it.)
 fn peering_target<'a>(cx: &Cx<'a>, stack: &'a Stack, v: &V) -> Result<Value, String> {
     if let Some((s, conn)) = cx.target(stack, v) {
         if let Kind::PeeringConnection(PeeringConnection {
             accepter: Some(acc), ..
         }) = &conn.kind
         {
-            let acc = cx.address(s, cx.resource(s, acc)?);
-            return Ok(code(format!("{acc}.vpc_peering_connection_id")));
+            let acc = cx.resource(s, acc)?;
+            if cx.here(s, acc) {
+                let acc = cx.address(s, acc);
+                return Ok(code(format!("{acc}.vpc_peering_connection_id")));
+            }
         }
     }
     cx.value(stack, v)

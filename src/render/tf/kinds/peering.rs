@@ -66,15 +66,17 @@ impl TfKind for PeeringAccepter {
     fn ref_attr(&self) -> &'static str {
         "id"
     }
+    fn region(&self) -> Option<&str> {
+        Some(&self.peer_region)
+    }
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
         arn_only(a)
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
-        let mut common = Common::new(cx, stack, r, self)?;
-        // In the requester's stack, created in the peer's region.
-        common.provider = cx.provider(&self.peer_region);
+        // Created in the peer's region (`region` above): in the requester's stack in the single
+        // module, in a stack of the peer's region in the stacks layout (`stacks::home_of`).
         let context = PeeringAccepterContext {
-            common,
+            common: Common::new(cx, stack, r, self)?,
             connection: cx.value(stack, &self.connection)?,
             tags: name_tag(&self.name),
         };

@@ -1,0 +1,324 @@
+//! Which files under `--out` are mrgen's ([`Owned`]), finding them on disk ([`OwnedOnDisk`]),
+//! and the Terraform state that a render must not strand ([`terraform_state`]).
+//!
+//! Under `terraform/` mrgen owns `apply.sh`, the single module's `.tf` files, and in every
+//! folder named like a stack's module (`tf::is_stack_folder`) the `.tf` files a stack's module
+//! can have: both layouts, whichever is rendered, so that switching layouts removes the other's
+//! files. The names come from the renderer (`tf::module_files`), which takes the layer files
+//! from the layer table. Everything else there (state, `.terraform/`, lock files, a
+//! `backend.tf`, the plugin cache) is the user's.
+
+use super::folders_of;
+use crate::render::tf::{self, Layout};
+use crate::render::File;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// Which parts of `--out` this render owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Owned {
+    pub cloudformation: bool,
+    pub terraform: bool,
+}
+
+impl Owned {
+    /// True when `rel` (relative to `--out`, `/`-separated) is a file or folder mrgen owns.
+    pub fn owns(&self, rel: &str) -> bool {
+        if self.cloudformation
+            && (rel == "manifest.json" || rel == "cloudformation" || rel.starts_with("cloudformation/"))
+        {
+            return true;
+        }
+        if self.terraform {
+            if let Some(rest) = rel.strip_prefix("terraform/") {
+                return match rest.split_once('/') {
+                    None => rest == tf::APPLY_SH || tf::module_files(Layout::Single).contains(&rest),
+                    Some((dir, name)) => tf::is_stack_folder(dir) && tf::module_files(Layout::Stacks).contains(&name),
+                };
+            }
+        }
+        false
+    }
+}
+
+impl Owned {
+    /// True when `rel` is a folder `terraform/<stack>/` whose `.tf` files this render owns.
+    pub fn stack_folder(&self, rel: &str) -> bool {
+        self.terraform
+            && rel
+                .strip_prefix("terraform/")
+                .is_some_and(|d| !d.contains('/') && tf::is_stack_folder(d))
+    }
+}
+
+/// The folders of `out/terraform/` named like a stack's module, sorted (none when unreadable).
+fn stack_folders(out: &Path) -> Vec<String> {
+    let Ok(rd) = fs::read_dir(out.join("terraform")) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<String> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| tf::is_stack_folder(n))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The Terraform state (or initialisation) found under `out/terraform/`, by layout.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TfState {
+    /// `terraform/terraform.tfstate` or `terraform/.terraform/`: the single module's.
+    pub single: Vec<String>,
+    /// `terraform/<stack>/terraform.tfstate` or `…/.terraform/`: stacks' modules'.
+    pub stacks: Vec<String>,
+}
+
+/// What of Terraform's own files `out` holds: a state file, or the `.terraform/` folder that
+/// `terraform init` makes (also with a remote backend, whose state is elsewhere).
+pub fn terraform_state(out: &Path) -> TfState {
+    let found = |dir: &str| -> Vec<String> {
+        ["terraform.tfstate", ".terraform"]
+            .iter()
+            .map(|n| format!("{dir}/{n}"))
+            .filter(|rel| fs::symlink_metadata(out.join(rel)).is_ok())
+            .collect()
+    };
+    TfState {
+        single: found("terraform"),
+        stacks: stack_folders(out)
+            .iter()
+            .flat_map(|d| found(&format!("terraform/{d}")))
+            .collect(),
+    }
+}
+
+/// One of mrgen's files as found on disk (through a symbolic link, if it is one).
+#[derive(Debug)]
+pub(super) struct Meta {
+    len: u64,
+    executable: bool,
+    /// Reached through a symbolic link.
+    link: bool,
+}
+
+impl Meta {
+    fn of(m: &fs::Metadata, link: bool) -> Meta {
+        use std::os::unix::fs::PermissionsExt;
+        Meta {
+            len: m.len(),
+            executable: m.permissions().mode() & 0o111 != 0,
+            link,
+        }
+    }
+}
+
+/// mrgen's own files under `out` as found on disk, from folder listings and metadata alone: no
+/// file is read here.
+#[derive(Debug, Default)]
+pub(super) struct OwnedOnDisk {
+    /// Files by relative path.
+    pub(super) files: BTreeMap<String, Meta>,
+    /// `cloudformation` and the folders inside it.
+    folders: BTreeSet<String>,
+    /// `cloudformation` is a symbolic link, which a write replaces with a real folder.
+    linked_folder: bool,
+}
+
+impl OwnedOnDisk {
+    pub(super) fn scan(out: &Path, owned: Owned) -> io::Result<OwnedOnDisk> {
+        let mut found = OwnedOnDisk::default();
+        if !out.is_dir() {
+            return Ok(found);
+        }
+        if owned.cloudformation {
+            found.file(out, "manifest.json");
+            let cfn = out.join("cloudformation");
+            if let Ok(m) = fs::symlink_metadata(&cfn) {
+                if m.is_dir() || (m.is_symlink() && cfn.is_dir()) {
+                    found.linked_folder = m.is_symlink();
+                    found.folders.insert("cloudformation".to_string());
+                    found.walk(&cfn, "cloudformation")?;
+                }
+            }
+        }
+        if owned.terraform {
+            found.file(out, &format!("terraform/{}", tf::APPLY_SH));
+            for name in tf::module_files(Layout::Single) {
+                found.file(out, &format!("terraform/{name}"));
+            }
+            for dir in stack_folders(out) {
+                for name in tf::module_files(Layout::Stacks) {
+                    found.file(out, &format!("terraform/{dir}/{name}"));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Records `rel` when it is a file, or a link to one.
+    fn file(&mut self, out: &Path, rel: &str) {
+        let p = out.join(rel);
+        let Ok(mut m) = fs::symlink_metadata(&p) else {
+            return;
+        };
+        let link = m.is_symlink();
+        if link {
+            let Ok(target) = fs::metadata(&p) else { return };
+            m = target;
+        }
+        if m.is_file() {
+            self.files.insert(rel.to_string(), Meta::of(&m, link));
+        }
+    }
+
+    /// Records everything under the owned folder `dir`.
+    fn walk(&mut self, dir: &Path, rel: &str) -> io::Result<()> {
+        for e in fs::read_dir(dir)? {
+            let e = e?;
+            let r = format!("{rel}/{}", e.file_name().to_string_lossy());
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                self.walk(&e.path(), &r)?;
+                self.folders.insert(r);
+            } else {
+                let m = if ft.is_symlink() {
+                    fs::metadata(e.path())?
+                } else {
+                    e.metadata()?
+                };
+                // Inside a linked `cloudformation`, every file is reached through a link.
+                self.files
+                    .insert(r, Meta::of(&m, ft.is_symlink() || self.linked_folder));
+            }
+        }
+        Ok(())
+    }
+
+    /// The paths of `files` that are on disk already: real files with the same size, executable
+    /// bit and bytes (a file is read only when the rest agrees).
+    pub(super) fn unchanged<'a>(&self, out: &Path, files: &'a [File]) -> BTreeSet<&'a str> {
+        files
+            .iter()
+            .filter(|f| {
+                self.files
+                    .get(&f.path)
+                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
+                    && holds_bytes(&out.join(&f.path), f.contents.as_bytes())
+            })
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+
+    /// True when the owned files on disk are exactly `files`, given those of them that are
+    /// `unchanged`: all are, there is no other, and the folders are the same.
+    pub(super) fn holds(&self, files: &[File], unchanged: &BTreeSet<&str>, owned: Owned) -> bool {
+        let folders: BTreeSet<String> = folders_of(files)
+            .into_iter()
+            .filter(|d| owned.owns(d))
+            .map(str::to_string)
+            .collect();
+        !self.linked_folder
+            && unchanged.len() == files.len()
+            && self.files.len() == files.len()
+            && self.folders == folders
+    }
+}
+
+/// True when the file at `p`, whose size is already known to be `want.len()`, holds `want`.
+fn holds_bytes(p: &Path, want: &[u8]) -> bool {
+    use std::io::Read;
+    let mut have = vec![0; want.len()];
+    fs::File::open(p).and_then(|mut f| f.read_exact(&mut have)).is_ok() && have == want
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: Owned = Owned {
+        cloudformation: true,
+        terraform: true,
+    };
+
+    #[test]
+    fn ownership() {
+        assert!(ALL.owns("manifest.json"));
+        assert!(ALL.owns("cloudformation/x.template.json"));
+        assert!(ALL.owns("terraform/network.tf"));
+        assert!(!ALL.owns("terraform/backend.tf"));
+        assert!(!ALL.owns("terraform/.terraform"));
+        assert!(!ALL.owns("terraform.tfstate"));
+        let tf = Owned {
+            cloudformation: false,
+            terraform: true,
+        };
+        assert!(!tf.owns("manifest.json"));
+    }
+
+    #[test]
+    fn stack_folders_are_told_apart() {
+        assert!(tf::is_stack_folder("genai-demo-production-network-ap-northeast-1"));
+        assert!(tf::is_stack_folder(
+            "genai-demo-production-peering-routes-ap-northeast-2"
+        ));
+        assert!(tf::is_stack_folder("a-b-msk-replication-us-gov-west-1"));
+        assert!(tf::is_stack_folder("x-prod-dns-us-east-1"));
+        for not in [
+            "modules",
+            "network-ap-northeast-1",
+            "x-network-apne1",
+            "x-network-ap-northeast",
+            ".terraform",
+            "x-vpc-us-east-1",
+        ] {
+            assert!(!tf::is_stack_folder(not), "{not}");
+        }
+        let s = "terraform/genai-demo-production-eks-ap-northeast-2";
+        assert!(ALL.owns(&format!("{s}/eks.tf")));
+        assert!(ALL.owns(&format!("{s}/variables.tf")));
+        assert!(ALL.owns("terraform/apply.sh"));
+        for not in [s, "terraform/modules/x/eks.tf", "terraform/variables.tf"] {
+            assert!(!ALL.owns(not), "{not}");
+        }
+        for user in [
+            "backend.tf",
+            "terraform.tfstate",
+            ".terraform",
+            ".terraform.lock.hcl",
+            "local.tf",
+        ] {
+            assert!(!ALL.owns(&format!("{s}/{user}")), "{user}");
+        }
+        assert!(!ALL.owns("terraform/.plugin-cache"));
+        assert!(ALL.stack_folder(s) && !ALL.stack_folder("terraform/modules"));
+    }
+
+    #[test]
+    fn a_stack_that_is_gone_leaves_its_state_and_no_empty_folder() {
+        let d = std::env::temp_dir().join(format!("mrgen-owned-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let out = d.join("out");
+        let (a, b) = ("terraform/p-e-eks-us-east-1", "terraform/p-e-dns-us-east-1");
+        let v1 = vec![
+            File::new(format!("{a}/eks.tf"), "a\n"),
+            File::new(format!("{b}/dns.tf"), "b\n"),
+        ];
+        super::super::write(&out, &v1, ALL).unwrap();
+        fs::write(out.join(a).join("terraform.tfstate"), "state").unwrap();
+        let v2 = vec![File::new(format!("{a}/eks.tf"), "a2\n")];
+        super::super::write(&out, &v2, ALL).unwrap();
+        assert!(!out.join(b).exists(), "the folder of a stack that is gone");
+        assert_eq!(fs::read_to_string(out.join(a).join("eks.tf")).unwrap(), "a2\n");
+        super::super::write(&out, &[], ALL).unwrap();
+        assert!(!out.join(a).join("eks.tf").exists());
+        assert_eq!(
+            fs::read_to_string(out.join(a).join("terraform.tfstate")).unwrap(),
+            "state"
+        );
+        fs::remove_dir_all(&d).unwrap();
+    }
+}

@@ -1,0 +1,319 @@
+//! The stacks layout (SPEC section 5.5): one Terraform root module per manifest stack, in
+//! `terraform/<stack>/`, so that each has its own state and talks to one region only. A region
+//! whose API is down then blocks only its own stacks' plans.
+//!
+//! Each folder holds `versions.tf`, `providers.tf` (one `aws` provider for the stack's region,
+//! unaliased; an alias only for another region a resource must be created in, and the data
+//! sources the module reads), the stack's resources in its layer's file (`network.tf`,
+//! `peering.tf`, …, as in the single module), `variables.tf` (one input variable per value it
+//! takes from an earlier stack) and `outputs.tf` (every output of the plan's stack, named in
+//! snake case: what later stacks take, and what the runbook reads). `terraform/apply.sh`
+//! (`apply_sh.rs`) applies them in manifest order and passes each variable from its producer's
+//! output.
+//!
+//! What the single module writes as a reference into another stack becomes an input variable
+//! here ([`Cx::value`]): a parameter fed by another stack's output takes the parameter's name
+//! (`PrivateSubnetIds` → `private_subnet_ids`); any other reference (a secondary Aurora cluster's
+//! global cluster, a relocated accepter's connection) takes the variable fed by the output of
+//! the producing stack whose value it is. Ordering that the single module expresses with
+//! `depends_on` across stacks (`plan::Resource::after`) is the manifest order here.
+//!
+//! One resource moves: a peering connection's accepter, which the plan puts in the requester's
+//! stack with the peer region's provider, is rendered in the peer region's stack that takes the
+//! connection id (`peering-routes`), under the same name ([`home_of`]). Resource names are the
+//! single module's, so state moves between the layouts address for address.
+
+use super::hcl::{code, is_identifier, text, Obj};
+use super::{alias, apply_sh, kinds, layer_file, layout, short_code, snake, templates, Cx, Var};
+use crate::plan::{Output, ParamSource, ParamType, Plan, Resource, Stack, V};
+use crate::render::File;
+use minijinja::value::Value;
+
+const PROVIDERS_HEADER: &str =
+    "The stack's region: one aws provider, which every resource names (its own state: see apply.sh).";
+const OUTPUTS_HEADER: &str =
+    "What later stacks take (terraform/apply.sh passes each on), endpoints, and the targets of the failover commands.";
+
+/// One stack's module, as `apply.sh` runs it.
+pub(super) struct Module {
+    pub name: String,
+    pub region: String,
+    pub vars: Vec<Var>,
+}
+
+/// The stack whose module renders resource `r` of plan stack `s`: `s`, unless the resource is
+/// created in another region (a peering connection's accepter, in the peer's region): then the
+/// first stack of that region, in manifest order, that takes one of `s`'s outputs (the peer's
+/// `peering-routes` stack, which takes the connection id).
+pub(crate) fn home_of<'a>(plan: &'a Plan, s: &'a Stack, r: &Resource) -> Result<&'a Stack, String> {
+    let Some(region) = kinds::region(&r.kind).filter(|region| *region != s.region) else {
+        return Ok(s);
+    };
+    plan.stacks
+        .iter()
+        .find(|q| {
+            q.region == region
+                && q.parameters
+                    .iter()
+                    .any(|p| matches!(&p.source, ParamSource::Output { stack, .. } if *stack == s.name))
+        })
+        .ok_or_else(|| {
+            format!(
+                "{}: `{}` is created in {region}, where no stack takes a value of {}",
+                s.name, r.id, s.name
+            )
+        })
+}
+
+/// True when a folder of `terraform/` is named like a stack's module: `…-<layer>-<region>`.
+/// mrgen owns the `.tf` files it renders in such folders, also those of stacks that no longer
+/// exist (a render removes them; state and the user's files stay).
+pub fn is_stack_folder(name: &str) -> bool {
+    let region = |r: &str| {
+        let parts: Vec<&str> = r.split('-').collect();
+        parts.len() >= 3
+            && parts[0].len() == 2
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+            && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && !parts[parts.len() - 1].is_empty()
+    };
+    plain(name)
+        && crate::plan::Layer::all().any(|l| {
+            let infix = format!("-{}-", l.as_str());
+            name.match_indices(&infix)
+                .any(|(at, _)| at > 0 && region(&name[at + infix.len()..]))
+        })
+}
+
+/// A name usable as a folder and in `apply.sh` as it is.
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Every stack's module and `apply.sh`.
+pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
+    let mut files = Vec::new();
+    let mut modules: Vec<Module> = Vec::new();
+    for stack in &plan.stacks {
+        if !plain(&stack.name) {
+            return Err(format!("stack name `{}` cannot name a folder", stack.name));
+        }
+        let cx = Cx::new(plan, Some(stack));
+        // Resources of other stacks created in this stack's region first (see `home_of`).
+        let mut members: Vec<(&Stack, &Resource)> = Vec::new();
+        for s in plan.stacks.iter().filter(|s| s.name != stack.name) {
+            for r in &s.resources {
+                if home_of(plan, s, r)?.name == stack.name {
+                    members.push((s, r));
+                }
+            }
+        }
+        for r in &stack.resources {
+            if home_of(plan, stack, r)?.name == stack.name {
+                members.push((stack, r));
+            }
+        }
+        let body = cx.stack_body(stack, &members)?;
+        let mut outputs = Vec::new();
+        for o in &stack.outputs {
+            outputs.push(
+                Obj::new()
+                    .set("name", code(snake(&o.name)))
+                    .set("value", cx.value(stack, &o.value)?)
+                    .set("description", text(o.description.clone()))
+                    .value(),
+            );
+        }
+        let Some(mut body) = body else {
+            if outputs.is_empty() {
+                continue;
+            }
+            return Err(format!("{}: outputs but no Terraform resource", stack.name));
+        };
+        if let Some(zones) = cx.zones_text(&stack.region)? {
+            body = format!("{zones}\n{body}");
+        }
+        let dir = format!("terraform/{}", stack.name);
+        files.push(File::new(
+            format!("{dir}/versions.tf"),
+            layout::format(&templates::render(templates::VERSIONS, Obj::new().value())?),
+        ));
+        let mut providers = vec![(None, stack.region.clone())];
+        providers.extend(cx.elsewhere.borrow().iter().map(|r| (Some(alias(r)), r.clone())));
+        files.push(File::new(
+            format!("{dir}/providers.tf"),
+            layout::format(&cx.providers(PROVIDERS_HEADER, &providers, code("aws"))?),
+        ));
+        files.push(File::new(
+            format!("{dir}/{}", layer_file(stack.layer)),
+            layout::format(&body),
+        ));
+        let vars: Vec<Var> = cx.vars.borrow().values().cloned().collect();
+        if !vars.is_empty() {
+            files.push(File::new(format!("{dir}/variables.tf"), variables(&vars)?));
+        }
+        if !outputs.is_empty() {
+            let ctx = Obj::new()
+                .set("header", text(OUTPUTS_HEADER))
+                .set("outputs", Value::from(outputs));
+            files.push(File::new(
+                format!("{dir}/outputs.tf"),
+                layout::format(&templates::render(templates::OUTPUTS, ctx.value())?),
+            ));
+        }
+        // Every value comes from a module that apply.sh has applied before this one.
+        for v in &vars {
+            if !modules.iter().any(|m| m.name == v.from) {
+                return Err(format!(
+                    "{}: variable `{}` comes from {}, which is not an earlier stack's module",
+                    stack.name, v.name, v.from
+                ));
+            }
+        }
+        modules.push(Module {
+            name: stack.name.clone(),
+            region: stack.region.clone(),
+            vars,
+        });
+    }
+    files.push(apply_sh::render(plan, &modules));
+    Ok(files)
+}
+
+/// `variables.tf`.
+fn variables(vars: &[Var]) -> Result<String, String> {
+    let mut list = Vec::new();
+    for v in vars {
+        if !is_identifier(&v.name) || !is_identifier(&v.output) || !plain(&v.from) {
+            return Err(format!("variable `{}` cannot be named in Terraform", v.name));
+        }
+        list.push(
+            Obj::new()
+                .set("name", code(v.name.clone()))
+                .set("description", text(v.description.clone()))
+                .set("type", code(if v.list { "list(string)" } else { "string" }))
+                .set("from", text(v.from.clone()))
+                .set("output", text(v.output.clone()))
+                .value(),
+        );
+    }
+    let ctx = Obj::new().set("vars", Value::from(list));
+    Ok(layout::format(&templates::render(templates::VARIABLES, ctx.value())?))
+}
+
+/// The input variables of a stack's module: how [`Cx::value`] reads another stack's values.
+impl<'a> Cx<'a> {
+    /// `var.<name>` of the home stack's parameter `p`, fed by another stack's output.
+    pub(super) fn param_var(&self, stack: &'a Stack, p: &str) -> Result<Value, String> {
+        let param = stack
+            .parameter(p)
+            .ok_or_else(|| format!("{}: no parameter `{p}`", stack.name))?;
+        let ParamSource::Output { stack: from, output } = &param.source else {
+            return Err(format!("{}: parameter `{p}` is a literal", stack.name));
+        };
+        self.declare(Var {
+            name: snake(p),
+            list: param.ty == ParamType::List,
+            description: param.description.clone(),
+            from: from.clone(),
+            output: snake(output),
+        })
+    }
+
+    /// Value `v` of another stack, read in the home stack's module: a literal as it is; a
+    /// reference through the input variable fed by the output of that stack whose value it is
+    /// (an error when there is none: the plan outputs what other stacks take).
+    pub(super) fn remote(&self, stack: &'a Stack, v: &V) -> Result<Value, String> {
+        let home = self
+            .home
+            .ok_or("values of other stacks are read in the stacks layout only")?;
+        match v {
+            V::Str(_) | V::Int(_) | V::Num(_) | V::Bool(_) | V::AccountId => self.value(home, v),
+            V::Region => Ok(text(stack.region.clone())),
+            V::List(items) => Ok(Value::from(
+                items
+                    .iter()
+                    .map(|x| self.remote(stack, x))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )),
+            V::Param(p) => match self.param(stack, p)? {
+                (s, Some(inner), _) if s.name == home.name => self.value(home, inner),
+                (s, Some(inner), _) => self.remote(s, inner),
+                (_, None, Some(lit)) => Ok(text(lit)),
+                _ => Err(format!("{}: parameter `{p}` has no value", stack.name)),
+            },
+            // Text built from parts: the output that gives it, else built here from the parts.
+            V::Join(parts) => match stack.outputs.iter().find(|o| o.value == *v) {
+                Some(o) => self.var_for(stack, o),
+                None => {
+                    let vals = parts
+                        .iter()
+                        .map(|x| self.remote(stack, x))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    super::join(stack, vals)
+                }
+            },
+            V::Ref(_) | V::Attr(_, _) | V::Select(_, _) | V::Split(_, _) | V::AzIndex(_) => {
+                let o = stack.outputs.iter().find(|o| o.value == *v).ok_or_else(|| {
+                    format!(
+                        "{}: takes {v:?} from {}, which has no output for it",
+                        home.name, stack.name
+                    )
+                })?;
+                self.var_for(stack, o)
+            }
+        }
+    }
+
+    /// The input variable fed by output `o` of stack `producer`: the home stack's parameter fed
+    /// by it when there is one, else a variable named after the output (and, should that name
+    /// be taken, the producer's layer and region).
+    fn var_for(&self, producer: &Stack, o: &Output) -> Result<Value, String> {
+        let home = self.home.ok_or("input variables exist in the stacks layout only")?;
+        let param = home.parameters.iter().find(|p| {
+            matches!(&p.source, ParamSource::Output { stack, output } if *stack == producer.name && *output == o.name)
+        });
+        let mut var = Var {
+            name: snake(param.map_or(o.name.as_str(), |p| p.name.as_str())),
+            list: o.list,
+            description: param.map_or_else(|| o.description.clone(), |p| p.description.clone()),
+            from: producer.name.clone(),
+            output: snake(&o.name),
+        };
+        let taken = self
+            .vars
+            .borrow()
+            .get(&var.name)
+            .is_some_and(|v| (&v.from, &v.output) != (&var.from, &var.output));
+        if taken {
+            var.name = format!(
+                "{}_{}_{}",
+                var.name,
+                producer.layer.as_str().replace('-', "_"),
+                short_code(&producer.region)
+            );
+        }
+        self.declare(var)
+    }
+
+    /// Declares an input variable (once) and returns `var.<name>`.
+    fn declare(&self, var: Var) -> Result<Value, String> {
+        let mut vars = self.vars.borrow_mut();
+        if let Some(v) = vars.get(&var.name) {
+            if (&v.from, &v.output) != (&var.from, &var.output) {
+                return Err(format!(
+                    "variable `{}` would be fed by both {}.{} and {}.{}",
+                    var.name, v.from, v.output, var.from, var.output
+                ));
+            }
+        }
+        let name = format!("var.{}", var.name);
+        vars.entry(var.name.clone()).or_insert(var);
+        Ok(code(name))
+    }
+}
