@@ -219,36 +219,32 @@ struct Formats {
 /// tracks. Checked before anything is written.
 fn layout_guard(out: &Path, env: &str, layout: render::tf::Layout) -> Result<(), Failure> {
     let state = output::terraform_state(out);
-    let tf = out.join("terraform");
-    let (found, why) = match layout {
-        render::tf::Layout::Stacks if !state.single.is_empty() => (state.single, format!(
-            "it holds the state of the single Terraform root module, and the stacks layout (the default) would create every resource again in new states.\n\
+    let tf = out.join("terraform").display().to_string();
+    let message = match layout {
+        render::tf::Layout::Stacks if !state.single.is_empty() => format!(
+            "refusing to render the stacks Terraform layout into `{out}`: it holds the single root module's state ({found}), \
+             and the stacks would create every resource it tracks again, each in a new state.\n\
              Keep the single module:  mrgen render {env} --terraform-layout single\n\
-             or move its state into the stacks' first: resources have the same addresses in both layouts, so for each stack folder S and each resource A of S,\n\
+             or move the state first. Resources have the same addresses in both layouts: for each stack folder S and each resource address A in it,\n\
              \x20 terraform -chdir={tf} state mv -state-out=S/terraform.tfstate A A\n\
-             (with a remote backend: `terraform state pull` the single state, move the addresses with -state/-state-out locally, `terraform state push` each stack's),\n\
-             then remove {tf}/terraform.tfstate* and {tf}/.terraform/ and render again",
-            tf = tf.display()
-        )),
-        render::tf::Layout::Single if !state.stacks.is_empty() => (state.stacks, format!(
-            "it holds the state of the per-stack Terraform root modules, and the single layout would create every resource again in a new state.\n\
-             Keep the stacks layout:  mrgen render {env}   (the default: --terraform-layout stacks)\n\
-             or move each stack's state into the single module's first (same addresses): for each stack folder S and resource A of S,\n\
+             (with a remote backend: `terraform state pull` the single state, move the addresses between local files with -state and -state-out, \
+             and `terraform state push` each stack's), then remove {tf}/terraform.tfstate* and {tf}/.terraform/ and render again.",
+            out = out.display(),
+            found = state.single.join(", ")
+        ),
+        render::tf::Layout::Single if !state.stacks.is_empty() => format!(
+            "refusing to render the single Terraform layout into `{out}`: it holds the states of the stacks' root modules ({found}), \
+             and the single module would create every resource they track again, in a new state.\n\
+             Keep the stacks:  mrgen render {env} --terraform-layout stacks   (the default)\n\
+             or move the states first. Resources have the same addresses in both layouts: for each stack folder S and each resource address A in it,\n\
              \x20 terraform -chdir={tf}/S state mv -state-out=../terraform.tfstate A A\n\
-             (with a remote backend: `terraform state pull` / `terraform state push`), then remove S/terraform.tfstate* and S/.terraform/ of every stack and render again",
-            tf = tf.display()
-        )),
+             (with a remote backend: `terraform state pull` and `terraform state push`), then remove each S/terraform.tfstate* and S/.terraform/ and render again.",
+            out = out.display(),
+            found = state.stacks.join(", ")
+        ),
         render::tf::Layout::Stacks | render::tf::Layout::Single => return Ok(()),
     };
-    Err(Failure::Usage(format!(
-        "refusing to render the {} Terraform layout into `{}`: {why}\nfound: {}",
-        match layout {
-            render::tf::Layout::Stacks => "stacks",
-            render::tf::Layout::Single => "single",
-        },
-        out.display(),
-        found.join(", ")
-    )))
+    Err(Failure::Usage(message))
 }
 
 fn render(

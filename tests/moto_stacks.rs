@@ -265,6 +265,10 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     assert!(applied > 100, "most of production applies");
     assert!(!targets.contains(DR_NODE_GROUP), "the node group is left out");
 
+    // The shared plugin cache is filled under the tests' init lock first, so that apply.sh's
+    // own inits only read it while other tests init beside it.
+    crate::terraform::init(&tf.join(&stacks[0].0));
+
     // One run of apply.sh: every stack, in manifest order.
     let t = Instant::now();
     let (code, log) = apply_sh(&tf, &["apply"], &[("TF_CLI_ARGS_apply", targets_arg(&targets))]);

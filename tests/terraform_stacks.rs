@@ -258,6 +258,130 @@ fn apply_sh_passes_shellcheck_and_bash_n() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A `terraform` that records what `apply.sh` asks of it: `output` prints a value made from the
+/// stack and output names (a JSON list with `-json`), `plan` reports changes in the stacks named
+/// in `CHANGED`, and `apply`, `plan` and `destroy` log the stack and its `TF_VAR_`s.
+const FAKE_TERRAFORM: &str = r#"#!/usr/bin/env bash
+dir="${1#-chdir=}"
+stack="$(basename "$dir")"
+case "$2" in
+  init) exit 0 ;;
+  output)
+    if [ "$stack" = "${UNREADABLE:-}" ]; then exit 1; fi
+    if [ "$4" = "-json" ]; then printf '["%s-%s-a", "%s-%s-b"]\n' "$stack" "$5" "$stack" "$5"; else printf '%s/%s' "$stack" "$5"; fi
+    ;;
+  apply | plan | destroy)
+    { echo "$2 $stack"; env | grep '^TF_VAR_' | sort; } >> "$LOG"
+    if [ "$2" = plan ] && [ "$stack" = "${CHANGED:-}" ]; then exit 2; fi
+    ;;
+esac
+"#;
+
+#[test]
+fn apply_sh_runs_in_order_and_passes_every_value() {
+    let dir = tempdir("apply-sh-fake");
+    let plan = plan_of("production", &shipped("production"));
+    let files = stacks_of(&plan);
+    write_files(&dir, &files);
+    let bin = dir.join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    std::fs::write(bin.join("terraform"), FAKE_TERRAFORM).expect("fake terraform");
+    let chmod = std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(bin.join("terraform"))
+        .status();
+    assert!(chmod.expect("chmod").success());
+    let log = dir.join("log");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let _ = std::fs::remove_file(&log);
+        let mut c = std::process::Command::new("bash");
+        c.arg(dir.join("terraform/apply.sh"))
+            .args(args)
+            .env("PATH", &path)
+            .env("LOG", &log)
+            .env("TF_PLUGIN_CACHE_DIR", dir.join("cache"))
+            .env_remove("AWS_ENDPOINT_URL");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().expect("apply.sh");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (
+            o.status.code().unwrap_or(-1),
+            text,
+            std::fs::read_to_string(&log).unwrap_or_default(),
+        )
+    };
+    let order: Vec<String> = plan
+        .stacks
+        .iter()
+        .map(|s| s.name.clone())
+        .filter(|s| files.iter().any(|f| f.path.starts_with(&format!("terraform/{s}/"))))
+        .collect();
+    let ran = |log: &str, command: &str| -> Vec<String> {
+        log.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{command} ")))
+            .map(str::to_string)
+            .collect()
+    };
+    // apply: every stack in manifest order, each value from its producer's output.
+    let (code, out, log_text) = run(&["apply"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(ran(&log_text, "apply"), order);
+    let routes = "genai-demo-production-peering-routes-ap-northeast-2";
+    let section: String = log_text
+        .split(&format!("apply {routes}\n"))
+        .nth(1)
+        .expect("the routes stack")
+        .lines()
+        .take_while(|l| l.starts_with("TF_VAR_"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        section,
+        "TF_VAR_peering_connection_id=genai-demo-production-peering-ap-northeast-1/peering_connection_id_apne2\n\
+         TF_VAR_private_route_table_ids=[\"genai-demo-production-network-ap-northeast-2-private_route_table_ids-a\", \"genai-demo-production-network-ap-northeast-2-private_route_table_ids-b\"]\n",
+        "a string raw, a list as JSON:\n{log_text}"
+    );
+    assert!(dir.join("cache").is_dir(), "the shared plugin cache is made");
+    // destroy: the reverse order; plan: exit 2 naming the stack with changes.
+    let (code, out, log_text) = run(&["destroy"], &[]);
+    assert_eq!(code, 0, "{out}");
+    let reversed: Vec<String> = order.iter().rev().cloned().collect();
+    assert_eq!(ran(&log_text, "destroy"), reversed);
+    let (code, out, _) = run(&["plan"], &[("CHANGED", routes)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("apply.sh: changes planned in: {routes}")),
+        "{out}"
+    );
+    let (code, out, _) = run(&["plan"], &[]);
+    assert_eq!((code, out.contains("no changes in any stack")), (0, true), "{out}");
+    // Named stacks only, still in order; an unreadable producer leaves its values unset.
+    let eks = "genai-demo-production-eks-ap-northeast-2";
+    let (code, out, log_text) = run(
+        &["apply", eks, routes],
+        &[("UNREADABLE", "genai-demo-production-network-ap-northeast-2")],
+    );
+    assert_eq!(code, 0, "{out}");
+    let in_order: Vec<String> = order.iter().filter(|s| *s == eks || *s == routes).cloned().collect();
+    assert_eq!(in_order.len(), 2);
+    assert_eq!(ran(&log_text, "apply"), in_order, "named stacks run in manifest order");
+    assert!(!log_text.contains("TF_VAR_private_subnet_ids"), "{log_text}");
+    assert!(
+        out.contains(&format!(
+            "apply.sh: {eks}: cannot read output private_subnet_ids of genai-demo-production-network-ap-northeast-2"
+        )),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn every_stack_folder_is_fmt_clean_and_validates() {
     let test = "every_stack_folder_is_fmt_clean_and_validates";

@@ -51,8 +51,12 @@ stacks of the regions that answer.
 EOF
 }
 
-# read_output STACK OUTPUT HOW: one output of an applied stack (HOW: raw or json).
+# read_output STACK OUTPUT HOW: one output of an applied stack (HOW: raw or json), initialising
+# the stack first when this machine has not (its backend may hold the state).
 read_output() {
+  if [ ! -d "$here/$1/.terraform" ]; then
+    terraform -chdir="$here/$1" init -input=false >/dev/null 2>&1 || true
+  fi
   terraform -chdir="$here/$1" output -no-color "-$3" "$2" 2>/dev/null
 }
 

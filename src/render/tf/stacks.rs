@@ -301,6 +301,20 @@ impl<'a> Cx<'a> {
         self.declare(var)
     }
 
+    /// True in the stacks layout when another stack's module takes resource `r` of `stack`
+    /// through one of `stack`'s outputs.
+    pub(crate) fn read_by_another_module(&self, stack: &Stack, r: &Resource) -> bool {
+        let refers = |v: &V| matches!(v, V::Ref(id) | V::Attr(id, _) if *id == r.id);
+        self.home.is_some()
+            && stack.outputs.iter().filter(|o| refers(&o.value)).any(|o| {
+                self.plan.stacks.iter().any(|q| {
+                    q.parameters.iter().any(|p| {
+                        matches!(&p.source, ParamSource::Output { stack: s, output } if *s == stack.name && *output == o.name)
+                    })
+                })
+            })
+    }
+
     /// Declares an input variable (once) and returns `var.<name>`.
     fn declare(&self, var: Var) -> Result<Value, String> {
         let mut vars = self.vars.borrow_mut();

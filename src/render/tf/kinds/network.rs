@@ -374,6 +374,9 @@ struct SecurityGroupContext {
     has_egress: bool,
 }
 
+/// Why a security group of a stack's module (the stacks layout) carries no attachment there.
+const ATTACHED_ELSEWHERE: &str = "The group is attached in a later stack's root module (the stacks layout), which takes its id as an input variable; checkov reads one module at a time and cannot see the attachment";
+
 impl TfKind for SecurityGroup {
     fn tf_type(&self) -> &'static str {
         "aws_security_group"
@@ -400,8 +403,14 @@ impl TfKind for SecurityGroup {
         ]
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
+        let mut common = Common::new(cx, stack, r, self)?;
+        if cx.read_by_another_module(stack, r) {
+            common
+                .checkov_skips
+                .push(code(format!("#checkov:skip=CKV2_AWS_5:{ATTACHED_ELSEWHERE}")));
+        }
         let context = SecurityGroupContext {
-            common: Common::new(cx, stack, r, self)?,
+            common,
             group_name: self.name.clone(),
             description: self.description.clone(),
             vpc: cx.value(stack, &self.vpc)?,
