@@ -301,8 +301,9 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
         .find(|p| p["RequesterVpcInfo"]["Region"] == PRIMARY && p["AccepterVpcInfo"]["Region"] == SECONDARY)
         .unwrap_or_else(|| panic!("no cross-region peering in moto: {peerings:#}"));
     assert_eq!(p["Status"]["Code"], "active", "{p:#}");
+    // Peering DNS resolution stays off in both backends (README, "What the output holds").
     assert_eq!(
-        p["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"], true,
+        p["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"], false,
         "{p:#}"
     );
     println!("moto: peering {} is active", p["VpcPeeringConnectionId"]);
