@@ -27,7 +27,7 @@
 use crate::common::moto::Moto;
 use crate::common::{require_tool, run_in, tempdir};
 use crate::moto_tf::{hosted_zones, reads_var, references, resources, targets_with, SERVICES};
-use crate::terraform::{cli_config, plugin_cache};
+use crate::terraform::cli_config;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -98,6 +98,13 @@ fn outputs(module: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The plugin cache of this test's apply.sh runs, inside its own folder.
+fn private_cache(tf: &Path) -> PathBuf {
+    let dir = tf.join(".plugin-cache-moto");
+    std::fs::create_dir_all(&dir).expect("plugin cache");
+    dir
+}
+
 /// `bash terraform/apply.sh ARGS` with the test's Terraform configuration.
 fn apply_sh(tf: &Path, args: &[&str], env: &[(&str, String)]) -> (i32, String) {
     let config = cli_config().expect("cli config");
@@ -105,7 +112,9 @@ fn apply_sh(tf: &Path, args: &[&str], env: &[(&str, String)]) -> (i32, String) {
     c.arg(tf.join("apply.sh"))
         .args(args)
         .env("TF_CLI_CONFIG_FILE", config)
-        .env("TF_PLUGIN_CACHE_DIR", plugin_cache())
+        // A plugin cache of its own: apply.sh's inits run without the tests' init lock, and a
+        // shared cache being filled beside another test's validate breaks that validate.
+        .env("TF_PLUGIN_CACHE_DIR", private_cache(tf))
         .env("TF_IN_AUTOMATION", "1")
         .env("CHECKPOINT_DISABLE", "1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -264,10 +273,6 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     println!("moto: applying {applied} of {total} resources");
     assert!(applied > 100, "most of production applies");
     assert!(!targets.contains(DR_NODE_GROUP), "the node group is left out");
-
-    // The shared plugin cache is filled under the tests' init lock first, so that apply.sh's
-    // own inits only read it while other tests init beside it.
-    crate::terraform::init(&tf.join(&stacks[0].0));
 
     // One run of apply.sh: every stack, in manifest order.
     let t = Instant::now();
