@@ -72,7 +72,10 @@ pub fn cli_config() -> Option<PathBuf> {
             std::fs::create_dir_all(&cache).expect("plugin cache");
             let config = dir.join(format!("cli-{}.tfrc", std::process::id()));
             let text = format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path = {:?}\n  }}\n}}\nplugin_cache_dir = {:?}\n",
+                // Without a lock file in a fresh module, `init` would install into the cache again
+                // (replacing the package that other modules' validate reads at that moment);
+                // this lets it take the cached package instead.
+                "provider_installation {{\n  filesystem_mirror {{\n    path = {:?}\n  }}\n}}\nplugin_cache_dir = {:?}\nplugin_cache_may_break_dependency_lock_file = true\n",
                 mirror.display().to_string(),
                 cache.display().to_string()
             );
