@@ -201,6 +201,21 @@ impl Environment {
         self.regions.iter().filter(|r| !r.writer)
     }
 
+    /// (source, target) of every MSK Replicator: the primary into each secondary, and back in
+    /// active-active; none without MSK replication or a secondary.
+    pub fn replication_pairs(&self) -> Vec<(&RegionEnv, &RegionEnv)> {
+        let Some(m) = &self.msk else { return Vec::new() };
+        if m.replication.value != MskReplication::MskReplicator || self.regions.len() < 2 {
+            return Vec::new();
+        }
+        let p = self.primary();
+        let mut pairs: Vec<(&RegionEnv, &RegionEnv)> = self.secondaries().iter().map(|s| (p, s)).collect();
+        if self.mode == Mode::ActiveActive {
+            pairs.extend(self.secondaries().iter().map(|s| (s, p)));
+        }
+        pairs
+    }
+
     pub fn secondaries(&self) -> &[RegionEnv] {
         &self.regions[1..]
     }

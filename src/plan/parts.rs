@@ -5,7 +5,6 @@
 use super::layer::Layer;
 use super::types::*;
 use super::values::*;
-use crate::model::raw::{Mode, MskReplication};
 use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, short_code};
@@ -201,16 +200,10 @@ pub(super) fn key_policy(region: &str) -> Vec<Statement> {
     vec![admin, logs, alarms]
 }
 
-/// (source, target) region pairs MSK Replicator copies between.
+/// (source, target) region codes of the MSK Replicators (`Environment::replication_pairs`).
 pub(super) fn replication_pairs(env: &Environment) -> Vec<(String, String)> {
-    let Some(m) = &env.msk else { return Vec::new() };
-    if m.replication.value != MskReplication::MskReplicator || env.regions.len() < 2 {
-        return Vec::new();
-    }
-    let p = env.primary().code.clone();
-    let mut pairs: Vec<(String, String)> = env.secondaries().iter().map(|s| (p.clone(), s.code.clone())).collect();
-    if env.mode == Mode::ActiveActive {
-        pairs.extend(env.secondaries().iter().map(|s| (s.code.clone(), p.clone())));
-    }
-    pairs
+    env.replication_pairs()
+        .into_iter()
+        .map(|(s, t)| (s.code.clone(), t.code.clone()))
+        .collect()
 }

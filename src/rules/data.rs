@@ -208,17 +208,7 @@ fn standby(env: &Environment, out: &mut Vec<Finding>) {
 /// identical capacity on both sides (`aws::msk`). Every region uses the same broker type, so the
 /// capacity compares as broker counts.
 fn replication_capacity(env: &Environment, out: &mut Vec<Finding>) {
-    let Some(m) = &env.msk else { return };
-    if m.replication.value != MskReplication::MskReplicator || env.regions.len() < 2 {
-        return;
-    }
-    let p = env.primary();
-    let mut pairs: Vec<(&crate::model::resolve::RegionEnv, &crate::model::resolve::RegionEnv)> =
-        env.secondaries().iter().map(|s| (p, s)).collect();
-    if env.mode == crate::model::raw::Mode::ActiveActive {
-        pairs.extend(env.secondaries().iter().map(|s| (s, p)));
-    }
-    for (source, target) in pairs {
+    for (source, target) in env.replication_pairs() {
         let (s, t) = (&source.msk_brokers, &target.msk_brokers);
         if t.value < s.value {
             out.push(Finding::warning(
