@@ -89,11 +89,6 @@ pub fn try_render(plan: &Plan, layout: Layout) -> Result<Vec<File>, RenderError>
     .map_err(RenderError)
 }
 
-/// The file a layer's resources go to.
-pub fn layer_file(layer: Layer) -> &'static str {
-    layer.tf_file()
-}
-
 /// The names of the `.tf` files a root module of `layout` can have (`terraform/` for the
 /// single module, `terraform/<stack>/` for a stack's): what mrgen owns there.
 pub fn module_files(layout: Layout) -> Vec<&'static str> {
@@ -457,10 +452,11 @@ impl<'a> Cx<'a> {
 
     fn files(&self) -> Result<Vec<File>, String> {
         let mut layers: BTreeMap<&'static str, (usize, String)> = BTreeMap::new();
-        let order = |f: &str| Layer::all().position(|l| layer_file(l) == f).unwrap_or(0);
+        let files = crate::plan::layer::tf_layer_files();
+        let order = |f: &str| files.iter().position(|x| *x == f).unwrap_or(0);
         let mut outputs: Vec<Value> = Vec::new();
         for stack in &self.plan.stacks {
-            let file = layer_file(stack.layer);
+            let file = stack.layer.tf_file();
             let entry = layers.entry(file).or_insert_with(|| (order(file), String::new()));
             let members: Vec<(&Stack, &Resource)> = stack.resources.iter().map(|r| (stack, r)).collect();
             let Some(body) = self.stack_body(stack, &members)? else {

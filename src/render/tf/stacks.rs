@@ -24,7 +24,7 @@
 //! single module's, so state moves between the layouts address for address.
 
 use super::hcl::{code, is_identifier, text, Obj};
-use super::{alias, apply_sh, kinds, layer_file, layout, short_code, snake, templates, Cx, Var};
+use super::{alias, apply_sh, kinds, layout, short_code, snake, templates, Cx, Var};
 use crate::plan::{Output, ParamSource, ParamType, Plan, Resource, Stack, V};
 use crate::render::File;
 use minijinja::value::Value;
@@ -150,7 +150,7 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
             layout::format(&cx.providers(PROVIDERS_HEADER, &providers, code("aws"))?),
         ));
         files.push(File::new(
-            format!("{dir}/{}", layer_file(stack.layer)),
+            format!("{dir}/{}", stack.layer.tf_file()),
             layout::format(&body),
         ));
         let vars: Vec<Var> = cx.vars.borrow().values().cloned().collect();
