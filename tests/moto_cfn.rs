@@ -621,17 +621,7 @@ fn production_stacks_deploy_on_moto() {
         })
         .collect();
     for zone in &zones {
-        moto.ok(
-            "us-east-1",
-            &[
-                "route53",
-                "create-hosted-zone",
-                "--name",
-                zone,
-                "--caller-reference",
-                &format!("mrgen-{zone}"),
-            ],
-        );
+        moto.create_zone(zone);
     }
 
     let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();

@@ -27,7 +27,7 @@
 use crate::common::moto::Moto;
 use crate::common::{require_tool, run_in, tempdir};
 use crate::moto_tf::{hosted_zones, reads_var, references, resources, targets_with, SERVICES};
-use crate::terraform::cli_config;
+use crate::terraform::{cli_config, init, plugin_cache};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -98,13 +98,6 @@ fn outputs(module: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The plugin cache of this test's apply.sh runs, inside its own folder.
-fn private_cache(tf: &Path) -> PathBuf {
-    let dir = tf.join(".plugin-cache-moto");
-    std::fs::create_dir_all(&dir).expect("plugin cache");
-    dir
-}
-
 /// `bash terraform/apply.sh ARGS` with the test's Terraform configuration.
 fn apply_sh(tf: &Path, args: &[&str], env: &[(&str, String)]) -> (i32, String) {
     let config = cli_config().expect("cli config");
@@ -112,9 +105,7 @@ fn apply_sh(tf: &Path, args: &[&str], env: &[(&str, String)]) -> (i32, String) {
     c.arg(tf.join("apply.sh"))
         .args(args)
         .env("TF_CLI_CONFIG_FILE", config)
-        // A plugin cache of its own: apply.sh's inits run without the tests' init lock, and a
-        // shared cache being filled beside another test's validate breaks that validate.
-        .env("TF_PLUGIN_CACHE_DIR", private_cache(tf))
+        .env("TF_PLUGIN_CACHE_DIR", plugin_cache())
         .env("TF_IN_AUTOMATION", "1")
         .env("CHECKPOINT_DISABLE", "1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -210,17 +201,7 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
         )
         .expect("override");
         for zone in hosted_zones(&module) {
-            moto.ok(
-                "us-east-1",
-                &[
-                    "route53",
-                    "create-hosted-zone",
-                    "--name",
-                    &zone,
-                    "--caller-reference",
-                    &zone,
-                ],
-            );
+            moto.create_zone(&zone);
         }
     }
 
@@ -273,6 +254,10 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     println!("moto: applying {applied} of {total} resources");
     assert!(applied > 100, "most of production applies");
     assert!(!targets.contains(DR_NODE_GROUP), "the node group is left out");
+
+    // The shared plugin cache is filled under the tests' init lock first: apply.sh's own inits
+    // then take the cached provider (the tests' CLI config lets them), never writing the cache.
+    init(&tf.join(&stacks[0].0));
 
     // One run of apply.sh: every stack, in manifest order.
     let t = Instant::now();

@@ -10,7 +10,7 @@ use crate::terraform::{cli_config, init, rendered, terraform};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What the test leaves out, and why. Each entry is a resource type, optionally only where the
 /// resource's body contains some text. Whatever refers to a left-out resource is left out too.
@@ -246,18 +246,19 @@ pub fn hosted_zones(module: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn production_applies_on_moto_and_plans_clean() {
-    let test = "production_applies_on_moto_and_plans_clean";
+/// Production's single module written into a fresh test folder, with a moto server started and
+/// the provider pointed at it: (the folder, the module, the server). `None` when a tool is
+/// missing outside CI.
+fn production_on_moto(test: &str, label: &str) -> Option<(PathBuf, PathBuf, Moto)> {
     let (Some(_), Some(server), Some(aws), Some(_)) = (
         require_tool("terraform", test),
         require_tool("moto_server", test),
         require_tool("aws", test),
         cli_config(),
     ) else {
-        return;
+        return None;
     };
-    let dir = tempdir("moto");
+    let dir = tempdir(label);
     write_files(&dir, &rendered("production"));
     let module = dir.join("terraform");
     let moto = Moto::start(&server, aws, dir.join("moto.log"));
@@ -266,18 +267,16 @@ fn production_applies_on_moto_and_plans_clean() {
         override_file(&module, &moto.endpoint),
     )
     .expect("override");
+    Some((dir, module, moto))
+}
+
+#[test]
+fn production_applies_on_moto_and_plans_clean() {
+    let Some((dir, module, moto)) = production_on_moto("production_applies_on_moto_and_plans_clean", "moto") else {
+        return;
+    };
     for zone in hosted_zones(&module) {
-        moto.ok(
-            "us-east-1",
-            &[
-                "route53",
-                "create-hosted-zone",
-                "--name",
-                &zone,
-                "--caller-reference",
-                &zone,
-            ],
-        );
+        moto.create_zone(&zone);
     }
     let all = resources(&module);
     let (targets, left_out) = targets(&all);
@@ -355,24 +354,12 @@ fn without_block(text: &str, open: &str) -> String {
 /// why the template sets it.
 #[test]
 fn adding_access_entries_updates_an_existing_cluster_in_place() {
-    let test = "adding_access_entries_updates_an_existing_cluster_in_place";
-    let (Some(_), Some(server), Some(aws), Some(_)) = (
-        require_tool("terraform", test),
-        require_tool("moto_server", test),
-        require_tool("aws", test),
-        cli_config(),
+    let Some((dir, module, moto)) = production_on_moto(
+        "adding_access_entries_updates_an_existing_cluster_in_place",
+        "moto-access-config",
     ) else {
         return;
     };
-    let dir = tempdir("moto-access-config");
-    write_files(&dir, &rendered("production"));
-    let module = dir.join("terraform");
-    let moto = Moto::start(&server, aws, dir.join("moto.log"));
-    std::fs::write(
-        module.join("zz_moto_override.tf"),
-        override_file(&module, &moto.endpoint),
-    )
-    .expect("override");
     let eks = module.join("eks.tf");
     let rendered_eks = std::fs::read_to_string(&eks).expect("eks.tf");
     let cluster = "aws_eks_cluster.eks_cluster_apne1";

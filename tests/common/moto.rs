@@ -85,6 +85,22 @@ impl Moto {
     pub fn ok(&self, region: &str, args: &[&str]) -> Value {
         self.aws(region, args).unwrap_or_else(|e| panic!("{e}"))
     }
+
+    /// A public hosted zone of this name (mrgen looks zones up; it never creates them).
+    pub fn create_zone(&self, zone: &str) -> Value {
+        let reference = format!("mrgen-{zone}");
+        self.ok(
+            "us-east-1",
+            &[
+                "route53",
+                "create-hosted-zone",
+                "--name",
+                zone,
+                "--caller-reference",
+                &reference,
+            ],
+        )
+    }
 }
 
 impl Drop for Moto {
