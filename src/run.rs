@@ -507,7 +507,7 @@ mod tests {
     fn a_renderer_failure_is_an_internal_error() {
         let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/environments/production.yaml")).unwrap();
         let checked = check::check("production", "environments/production.yaml", &text, &[]);
-        let mut plan = plan::build(checked.env.as_ref().unwrap());
+        let mut plan = checked.plan.unwrap();
         // A plan the renderers cannot express: stacks that use parameters they no longer declare.
         for s in &mut plan.stacks {
             s.parameters.clear();

@@ -84,8 +84,8 @@ fn key_order_does_not_change_the_output() {
         "{:?}",
         b.diagnostics
     );
-    let pa = mrgen::plan::build(a.env.as_ref().unwrap());
-    let pb = mrgen::plan::build(b.env.as_ref().unwrap());
+    let pa = a.plan.unwrap();
+    let pb = b.plan.unwrap();
     let ra = crate::common::render_plan(&pa);
     let rb = crate::common::render_plan(&pb);
     assert_eq!(ra, rb);

@@ -182,16 +182,8 @@ fn global_datastore_members_carry_no_parameter_group_of_mrgens() {
 
 #[test]
 fn an_enforced_rpo_sets_auroras_managed_rpo_on_every_cluster() {
-    let p = crate::common::shipped_file("production");
-    let ctx = [mrgen::model::parse_context("genai-demo:aurora.enforce-rpo=true").unwrap()];
-    let checked = mrgen::check::check(
-        "production",
-        &p.display().to_string(),
-        &std::fs::read(&p).unwrap(),
-        &ctx,
-    );
-    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
-    let files = crate::common::render_plan(&checked.plan.unwrap());
+    let plan = crate::common::plan_with("production", &["genai-demo:aurora.enforce-rpo=true"]);
+    let files = crate::common::render_plan(&plan);
     for region in ["ap-northeast-1", "ap-northeast-2"] {
         let t = template(&files, &format!("genai-demo-production-aurora-{region}"));
         let groups = resources_of(&t, "AWS::RDS::DBClusterParameterGroup");

@@ -7,9 +7,9 @@
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     for file in ["fuzz.yaml", "fuzz.json"] {
         let checked = mrgen::check::check("production", file, data, &[]);
-        if let (false, Some(env)) = (checked.has_errors(), checked.env.as_ref()) {
-            let plan = mrgen::plan::build(env);
-            let rendered = mrgen::render::render(&plan, true, true, Default::default());
+        // The plan is built by `check` whenever the model resolves, errors or not.
+        if let (false, Some(plan)) = (checked.has_errors(), checked.plan.as_ref()) {
+            let rendered = mrgen::render::render(plan, true, true, Default::default());
             assert!(rendered.is_ok(), "{rendered:?}");
         }
     }

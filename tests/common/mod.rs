@@ -124,9 +124,29 @@ pub fn plan_of(name: &str, text: &str) -> mrgen::plan::Plan {
 }
 
 fn plan_from(name: &str, file: &str, bytes: &[u8]) -> mrgen::plan::Plan {
-    let checked = mrgen::check::check(name, file, bytes, &[]);
-    assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
-    mrgen::plan::build(checked.env.as_ref().expect("a valid environment has a model"))
+    checked_plan(name, file, bytes, &[])
+}
+
+/// The plan of shipped environment `name` with `--context` overrides (`KEY=VALUE`), which must
+/// leave it valid.
+pub fn plan_with(name: &str, overrides: &[&str]) -> mrgen::plan::Plan {
+    let file = shipped_file(name);
+    let bytes = std::fs::read(&file).expect("environment file");
+    checked_plan(name, &file.display().to_string(), &bytes, overrides)
+}
+
+fn checked_plan(name: &str, file: &str, bytes: &[u8], overrides: &[&str]) -> mrgen::plan::Plan {
+    let ctx: Vec<_> = overrides
+        .iter()
+        .map(|o| mrgen::model::parse_context(o).expect("an override"))
+        .collect();
+    let checked = mrgen::check::check(name, file, bytes, &ctx);
+    assert!(
+        !checked.has_errors(),
+        "{name} {overrides:?} is invalid: {:#?}",
+        checked.diagnostics
+    );
+    checked.plan.expect("a valid environment has a plan")
 }
 
 /// A rendered file (its path relative to `--out`, its contents).

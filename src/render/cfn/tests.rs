@@ -1,7 +1,7 @@
 //! Renderer tests on the plans of the shipped environments.
 
 use super::*;
-use crate::plan::{self, HealthCheck, MskReplicator, Plan, V};
+use crate::plan::{HealthCheck, MskReplicator, Plan, V};
 use std::collections::BTreeSet;
 
 const ENVIRONMENTS: [&str; 5] = ["development", "eu-production", "global", "production", "staging"];
@@ -14,7 +14,7 @@ fn plan_of(name: &str) -> Plan {
     let bytes = std::fs::read(&path).unwrap();
     let checked = crate::check::check(name, &path.to_string_lossy(), &bytes, &[]);
     assert!(!checked.has_errors(), "{name}: {:#?}", checked.diagnostics);
-    plan::build(&checked.env.unwrap())
+    checked.plan.unwrap()
 }
 
 /// (stack name, parsed template) of every stack.
