@@ -15,8 +15,8 @@
 use crate::common::moto::Moto;
 use crate::common::{plan_of, require_tool, shipped, tempdir};
 use mrgen::plan::{
-    HealthCheck, Kind, KmsAlias, Layer, ParamSource, PeeringConnection, Plan, RecordSet, SecurityGroup, Stack, Subnet,
-    Vpc,
+    HealthCheck, Kind, KmsAlias, Layer, ParamSource, PeeringConnection, Plan, RecordSet, RecordTarget, SecurityGroup,
+    Stack, Subnet, Vpc,
 };
 use mrgen::render::{cfn, CfnReferences};
 use serde_json::{json, Value};
@@ -515,7 +515,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         .resources
         .iter()
         .filter_map(|r| match &r.kind {
-            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.clone()),
+            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.name.clone()),
             _ => None,
         })
         .collect();
@@ -530,22 +530,32 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             let Kind::RecordSet(RecordSet { zone: z, spec }) = &r.kind else {
                 continue;
             };
-            if *z != zone {
+            if z.name != zone {
                 continue;
             }
             let name = format!("{}.", spec.name);
             let got = sets
                 .iter()
-                .find(|s| s["Name"] == name.as_str() && s["SetIdentifier"] == spec.set_identifier.as_str())
-                .unwrap_or_else(|| panic!("no record {name} / {}", spec.set_identifier));
-            assert_eq!(got["Type"], "CNAME", "{name}");
-            assert_eq!(got["TTL"], spec.ttl, "{name}");
-            assert_eq!(got["ResourceRecords"][0]["Value"], spec.target.as_str(), "{name}");
-            assert!(
+                .find(|s| s["Name"] == name.as_str() && s["SetIdentifier"].as_str() == spec.set_identifier.as_deref())
+                .unwrap_or_else(|| panic!("no record {name} / {:?}", spec.set_identifier));
+            match &spec.target {
+                RecordTarget::Cname { host, ttl } => {
+                    assert_eq!(got["Type"], "CNAME", "{name}");
+                    assert_eq!(got["TTL"], *ttl, "{name}");
+                    assert_eq!(got["ResourceRecords"][0]["Value"], host.as_str(), "{name}");
+                }
+                RecordTarget::Alias { evaluate_health, .. } => {
+                    assert_eq!(got["Type"], "A", "{name}");
+                    assert_eq!(got["AliasTarget"]["EvaluateTargetHealth"], *evaluate_health, "{name}");
+                }
+            }
+            assert_eq!(
                 got["HealthCheckId"].as_str().is_some_and(|h| !h.is_empty()),
-                "{name}: no health check"
+                spec.health_check.is_some(),
+                "{name}: health check"
             );
             match &spec.routing {
+                mrgen::plan::Routing::Simple => assert!(got.get("SetIdentifier").is_none(), "{name}"),
                 mrgen::plan::Routing::Failover { primary } => {
                     assert_eq!(
                         got["Failover"],
@@ -616,7 +626,7 @@ fn production_stacks_deploy_on_moto() {
         .iter()
         .flat_map(|s| &s.resources)
         .filter_map(|r| match &r.kind {
-            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.clone()),
+            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.name.clone()),
             _ => None,
         })
         .collect();

@@ -254,6 +254,30 @@ pub const SECURITY_GROUP_NAME: NameLimit = NameLimit {
     source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
 };
 
+/// "This name must be unique per region per account, can have a maximum of 32 characters, must
+/// contain only alphanumeric characters or hyphens, must not begin or end with a hyphen, and must
+/// not begin with \"internal-\"."
+pub const LOAD_BALANCER_NAME: NameLimit = NameLimit {
+    what: "Elastic Load Balancing load balancer name",
+    max: 32,
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+};
+
+/// "This name must be unique per region per account, can have a maximum of 32 characters, must
+/// contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen."
+pub const TARGET_GROUP_NAME: NameLimit = NameLimit {
+    what: "Elastic Load Balancing target group name",
+    max: 32,
+    source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+};
+
+/// EntityName: 1..=128 characters of `[\w\-]`.
+pub const WEB_ACL_NAME: NameLimit = NameLimit {
+    what: "AWS WAF web ACL name",
+    max: 128,
+    source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
+};
+
 // Route 53 health checks have no name (only a CallerReference and tags), so there is no entry.
 // The limits above were read from the API references named in `source` (as shipped in the AWS
 // SDK model botocore 1.43.11: min/max constraints and the documentation strings quoted), except
@@ -281,6 +305,9 @@ pub const NAME_LIMITS: &[&NameLimit] = &[
     &BUDGET_NAME,
     &CLOUDWATCH_ALARM_NAME,
     &SECURITY_GROUP_NAME,
+    &LOAD_BALANCER_NAME,
+    &TARGET_GROUP_NAME,
+    &WEB_ACL_NAME,
 ];
 
 #[cfg(test)]
@@ -347,7 +374,7 @@ mod tests {
 
     #[test]
     fn name_limit_table_is_complete_and_sourced() {
-        assert_eq!(NAME_LIMITS.len(), 21);
+        assert_eq!(NAME_LIMITS.len(), 24);
         let mut whats: Vec<&str> = NAME_LIMITS.iter().map(|l| l.what).collect();
         whats.sort_unstable();
         whats.dedup();

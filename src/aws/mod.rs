@@ -11,6 +11,7 @@
 // A fact table: some entries (helpers, extra limits) may not be read by any rule yet, and mrgen
 // is a binary crate, where unused `pub` items would warn.
 
+pub mod acm;
 pub mod aurora;
 pub mod eks;
 pub mod elasticache;

@@ -129,6 +129,13 @@ pub fn latency_region_supported(region: &str) -> bool {
     super::regions::find(region).is_some()
 }
 
+// Source: https://aws.amazon.com/route53/faqs/ ("To configure DNS Failover for ELB and Amazon S3
+// Website endpoints, you need to use Alias records which have fixed TTL of 60 seconds") and
+// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+// (an alias record to an AWS resource takes the resource's TTL; it cannot be set).
+/// The TTL resolvers cache an alias record to a load balancer with, seconds.
+pub const LOAD_BALANCER_ALIAS_TTL_SECONDS: i64 = 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;

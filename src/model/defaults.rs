@@ -55,6 +55,10 @@ pub const HEALTH_CHECK_PROTOCOL: &str = "HTTPS";
 pub const HEALTH_CHECK_PORT: i64 = 443;
 pub const HEALTH_CHECK_PATH: &str = "/health";
 
+/// The port the application's pods listen on: the target group's port.
+pub const INGRESS_PORT: i64 = 8080;
+pub const INGRESS_WAF: bool = true;
+
 pub const LAG_WARNING_SECONDS: i64 = 2;
 pub const LAG_CRITICAL_SECONDS: i64 = 5;
 

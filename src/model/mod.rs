@@ -4,6 +4,7 @@
 //! lookups and `--context` overrides are handled here.
 
 pub mod defaults;
+pub mod env;
 pub mod raw;
 pub mod resolve;
 pub mod schema;
@@ -15,7 +16,7 @@ use crate::path::{KeyPath, Seg};
 use crate::suggest;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use resolve::Environment;
+pub use env::Environment;
 
 /// Longest prefix accepted (SPEC section 3).
 pub const PREFIX_MAX: usize = 31;
@@ -187,6 +188,7 @@ fn store(raw: &mut raw::RawEnvironment, section: &str, v: serde_json::Value) -> 
         "msk" => raw.msk = Some(f(v)?),
         "eks" => raw.eks = Some(f(v)?),
         "route53" => raw.route53 = Some(f(v)?),
+        "ingress" => raw.ingress = Some(f(v)?),
         "monitoring" => raw.monitoring = Some(f(v)?),
         "budget" => raw.budget = Some(f(v)?),
         _ => {}

@@ -291,6 +291,10 @@ pub struct Record {
 pub struct Route53 {
     /// The hosted zone's name (looked up, not created). Default: `domain`.
     pub hosted_zone: Option<String>,
+    /// The public hosted zone's id (`Z…`): pins the zone where a private zone has the same name,
+    /// and lets CloudFormation validate the ingress certificates through DNS (required with
+    /// ingress, MR005).
+    pub hosted_zone_id: Option<String>,
     #[schemars(extend("default" = {"protocol": d::HEALTH_CHECK_PROTOCOL, "port": d::HEALTH_CHECK_PORT, "path": d::HEALTH_CHECK_PATH}))]
     pub health_check: Option<HealthCheck>,
     /// Region → host name that its health check probes and records point to. Default: `<region>.<domain>`.
@@ -298,6 +302,21 @@ pub struct Route53 {
     /// Routing records.
     #[schemars(extend("default" = []))]
     pub records: Option<Vec<Record>>,
+}
+
+/// `<prefix>:ingress`: each region's entry point (an internet-facing Application Load Balancer
+/// with its certificate, its WAF web ACL and the application's target group).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Ingress {
+    /// Default: true when Route 53 is rendered and `route53.endpoints` is not given.
+    pub enabled: Option<bool>,
+    /// The port the application's pods listen on (the target group's port).
+    #[schemars(extend("default" = d::INGRESS_PORT), range(min = 1, max = 65535))]
+    pub port: Option<i64>,
+    /// An AWS WAF web ACL with AWS's managed common rule set on each load balancer.
+    #[schemars(extend("default" = d::INGRESS_WAF))]
+    pub waf: Option<bool>,
 }
 
 /// `<prefix>:monitoring`.
@@ -345,6 +364,7 @@ pub const SECTIONS: &[&str] = &[
     "msk",
     "eks",
     "route53",
+    "ingress",
     "monitoring",
     "budget",
 ];
@@ -365,6 +385,7 @@ pub struct RawEnvironment {
     pub msk: Option<Msk>,
     pub eks: Option<Eks>,
     pub route53: Option<Route53>,
+    pub ingress: Option<Ingress>,
     pub monitoring: Option<Monitoring>,
     pub budget: Option<Budget>,
 }

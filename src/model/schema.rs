@@ -49,6 +49,7 @@ fn sections(gen: &mut schemars::SchemaGenerator) -> Vec<(&'static str, Value)> {
         ("msk", s(gen.subschema_for::<raw::Msk>())),
         ("eks", s(gen.subschema_for::<raw::Eks>())),
         ("route53", s(gen.subschema_for::<raw::Route53>())),
+        ("ingress", s(gen.subschema_for::<raw::Ingress>())),
         ("monitoring", s(gen.subschema_for::<raw::Monitoring>())),
         ("budget", s(gen.subschema_for::<raw::Budget>())),
     ]

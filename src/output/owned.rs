@@ -10,7 +10,7 @@
 
 use super::folders_of;
 use crate::render::tf::{self, Layout};
-use crate::render::File;
+use crate::render::{kubernetes, File};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
@@ -28,6 +28,11 @@ impl Owned {
     pub fn owns(&self, rel: &str) -> bool {
         if self.cloudformation
             && (rel == "manifest.json" || rel == "cloudformation" || rel.starts_with("cloudformation/"))
+        {
+            return true;
+        }
+        if (self.cloudformation || self.terraform)
+            && (rel == kubernetes::FOLDER || rel.strip_prefix(kubernetes::FOLDER).is_some_and(|r| r.starts_with('/')))
         {
             return true;
         }
@@ -122,9 +127,10 @@ impl Meta {
 pub(super) struct OwnedOnDisk {
     /// Files by relative path.
     pub(super) files: BTreeMap<String, Meta>,
-    /// `cloudformation` and the folders inside it.
+    /// `cloudformation`, `kubernetes` and the folders inside them.
     folders: BTreeSet<String>,
-    /// `cloudformation` is a symbolic link, which a write replaces with a real folder.
+    /// `cloudformation` or `kubernetes` is a symbolic link, which a write replaces with a real
+    /// folder.
     linked_folder: bool,
 }
 
@@ -136,14 +142,10 @@ impl OwnedOnDisk {
         }
         if owned.cloudformation {
             found.file(out, "manifest.json");
-            let cfn = out.join("cloudformation");
-            if let Ok(m) = fs::symlink_metadata(&cfn) {
-                if m.is_dir() || (m.is_symlink() && cfn.is_dir()) {
-                    found.linked_folder = m.is_symlink();
-                    found.folders.insert("cloudformation".to_string());
-                    found.walk(&cfn, "cloudformation")?;
-                }
-            }
+            found.folder(out, "cloudformation")?;
+        }
+        if owned.cloudformation || owned.terraform {
+            found.folder(out, kubernetes::FOLDER)?;
         }
         if owned.terraform {
             found.file(out, &format!("terraform/{}", tf::APPLY_SH));
@@ -157,6 +159,21 @@ impl OwnedOnDisk {
             }
         }
         Ok(found)
+    }
+
+    /// Records the owned folder `rel` and everything under it, when it is there.
+    fn folder(&mut self, out: &Path, rel: &str) -> io::Result<()> {
+        let dir = out.join(rel);
+        if let Ok(m) = fs::symlink_metadata(&dir) {
+            if m.is_dir() || (m.is_symlink() && dir.is_dir()) {
+                let linked = self.linked_folder;
+                self.linked_folder = m.is_symlink();
+                self.folders.insert(rel.to_string());
+                self.walk(&dir, rel)?;
+                self.linked_folder |= linked;
+            }
+        }
+        Ok(())
     }
 
     /// Records `rel` when it is a file, or a link to one.
@@ -190,7 +207,7 @@ impl OwnedOnDisk {
                 } else {
                     e.metadata()?
                 };
-                // Inside a linked `cloudformation`, every file is reached through a link.
+                // Inside a linked folder, every file is reached through a link.
                 self.files
                     .insert(r, Meta::of(&m, ft.is_symlink() || self.linked_folder));
             }

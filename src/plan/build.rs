@@ -7,7 +7,7 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
-use super::{aurora::*, dns::*, eks::*, monitoring::*, msk::*, network::*, peering::*, redis::*};
+use super::{aurora::*, dns::*, eks::*, ingress::*, monitoring::*, msk::*, network::*, peering::*, redis::*};
 use crate::model::Environment;
 use std::collections::BTreeMap;
 
@@ -57,6 +57,7 @@ pub fn build(env: &Environment) -> Plan {
     stacks.extend(redis(env));
     stacks.extend(msk(env));
     stacks.extend(eks(env));
+    stacks.extend(ingress(env));
     let dns_stack = dns(env);
     stacks.extend(monitoring(env, dns_stack.as_ref()));
     stacks.extend(dns_stack);
@@ -120,5 +121,6 @@ fn finish(env: &Environment, mut stacks: Vec<Stack>) -> Plan {
         omitted: env.omitted.clone(),
         links: links(env),
         tags,
+        bindings: bindings(env),
     }
 }

@@ -1,14 +1,16 @@
 //! The `dns` layer (in us-east-1): a Route 53 health check per region and the routing records.
 
+use super::ingress::hosted_zone;
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::values::*;
+use crate::model::env::RegionEnv;
 use crate::model::raw::{Policy, Protocol};
-use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{regional_id, short_code, GLOBAL_REGION};
 use crate::plan::kinds::*;
+use std::collections::BTreeMap;
 
 /// `continent:EU` / `US-CA` / `TW` / `*` → the Route 53 fields.
 pub(super) fn geo(code: &str) -> Routing {
@@ -65,20 +67,63 @@ pub(super) fn dns(env: &Environment) -> Option<Stack> {
             &format!("Health check of {}", r.code),
         ));
     }
+    // Where each region's records lead: a CNAME to the endpoint the environment names, or an
+    // alias to the region's load balancer (its own name is an alias too). Alias records take
+    // the load balancer's TTL.
+    let mut targets: BTreeMap<&str, (V, V)> = BTreeMap::new();
+    if let Some(ing) = &env.ingress {
+        for r in &env.regions {
+            let short = short_code(&r.code);
+            let ingress = stack_name(env, Layer::Ingress, &r.code);
+            let dns_name = format!("LoadBalancerDnsName{}", pascal(&short));
+            let zone_id = format!("LoadBalancerZoneId{}", pascal(&short));
+            s.parameters.push(param(&dns_name, &ingress, Out::LoadBalancerDnsName));
+            s.parameters.push(param(&zone_id, &ingress, Out::LoadBalancerZoneId));
+            let (dns_name, zone_id) = (V::p(&dns_name), V::p(&zone_id));
+            s.resources.push(res(
+                &format!("entry_point_{short}"),
+                Kind::RecordSet(RecordSet {
+                    zone: hosted_zone(r53),
+                    spec: RecordSpec {
+                        name: ing.entry_points.get(&r.code).cloned().unwrap_or_default(),
+                        set_identifier: None,
+                        target: RecordTarget::Alias {
+                            dns_name: dns_name.clone(),
+                            zone_id: zone_id.clone(),
+                            evaluate_health: false,
+                        },
+                        health_check: None,
+                        routing: Routing::Simple,
+                    },
+                }),
+            ));
+            targets.insert(&r.code, (dns_name, zone_id));
+        }
+    }
     let ttl = env.dns_ttl_seconds.value;
+    let target = |region: &RegionEnv| match (&r53.endpoints_given, targets.get(region.code.as_str())) {
+        (None, Some((dns_name, zone_id))) => RecordTarget::Alias {
+            dns_name: dns_name.clone(),
+            zone_id: zone_id.clone(),
+            evaluate_health: true,
+        },
+        _ => RecordTarget::Cname {
+            host: r53.endpoints.get(&region.code).cloned().unwrap_or_default(),
+            ttl,
+        },
+    };
     for (i, rec) in r53.records.iter().enumerate() {
         let mut add = |region: &RegionEnv, set_id: String, routing: Routing, suffix: &str| {
             let short = short_code(&region.code);
             s.resources.push(res(
                 &format!("record_{i}_{short}{suffix}"),
                 Kind::RecordSet(RecordSet {
-                    zone: r53.hosted_zone.clone(),
+                    zone: hosted_zone(r53),
                     spec: RecordSpec {
                         name: rec.fqdn.clone(),
-                        set_identifier: set_id,
-                        target: r53.endpoints.get(&region.code).cloned().unwrap_or_default(),
-                        ttl,
-                        health_check: format!("health_check_{short}"),
+                        set_identifier: Some(set_id),
+                        target: target(region),
+                        health_check: Some(format!("health_check_{short}")),
                         routing,
                     },
                 }),

@@ -22,8 +22,8 @@ use super::parts::*;
 use super::topic_glob::topic_globs;
 use super::types::*;
 use super::values::*;
+use crate::model::env::RegionEnv;
 use crate::model::raw::CapacityType;
-use crate::model::resolve::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{global_id, regional_id, short_code};
 use crate::plan::kinds::*;
@@ -150,6 +150,13 @@ pub(super) fn eks(env: &Environment) -> Vec<Stack> {
             V::attr("cluster", Attr::Arn),
             "The EKS cluster's ARN",
         ));
+        if env.ingress.is_some() {
+            s.outputs.push(out(
+                Out::ClusterSecurityGroupId,
+                V::attr("cluster", Attr::ClusterSecurityGroupId),
+                "The cluster security group, which the managed nodes carry",
+            ));
+        }
         stacks.push(s);
     }
     stacks
@@ -203,7 +210,7 @@ fn node_access(env: &Environment, s: &mut Stack, r: &RegionEnv) {
 
 /// The application's IAM role (assumed through EKS Pod Identity by `eks.workload`'s service
 /// account) and its Pod Identity association.
-fn application(env: &Environment, e: &crate::model::resolve::Eks, s: &mut Stack, r: &RegionEnv) {
+fn application(env: &Environment, e: &crate::model::env::Eks, s: &mut Stack, r: &RegionEnv) {
     let w = &e.workload;
     let mut trust = Statement::allow("EksPodIdentity", &["sts:AssumeRole", "sts:TagSession"], Vec::new());
     trust.service_principals = vec!["pods.eks.amazonaws.com".into()];

@@ -7,7 +7,9 @@
 //! the bottom of this file, so a kind added to the list and not handled by a backend (or by
 //! [`Kind::name_limit`]) is a compile error there.
 
-use super::values::{BudgetAlert, Elsewhere, RecordSpec, RouteTarget, SgRule, Statement, V};
+use super::values::{
+    BudgetAlert, Elsewhere, HostedZone, ListenerAction, ListenerTls, RecordSpec, RouteTarget, SgRule, Statement, V,
+};
 use crate::aws::limits::{self, NameLimit};
 
 /// One CloudWatch alarm.
@@ -403,6 +405,64 @@ pub struct EksNodegroup {
     pub desired: i64,
 }
 
+/// An internet-facing Application Load Balancer in the public subnets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadBalancer {
+    pub name: String,
+    pub subnets: V,
+    pub security_groups: Vec<V>,
+    /// Deletion protection (turned off by hand before a teardown).
+    pub deletion_protection: bool,
+    /// Drop requests with header fields that are not valid HTTP (request smuggling).
+    pub drop_invalid_header_fields: bool,
+}
+
+/// A target group of IP targets (the application's pods), on the port they listen on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetGroup {
+    pub name: String,
+    pub vpc: V,
+    pub port: i64,
+    /// The path the load balancer's health check requests (`route53.health-check.path`).
+    pub health_check_path: String,
+}
+
+/// A listener of a load balancer: HTTPS with a certificate and a TLS policy, or plain HTTP.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listener {
+    pub load_balancer: V,
+    pub port: i64,
+    /// HTTPS: the certificate and the TLS security policy; `None` for plain HTTP.
+    pub tls: Option<ListenerTls>,
+    pub action: ListenerAction,
+}
+
+/// An ACM certificate validated through DNS records in the hosted zone (CloudFormation writes
+/// them itself when given the zone's id; Terraform renders them beside the certificate).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Certificate {
+    /// The region's entry-point name: the certificate's subject.
+    pub domain: String,
+    /// Every other name a client can arrive with (the routing records' names).
+    pub alternative_names: Vec<String>,
+    pub zone: HostedZone,
+}
+
+/// A regional AWS WAF web ACL: allows by default, blocks what AWS's managed rule groups match.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebAcl {
+    pub name: String,
+    /// AWS's managed rule groups (vendor `AWS`), in priority order.
+    pub managed_rule_groups: Vec<String>,
+}
+
+/// A web ACL attached to a load balancer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebAclAssociation {
+    pub resource: V,
+    pub web_acl: V,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
     pub name: String,
@@ -416,7 +476,7 @@ pub struct HealthCheck {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordSet {
-    pub zone: String,
+    pub zone: HostedZone,
     pub spec: RecordSpec,
 }
 
@@ -522,6 +582,13 @@ kinds! {
     EksAddon,
     EksAccessEntry,
     EksPodIdentityAssociation,
+    // ingress
+    LoadBalancer,
+    TargetGroup,
+    Listener,
+    Certificate,
+    WebAcl,
+    WebAclAssociation,
     // dns
     HealthCheck,
     RecordSet,
@@ -562,6 +629,9 @@ impl Kind {
             Kind::MskReplicator(k) => named(&k.name, &limits::MSK_REPLICATOR_NAME),
             Kind::EksCluster(k) => named(&k.name, &limits::EKS_CLUSTER_NAME),
             Kind::EksNodegroup(k) => named(&k.name, &limits::EKS_NODEGROUP_NAME),
+            Kind::LoadBalancer(k) => named(&k.name, &limits::LOAD_BALANCER_NAME),
+            Kind::TargetGroup(k) => named(&k.name, &limits::TARGET_GROUP_NAME),
+            Kind::WebAcl(k) => named(&k.name, &limits::WEB_ACL_NAME),
             Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
             Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
             Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
@@ -589,6 +659,9 @@ impl Kind {
             | Kind::PeeringAccepter(_)
             | Kind::DbPasswordEphemeral(_)
             | Kind::MskClusterPolicy(_)
+            | Kind::Listener(_)
+            | Kind::Certificate(_)
+            | Kind::WebAclAssociation(_)
             | Kind::HealthCheck(_)
             | Kind::RecordSet(_)
             | Kind::TopicPolicy(_)

@@ -17,6 +17,7 @@ pub enum Layer {
     Msk,
     MskReplication,
     Eks,
+    Ingress,
     Dns,
     Monitoring,
 }
@@ -47,7 +48,7 @@ pub struct LayerInfo {
 const REPLICATION: &str = "==>";
 
 /// The layers in deploy order within a wave; `Layer as usize` indexes it (a test checks).
-pub const LAYERS: [LayerInfo; 10] = [
+pub const LAYERS: [LayerInfo; 11] = [
     LayerInfo {
         layer: Layer::Network,
         name: "network",
@@ -118,6 +119,13 @@ pub const LAYERS: [LayerInfo; 10] = [
         name: "eks",
         tf_file: "eks.tf",
         section: "eks",
+        link: None,
+    },
+    LayerInfo {
+        layer: Layer::Ingress,
+        name: "ingress",
+        tf_file: "ingress.tf",
+        section: "ingress",
         link: None,
     },
     LayerInfo {
@@ -200,6 +208,7 @@ mod tests {
                 "redis.tf",
                 "msk.tf",
                 "eks.tf",
+                "ingress.tf",
                 "dns.tf",
                 "monitoring.tf"
             ]

@@ -4,6 +4,7 @@ mod aurora;
 pub mod build;
 mod dns;
 mod eks;
+mod ingress;
 pub mod kinds;
 pub mod layer;
 mod monitoring;

@@ -5,7 +5,7 @@ use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::values::*;
-use crate::model::resolve::RegionEnv;
+use crate::model::env::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, regional_id, short_code};
 use crate::plan::kinds::*;

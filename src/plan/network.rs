@@ -6,7 +6,7 @@ use super::parts::*;
 use super::types::*;
 use super::values::*;
 use crate::cidr::Cidr;
-use crate::model::resolve::RegionEnv;
+use crate::model::env::RegionEnv;
 use crate::model::Environment;
 use crate::naming::regional_id;
 use crate::plan::kinds::*;

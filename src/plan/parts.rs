@@ -5,7 +5,7 @@
 use super::layer::Layer;
 use super::types::*;
 use super::values::*;
-use crate::model::resolve::RegionEnv;
+use crate::model::env::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, short_code};
 use crate::plan::kinds::*;

@@ -81,11 +81,17 @@ pub enum Out {
     /// An Aurora cluster's resource id, for `rds-db:connect`.
     ClusterResourceId,
     ClusterName,
+    /// The security group EKS creates for a cluster, which its managed nodes carry.
+    ClusterSecurityGroupId,
     GlobalReplicationGroupId,
     ReplicationGroupId,
     PrimaryEndpoint,
     /// The MSK Replicator that copies from one source region.
     ReplicatorArn(String),
+    LoadBalancerArn,
+    LoadBalancerDnsName,
+    LoadBalancerZoneId,
+    TargetGroupArn,
     /// The Route 53 health check of one region.
     HealthCheckId(String),
     AlertsTopicArn,
@@ -112,6 +118,11 @@ impl Out {
             Out::ReaderEndpoint => ("ReaderEndpoint", None),
             Out::ClusterResourceId => ("ClusterResourceId", None),
             Out::ClusterName => ("ClusterName", None),
+            Out::ClusterSecurityGroupId => ("ClusterSecurityGroupId", None),
+            Out::LoadBalancerArn => ("LoadBalancerArn", None),
+            Out::LoadBalancerDnsName => ("LoadBalancerDnsName", None),
+            Out::LoadBalancerZoneId => ("LoadBalancerZoneId", None),
+            Out::TargetGroupArn => ("TargetGroupArn", None),
             Out::GlobalReplicationGroupId => ("GlobalReplicationGroupId", None),
             Out::ReplicationGroupId => ("ReplicationGroupId", None),
             Out::PrimaryEndpoint => ("PrimaryEndpoint", None),
@@ -143,6 +154,11 @@ impl Out {
             | Out::ReaderEndpoint
             | Out::ClusterResourceId
             | Out::ClusterName
+            | Out::ClusterSecurityGroupId
+            | Out::LoadBalancerArn
+            | Out::LoadBalancerDnsName
+            | Out::LoadBalancerZoneId
+            | Out::TargetGroupArn
             | Out::GlobalReplicationGroupId
             | Out::ReplicationGroupId
             | Out::PrimaryEndpoint
@@ -220,6 +236,19 @@ pub struct Link {
     pub to: String,
 }
 
+/// How the application's pods join a region's load balancer: a TargetGroupBinding of the AWS
+/// Load Balancer Controller, from the Service to the target group by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetGroupBinding {
+    pub region: String,
+    pub namespace: String,
+    /// The application's Service (named like its service account).
+    pub service: String,
+    /// The Service's port, which is the pods' (`ingress.port`).
+    pub port: i64,
+    pub target_group: String,
+}
+
 /// The whole plan of one environment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -235,6 +264,8 @@ pub struct Plan {
     pub links: Vec<Link>,
     /// The tags every taggable resource carries (the environment's, plus mrgen's own).
     pub tags: Vec<(String, String)>,
+    /// One per region with ingress and EKS: `kubernetes/<region>/target-group-binding.yaml`.
+    pub bindings: Vec<TargetGroupBinding>,
 }
 
 impl Plan {

@@ -67,6 +67,10 @@ pub enum Attr {
     HealthCheckId,
     /// The resource id of an Aurora cluster (`cluster-…`), which `rds-db:connect` ARNs name.
     ClusterResourceId,
+    /// A load balancer's DNS name (what alias records point at).
+    DnsName,
+    /// The id of the Route 53 zone a load balancer's DNS name lives in (an alias target's zone).
+    CanonicalHostedZoneId,
 }
 
 /// Which backends render a resource (SPEC: the Terraform peering accepter and the ephemeral
@@ -148,20 +152,47 @@ impl BudgetAlert {
     }
 }
 
-/// One Route 53 routing record of one region.
+/// The public hosted zone a record goes into: looked up by id when the environment gives one
+/// (`route53.hosted-zone-id`), else by name among public zones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostedZone {
+    /// Without the trailing dot.
+    pub name: String,
+    pub id: Option<String>,
+}
+
+/// One Route 53 record of one region: a routing record, or an entry point's own name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordSpec {
     /// Fully qualified, without the trailing dot.
     pub name: String,
-    pub set_identifier: String,
-    pub target: String,
-    pub ttl: i64,
-    pub health_check: String,
+    /// Every record of a routing policy has one; a simple record none.
+    pub set_identifier: Option<String>,
+    pub target: RecordTarget,
+    /// The id of the health check resource beside it (in the same stack).
+    pub health_check: Option<String>,
     pub routing: Routing,
+}
+
+/// What a record answers with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordTarget {
+    /// A CNAME to a host name the environment gives (`route53.endpoints`), with the record's TTL.
+    Cname { host: String, ttl: i64 },
+    /// An alias A record to a load balancer: its DNS name and canonical hosted zone id. Alias
+    /// records take the target's TTL (60 s for a load balancer). `evaluate_health`: the record
+    /// also answers for the load balancer's own health (routing records).
+    Alias {
+        dns_name: V,
+        zone_id: V,
+        evaluate_health: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Routing {
+    /// One answer, no policy (an entry point's own name).
+    Simple,
     Failover {
         primary: bool,
     },
@@ -177,6 +208,22 @@ pub enum Routing {
     Weighted {
         weight: i64,
     },
+}
+
+/// What a load balancer listener does with a request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListenerAction {
+    /// Forward to a target group.
+    Forward(V),
+    /// Answer with a permanent redirect (301) to the same URL over HTTPS on 443.
+    RedirectToHttps,
+}
+
+/// An HTTPS listener's certificate and TLS security policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListenerTls {
+    pub certificate: V,
+    pub policy: String,
 }
 
 /// Where a route sends traffic.

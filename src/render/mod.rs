@@ -4,6 +4,7 @@
 pub mod cfn;
 pub mod checkov;
 pub mod deploy;
+pub mod kubernetes;
 pub mod manifest;
 pub mod tf;
 
@@ -64,6 +65,9 @@ pub fn render_with(
     }
     if let Some(layout) = terraform {
         files.extend(tf::try_render(plan, layout).map_err(|e| e.to_string())?);
+    }
+    if cloudformation || terraform.is_some() {
+        files.extend(kubernetes::render(plan));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -81,10 +81,21 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     records(env, doc, out);
 }
 
+/// The TTL clients cache a record for, and whether the records are aliases: an alias to a load
+/// balancer takes its fixed 60 s (ingress without given endpoints), else `dns-ttl-seconds`.
+pub fn record_ttl(env: &Environment) -> (i64, bool) {
+    match &env.route53 {
+        Some(r53) if env.ingress.is_some() && r53.endpoints_given.is_none() => {
+            (route53::LOAD_BALANCER_ALIAS_TTL_SECONDS, true)
+        }
+        _ => (env.dns_ttl_seconds.value, false),
+    }
+}
+
 fn rto(env: &Environment, out: &mut Vec<Finding>) {
     let i = env.health_check_interval.value;
     let t = env.health_check_threshold.value;
-    let ttl = env.dns_ttl_seconds.value;
+    let (ttl, alias) = record_ttl(env);
     let rto = env.rto_minutes.value;
     let detect = i * t;
     let total = detect + ttl;
@@ -93,15 +104,26 @@ fn rto(env: &Environment, out: &mut Vec<Finding>) {
     }
     let budget = rto * 60;
     // A setting that meets it: the fastest interval and the largest threshold that fit,
-    // keeping the TTL when it leaves room, else TTL 30 s.
-    let suggestion = [ttl, 30, 10].iter().find_map(|&ttl2| {
+    // keeping the TTL when it leaves room, else TTL 30 s (an alias record's TTL is fixed).
+    let ttls: &[i64] = if alias { &[ttl] } else { &[ttl, 30, 10] };
+    let suggestion = ttls.iter().find_map(|&ttl2| {
         (1..=10).rev().find(|&t2| 10 * t2 + ttl2 <= budget).map(|t2| {
+            let ttl_key = if alias {
+                String::new()
+            } else {
+                format!(", dns-ttl-seconds: {ttl2}")
+            };
             format!(
-                "health-check-interval: 10, health-check-failure-threshold: {t2}, dns-ttl-seconds: {ttl2} ({} s)",
+                "health-check-interval: 10, health-check-failure-threshold: {t2}{ttl_key} ({} s)",
                 10 * t2 + ttl2
             )
         })
     });
+    let ttl_what = if alias {
+        "DNS TTL (the load balancer alias records' own)"
+    } else {
+        "DNS TTL"
+    };
     let minutes = (total + 59) / 60;
     let help = match suggestion {
         Some(s) => format!("{s}; or promise `failover-rto-minutes: {minutes}`"),
@@ -111,7 +133,7 @@ fn rto(env: &Environment, out: &mut Vec<Finding>) {
         RuleId::MR503,
         env.rto_minutes.path.clone(),
         format!(
-            "the RTO cannot be met: {i} s × {t} = {detect} s to detect + {ttl} s DNS TTL = {total} s > RTO {} s",
+            "the RTO cannot be met: {i} s × {t} = {detect} s to detect + {ttl} s {ttl_what} = {total} s > RTO {} s",
             rto * 60
         ),
         help,

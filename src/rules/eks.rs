@@ -76,7 +76,7 @@ pub fn check(env: &Environment, out: &mut Vec<Finding>) {
 
 /// MR003: `admin-principals` are IAM role or user ARNs, each once (an access entry per principal);
 /// `workload` names a Kubernetes namespace and service account and a PostgreSQL user.
-fn identity(env: &Environment, e: &crate::model::resolve::Eks, out: &mut Vec<Finding>) {
+fn identity(env: &Environment, e: &crate::model::env::Eks, out: &mut Vec<Finding>) {
     let base = env.section("eks");
     for (i, arn) in e.admin_principals.iter().enumerate() {
         let path = base.key("admin-principals").index(i);

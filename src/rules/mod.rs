@@ -7,6 +7,7 @@ mod budget;
 mod data;
 mod dns;
 mod eks;
+mod ingress;
 mod names;
 mod network;
 mod regions;
@@ -24,6 +25,7 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
     data::check(env, &mut out);
     eks::check(env, &mut out);
     dns::check(env, doc, &mut out);
+    ingress::check(env, doc, plan, &mut out);
     budget::check(env, doc, &mut out);
     names::check(env, doc, &mut out);
     names::generated(env, plan, &mut out);

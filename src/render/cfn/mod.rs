@@ -167,6 +167,12 @@ fn cfn_kind(kind: &Kind) -> &dyn CfnKind {
         Kind::EksAccessEntry(k) => k,
         Kind::EksPodIdentityAssociation(k) => k,
         // dns
+        Kind::LoadBalancer(k) => k,
+        Kind::TargetGroup(k) => k,
+        Kind::Listener(k) => k,
+        Kind::Certificate(k) => k,
+        Kind::WebAcl(k) => k,
+        Kind::WebAclAssociation(k) => k,
         Kind::HealthCheck(k) => k,
         Kind::RecordSet(k) => k,
         // monitoring

@@ -325,7 +325,14 @@ fn secure_defaults_hold_everywhere() {
                     "{name} {id}"
                 );
                 for rule in p["SecurityGroupIngress"].as_array().into_iter().flatten() {
-                    assert_ne!(rule["CidrIp"], "0.0.0.0/0", "{name} {id}");
+                    // The one exception (SPEC section 5): the public load balancer's own group,
+                    // on 443 and on 80, which only redirects.
+                    let public_lb = name.contains("-ingress-") && id == "LbSecurityGroup";
+                    if rule["CidrIp"] == "0.0.0.0/0" {
+                        assert!(public_lb, "{name} {id}");
+                        assert!(rule["FromPort"] == 443 || rule["FromPort"] == 80, "{name} {id}");
+                        assert_eq!(rule["FromPort"], rule["ToPort"], "{name} {id}");
+                    }
                 }
             }
             for (id, r) in resources_of_type(&t, "AWS::EC2::SecurityGroupIngress") {
@@ -433,11 +440,23 @@ fn route53_records_carry_their_policies() {
     let (_, dns) = all.iter().find(|(n, _)| n.contains("-dns-")).unwrap();
     let records = resources_of_type(dns, "AWS::Route53::RecordSet");
     let mut failover = Vec::new();
+    let mut entry_points = 0;
     for (_, r) in &records {
         let p = &r["Properties"];
-        assert_eq!(p["HostedZoneName"], "example.com.");
-        assert_eq!(p["Type"], "CNAME");
-        assert_eq!(p["TTL"], "60");
+        // Pinned to the zone by id, aliases to the regions' load balancers, with no TTL.
+        assert_eq!(p["HostedZoneId"], "Z0123456789ABCDEFGHIJ");
+        assert!(p.get("HostedZoneName").is_none());
+        assert_eq!(p["Type"], "A");
+        assert!(p.get("TTL").is_none());
+        let dns_name = p["AliasTarget"]["DNSName"]["Ref"].as_str().unwrap();
+        assert!(dns_name.starts_with("LoadBalancerDnsName"), "{dns_name}");
+        if p.get("SetIdentifier").is_none() {
+            // An entry point's own name: simple, no health check.
+            entry_points += 1;
+            assert!(p.get("HealthCheckId").is_none());
+            continue;
+        }
+        assert_eq!(p["AliasTarget"]["EvaluateTargetHealth"], true);
         assert!(p["HealthCheckId"]["Ref"].as_str().unwrap().starts_with("HealthCheck"));
         if let Some(f) = p.get("Failover") {
             failover.push((p["Name"].clone(), f.clone()));
@@ -461,6 +480,7 @@ fn route53_records_carry_their_policies() {
     assert!(records
         .iter()
         .any(|(_, r)| r["Properties"]["Region"] == "ap-northeast-2"));
+    assert_eq!(entry_points, plan.regions.len());
     for (_, h) in resources_of_type(dns, "AWS::Route53::HealthCheck") {
         let c = &h["Properties"]["HealthCheckConfig"];
         assert_eq!(c["Type"], "HTTPS");

@@ -204,5 +204,7 @@ pub(super) fn plain(a: Attr) -> Option<&'static str> {
         Attr::ClusterSecurityGroupId => "ClusterSecurityGroupId",
         Attr::HealthCheckId => "HealthCheckId",
         Attr::ClusterResourceId => "DBClusterResourceId",
+        Attr::DnsName => "DNSName",
+        Attr::CanonicalHostedZoneId => "CanonicalHostedZoneID",
     })
 }

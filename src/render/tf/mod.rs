@@ -428,6 +428,15 @@ impl<'a> Cx<'a> {
         Ok(Some(body))
     }
 
+    /// The id of a hosted zone: the one the environment gives, else its data source's (which the
+    /// module then reads).
+    pub(crate) fn zone_id(&self, zone: &crate::plan::HostedZone) -> Value {
+        match &zone.id {
+            Some(id) => text(id.clone()),
+            None => code(format!("data.aws_route53_zone.{}.zone_id", self.zone(&zone.name))),
+        }
+    }
+
     /// The data sources of the hosted zones the module reads, with the provider of `region`.
     fn zones_text(&self, region: &str) -> Result<Option<String>, String> {
         let zones = self.zones.borrow().clone();

@@ -151,7 +151,9 @@ impl CfnKind for GlobalCluster {
             | Attr::ReaderEndpoint
             | Attr::ClusterResourceId
             | Attr::ClusterSecurityGroupId
-            | Attr::HealthCheckId => plain(a),
+            | Attr::HealthCheckId
+            | Attr::DnsName
+            | Attr::CanonicalHostedZoneId => plain(a),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::CfnKind;
 use crate::plan::kinds::*;
-use crate::plan::{pascal, Attr, RecordSpec, Routing};
+use crate::plan::{pascal, Attr, RecordSpec, RecordTarget, Routing};
 use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
@@ -56,6 +56,7 @@ fn absolute(name: &str) -> String {
 /// The properties that say how a record takes part in its routing policy.
 fn routing_into(routing: &Routing, p: &mut Map<String, Value>) {
     match routing {
+        Routing::Simple => {}
         Routing::Failover { primary } => {
             p.insert("Failover".into(), json!(if *primary { "PRIMARY" } else { "SECONDARY" }));
         }
@@ -90,25 +91,49 @@ impl CfnKind for RecordSet {
         Some("AWS::Route53::RecordSet")
     }
 
-    fn properties(&self, _: &Ctx) -> Value {
+    fn properties(&self, ctx: &Ctx) -> Value {
         let RecordSet { zone, spec } = self;
         let RecordSpec {
             name,
             set_identifier,
             target,
-            ttl,
             health_check,
             routing,
         } = spec;
         let mut p = Map::new();
-        p.insert("HostedZoneName".into(), json!(absolute(zone)));
+        match &zone.id {
+            // By id where the environment gives one: a private zone of the same name makes a
+            // lookup by name fail.
+            Some(id) => p.insert("HostedZoneId".into(), json!(id)),
+            None => p.insert("HostedZoneName".into(), json!(absolute(&zone.name))),
+        };
         p.insert("Name".into(), json!(absolute(name)));
-        p.insert("Type".into(), json!("CNAME"));
-        // `TTL` is a string in AWS::Route53::RecordSet.
-        p.insert("TTL".into(), json!(ttl.to_string()));
-        p.insert("ResourceRecords".into(), json!([target]));
-        p.insert("SetIdentifier".into(), json!(set_identifier));
-        p.insert("HealthCheckId".into(), json!({ "Ref": pascal(health_check) }));
+        match target {
+            RecordTarget::Cname { host, ttl } => {
+                p.insert("Type".into(), json!("CNAME"));
+                // `TTL` is a string in AWS::Route53::RecordSet.
+                p.insert("TTL".into(), json!(ttl.to_string()));
+                p.insert("ResourceRecords".into(), json!([host]));
+            }
+            RecordTarget::Alias {
+                dns_name,
+                zone_id,
+                evaluate_health,
+            } => {
+                // No TTL: an alias record takes its target's.
+                p.insert("Type".into(), json!("A"));
+                p.insert(
+                    "AliasTarget".into(),
+                    json!({ "DNSName": ctx.v(dns_name), "HostedZoneId": ctx.v(zone_id), "EvaluateTargetHealth": evaluate_health }),
+                );
+            }
+        }
+        if let Some(id) = set_identifier {
+            p.insert("SetIdentifier".into(), json!(id));
+        }
+        if let Some(check) = health_check {
+            p.insert("HealthCheckId".into(), json!({ "Ref": pascal(check) }));
+        }
         routing_into(routing, &mut p);
         Value::Object(p)
     }

@@ -7,8 +7,9 @@
 //! - `aurora`, `redis`, `msk`: the data stores, secure by default with no switch (SPEC section 5):
 //!   encrypted with the region's KMS key, TLS in transit, private, deletion protection where the
 //!   service has it, logs on;
-//! - `eks`, `dns`, `monitoring`: the EKS cluster, node group, add-ons, access entries and Pod
-//!   Identity association, Route 53, the alert topic, alarms and the budget.
+//! - `eks`: the EKS cluster, node group, add-ons, access entries and Pod Identity association;
+//! - `ingress`: the load balancer, its listeners, target group, certificate and WAF web ACL;
+//! - `dns`, `monitoring`: Route 53, the alert topic, alarms and the budget.
 //!
 //! This file holds the trait and the helpers more than one layer uses. The dispatch from a
 //! [`Kind`](crate::plan::Kind) to its impl is `cfn_kind` in `cfn/mod.rs`, an exhaustive match
@@ -20,6 +21,7 @@
 mod aurora;
 mod dns;
 mod eks;
+mod ingress;
 mod monitoring;
 mod msk;
 mod network;

@@ -176,7 +176,9 @@ impl TfKind for GlobalCluster {
             | Attr::ReaderEndpoint
             | Attr::ClusterResourceId
             | Attr::ClusterSecurityGroupId
-            | Attr::HealthCheckId => arn_only(a),
+            | Attr::HealthCheckId
+            | Attr::DnsName
+            | Attr::CanonicalHostedZoneId => arn_only(a),
         }
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {

@@ -6,7 +6,7 @@ use super::super::templates as t;
 use super::super::Cx;
 use super::{arn_only, name_tag, Block, Common, TfKind};
 use crate::plan::kinds::*;
-use crate::plan::{Attr, Resource, Routing, Stack};
+use crate::plan::{Attr, RecordTarget, Resource, Routing, Stack};
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -61,14 +61,24 @@ impl TfKind for HealthCheck {
 struct RecordSetContext {
     #[serde(flatten)]
     common: Common,
-    /// The zone id of the hosted zone's data source.
+    /// The hosted zone's id: given, or its data source's.
     zone: Value,
     record_name: String,
-    set_identifier: String,
-    target: String,
-    ttl: i64,
-    health_check: Value,
-    routing: RoutingContext,
+    set_identifier: Option<String>,
+    /// A CNAME's host name and TTL.
+    cname: Option<(String, i64)>,
+    /// An alias record's target.
+    alias: Option<AliasContext>,
+    health_check: Option<Value>,
+    /// `None` for a simple record.
+    routing: Option<RoutingContext>,
+}
+
+#[derive(Serialize)]
+struct AliasContext {
+    dns_name: Value,
+    zone_id: Value,
+    evaluate_health: bool,
 }
 
 /// The routing policy block: its name and its arguments.
@@ -85,9 +95,10 @@ struct Field {
     value: Value,
 }
 
-fn routing(r: &Routing) -> RoutingContext {
+fn routing(r: &Routing) -> Option<RoutingContext> {
     let field = |k: &str, value: Value| Field { key: code(k), value };
     let (block, fields) = match r {
+        Routing::Simple => return None,
         Routing::Failover { primary } => (
             "failover_routing_policy",
             vec![field("type", text(if *primary { "PRIMARY" } else { "SECONDARY" }))],
@@ -112,10 +123,10 @@ fn routing(r: &Routing) -> RoutingContext {
         }
         Routing::Weighted { weight } => ("weighted_routing_policy", vec![field("weight", Value::from(*weight))]),
     };
-    RoutingContext {
+    Some(RoutingContext {
         block: code(block),
         fields,
-    }
+    })
 }
 
 impl TfKind for RecordSet {
@@ -130,15 +141,33 @@ impl TfKind for RecordSet {
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let spec = &self.spec;
-        let health_check = cx.resource(stack, &spec.health_check)?;
+        let health_check = match &spec.health_check {
+            Some(id) => Some(code(format!("{}.id", cx.address(stack, cx.resource(stack, id)?)))),
+            None => None,
+        };
+        let (cname, alias) = match &spec.target {
+            RecordTarget::Cname { host, ttl } => (Some((host.clone(), *ttl)), None),
+            RecordTarget::Alias {
+                dns_name,
+                zone_id,
+                evaluate_health,
+            } => (
+                None,
+                Some(AliasContext {
+                    dns_name: cx.value(stack, dns_name)?,
+                    zone_id: cx.value(stack, zone_id)?,
+                    evaluate_health: *evaluate_health,
+                }),
+            ),
+        };
         let context = RecordSetContext {
             common: Common::new(cx, stack, r, self)?,
-            zone: code(format!("data.aws_route53_zone.{}.zone_id", cx.zone(&self.zone))),
+            zone: cx.zone_id(&self.zone),
             record_name: spec.name.clone(),
             set_identifier: spec.set_identifier.clone(),
-            target: spec.target.clone(),
-            ttl: spec.ttl,
-            health_check: code(format!("{}.id", cx.address(stack, health_check))),
+            cname,
+            alias,
+            health_check,
             routing: routing(&spec.routing),
         };
         Block::new(t::RECORD_SET, &context)

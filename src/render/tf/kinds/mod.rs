@@ -1,7 +1,7 @@
 //! One [`TfKind`] implementation per struct of `plan::kinds`: the Terraform type a plan resource
 //! becomes, what references to it read, its checkov suppressions, and the template that renders
 //! it with a typed context. The files are grouped by layer as the `kinds!` list is (`network.rs`,
-//! `peering.rs`, `aurora.rs`, `redis.rs`, `msk.rs`, `eks.rs`, `dns.rs`, `monitoring.rs`); this
+//! `peering.rs`, `aurora.rs`, `redis.rs`, `msk.rs`, `eks.rs`, `ingress.rs`, `dns.rs`, `monitoring.rs`); this
 //! file holds the trait, the dispatch to it, the fields every template reads ([`Common`]) and the
 //! helpers several kinds share (policy documents, replicated secrets, parameter groups).
 //!
@@ -22,6 +22,7 @@
 mod aurora;
 mod dns;
 mod eks;
+mod ingress;
 mod monitoring;
 mod msk;
 mod network;
@@ -149,6 +150,13 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         Kind::EksAddon(k) => k,
         Kind::EksAccessEntry(k) => k,
         Kind::EksPodIdentityAssociation(k) => k,
+        // ingress
+        Kind::LoadBalancer(k) => k,
+        Kind::TargetGroup(k) => k,
+        Kind::Listener(k) => k,
+        Kind::Certificate(k) => k,
+        Kind::WebAcl(k) => k,
+        Kind::WebAclAssociation(k) => k,
         // dns
         Kind::HealthCheck(k) => k,
         Kind::RecordSet(k) => k,
@@ -208,7 +216,9 @@ fn arn_only(a: Attr) -> Option<&'static str> {
         | Attr::ReaderEndpoint
         | Attr::ClusterSecurityGroupId
         | Attr::HealthCheckId
-        | Attr::ClusterResourceId => None,
+        | Attr::ClusterResourceId
+        | Attr::DnsName
+        | Attr::CanonicalHostedZoneId => None,
     }
 }
 
