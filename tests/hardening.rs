@@ -51,7 +51,7 @@ fn an_unwritable_parent_folder_leaves_everything_as_it_was() {
         "--out",
         &o,
         "-c",
-        "genai-demo:multi-region.dns-ttl-seconds=30",
+        "genai-demo:multi-region.health-check-failure-threshold=2",
     ]
     .map(String::from);
     // As root, drop to `nobody` for the run: permissions do not stop root.
@@ -147,7 +147,7 @@ fn interrupt_renders(name: &str, env: &str, signal: &str, delays_us: &[u64]) -> 
     let o = out.display().to_string();
     assert_eq!(run(&["render", env, "--out", &o]).code, 0);
     let old = tree(&out);
-    let change = "genai-demo:multi-region.dns-ttl-seconds=30";
+    let change = "genai-demo:multi-region.health-check-failure-threshold=2";
     let mut after = Vec::new();
     for &delay in delays_us {
         let mut child = crate::common::mrgen()

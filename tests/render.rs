@@ -173,16 +173,16 @@ fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
         .collect();
     let r = run(&["render", "production", "--out", &o]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, format!("{o} is up to date (101 files): nothing written\n"));
+    assert_eq!(r.stderr, format!("{o} is up to date (116 files): nothing written\n"));
     assert_eq!(stamps(&d), before, "an up-to-date render wrote something");
 
     // A changed environment: a new tree is swapped in whole (--out is another folder now); the
     // two changed files are new, the others and the user's file are the same files as before
     // (hard-linked into the new tree).
-    let change = "genai-demo:multi-region.dns-ttl-seconds=30";
+    let change = "genai-demo:multi-region.health-check-failure-threshold=2";
     let r = run(&["render", "production", "--out", &o, "-c", change]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, format!("wrote 101 files to {o}\n"));
+    assert_eq!(r.stderr, format!("wrote 116 files to {o}\n"));
     let after = stamps(&d);
     let ino = |s: &BTreeMap<String, (u64, i64, i64)>, p: &str| s[p].0;
     assert_ne!(ino(&after, "out"), ino(&before, "out"), "swapped, not written in place");
@@ -195,7 +195,10 @@ fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
         changed += usize::from(differs);
         assert_eq!(ino(&after, p) != ino(&before, p), differs, "{p}");
     }
-    assert!(changed >= 2, "the TTL is in the dns stack of both backends");
+    assert!(
+        changed >= 2,
+        "the failure threshold is in the dns stack of both backends"
+    );
     let user = format!("out/{stack}/backend.tf");
     assert_eq!(ino(&after, &user), ino(&before, &user), "a stack's backend.tf is kept");
     assert_eq!(

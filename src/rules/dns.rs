@@ -125,10 +125,13 @@ fn rto(env: &Environment, out: &mut Vec<Finding>) {
         "DNS TTL"
     };
     let minutes = (total + 59) / 60;
-    let help = match suggestion {
+    let mut help = match suggestion {
         Some(s) => format!("{s}; or promise `failover-rto-minutes: {minutes}`"),
         None => format!("promise `failover-rto-minutes: {minutes}`"),
     };
+    if alias {
+        help.push_str("; or give `route53.endpoints` of your own (CNAME records take `dns-ttl-seconds`)");
+    }
     out.push(Finding::error(
         RuleId::MR503,
         env.rto_minutes.path.clone(),

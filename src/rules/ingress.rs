@@ -33,15 +33,23 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan, out: &mut Vec<Findi
                     ));
                 }
             }
-            for (code, entry) in &ing.entry_points {
-                if !within(entry, zone) {
-                    out.push(Finding::error(
-                        RuleId::MR510,
-                        env.section("domain"),
-                        format!("the entry point of {code}, `{entry}`, is not in the hosted zone `{zone}`"),
-                        format!("set `domain` to `{zone}` or a name below it"),
-                    ));
-                }
+            // The entry points share `domain`: one finding for all of them.
+            let outside: Vec<String> = ing
+                .entry_points
+                .values()
+                .filter(|e| !within(e, zone))
+                .map(|e| format!("`{e}`"))
+                .collect();
+            if !outside.is_empty() {
+                out.push(Finding::error(
+                    RuleId::MR510,
+                    env.section("domain"),
+                    format!(
+                        "the entry points {} are not in the hosted zone `{zone}`, where their records and certificate validation go",
+                        outside.join(", ")
+                    ),
+                    format!("set `domain` to `{zone}` or a name below it"),
+                ));
             }
             for rec in &r53.records {
                 if let Some((code, _)) = ing.entry_points.iter().find(|(_, e)| **e == rec.fqdn) {
@@ -112,29 +120,41 @@ fn cnames(env: &Environment, out: &mut Vec<Finding>) {
     }
 }
 
-/// MR512: the names each region's certificate holds, read from the plan's certificates.
+/// MR512: the names each region's certificate holds, read from the plan's certificates (one
+/// finding for the regions whose certificates need the same number of names).
 fn certificates(env: &Environment, plan: &Plan, out: &mut Vec<Finding>) {
     let Some(r53) = &env.route53 else { return };
+    let mut over: Vec<(usize, Vec<&str>)> = Vec::new();
     for s in plan.stacks.iter().filter(|s| s.layer == Layer::Ingress) {
         for r in &s.resources {
             let Kind::Certificate(c) = &r.kind else { continue };
             let names = 1 + c.alternative_names.len();
-            if names > acm::NAMES_PER_CERTIFICATE_DEFAULT {
-                out.push(Finding::warning(
-                    RuleId::MR512,
-                    env.section("route53").key("records"),
-                    format!(
-                        "the certificate of {} needs {names} names (its entry point and every record's name); ACM allows {} by default",
-                        s.region,
-                        acm::NAMES_PER_CERTIFICATE_DEFAULT
-                    ),
-                    format!(
-                        "ask AWS for a higher \"Domain names per ACM certificate\" quota, or use fewer record names (there are {})",
-                        r53.records.len()
-                    ),
-                ));
+            if names <= acm::NAMES_PER_CERTIFICATE_DEFAULT {
+                continue;
+            }
+            match over.iter_mut().find(|(n, _)| *n == names) {
+                Some((_, regions)) => regions.push(&s.region),
+                None => over.push((names, vec![&s.region])),
             }
         }
+    }
+    for (names, regions) in over {
+        let whose = match regions.as_slice() {
+            [one] => format!("the certificate of {one} needs"),
+            many => format!("the certificates of {} need", many.join(", ")),
+        };
+        out.push(Finding::warning(
+            RuleId::MR512,
+            env.section("route53").key("records"),
+            format!(
+                "{whose} {names} names (the region's entry point and every record's name); ACM allows {} by default",
+                acm::NAMES_PER_CERTIFICATE_DEFAULT
+            ),
+            format!(
+                "ask AWS for a higher \"Domain names per ACM certificate\" quota, or use fewer record names (there are {})",
+                r53.records.len()
+            ),
+        ));
     }
 }
 
