@@ -3,7 +3,8 @@
 //! symbolic text (see `mod.rs`).
 
 use super::{
-    Association, Facts, NodeGroup, Role, Rule, Secret, Source, Statement, Store, StoreKind, ACCOUNT, SECRET_SUFFIX,
+    Association, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Statement, Store, StoreKind,
+    Target, ACCOUNT, SECRET_SUFFIX,
 };
 use crate::common::File;
 use serde_json::{json, Value};
@@ -124,6 +125,7 @@ impl Cfn {
             .to_string();
         json!(match (ty.as_str(), attr) {
             ("AWS::EC2::SecurityGroup", "GroupId") => format!("{{sg|{at}}}"),
+            ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName") => format!("{{lb-dns|{region}|{at}}}"),
             ("AWS::EKS::Cluster", "ClusterSecurityGroupId") => format!("{{sg|{at}|cluster}}"),
             ("AWS::EKS::Cluster", "Arn") => format!(
                 "arn:aws:eks:{region}:{ACCOUNT}:cluster/{}",
@@ -251,8 +253,12 @@ fn port(v: &Value) -> i64 {
 
 fn rule(cfn: &Cfn, stack: &str, group: String, r: &Value, at: String) -> Rule {
     let r = cfn.eval(stack, r);
-    let source = match (&r["SourceSecurityGroupId"], &r["CidrIp"]) {
-        (Value::String(g), _) => Source::Group(g.clone()),
+    // An ingress rule's source, or an egress rule's destination.
+    let peer = r["SourceSecurityGroupId"]
+        .as_str()
+        .or(r["DestinationSecurityGroupId"].as_str());
+    let source = match (peer, &r["CidrIp"]) {
+        (Some(g), _) => Source::Group(g.to_string()),
         (_, Value::String(c)) => Source::Cidr(c.clone()),
         _ => Source::Cidr("{none}".into()),
     };
@@ -314,10 +320,54 @@ pub fn facts(files: &[File]) -> Facts {
                         f.rules
                             .push(rule(&cfn, name, sg.clone(), x, format!("{at} ingress {i}")));
                     }
+                    for (i, x) in r["Properties"]["SecurityGroupEgress"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        f.egress
+                            .push(rule(&cfn, name, sg.clone(), x, format!("{at} egress {i}")));
+                    }
                 }
                 "AWS::EC2::SecurityGroupIngress" => {
                     let group = cfn.text(name, id, "GroupId");
                     f.rules.push(rule(&cfn, name, group, &r["Properties"], at));
+                }
+                "AWS::EC2::SecurityGroupEgress" => {
+                    let group = cfn.text(name, id, "GroupId");
+                    f.egress.push(rule(&cfn, name, group, &r["Properties"], at));
+                }
+                "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                    let me = cfn.reference(name, id);
+                    let resources = s.template["Resources"].as_object().cloned().unwrap_or_default();
+                    let mut targets = Vec::new();
+                    for (lid, l) in &resources {
+                        if l["Type"] != "AWS::ElasticLoadBalancingV2::Listener"
+                            || cfn.prop(name, lid, "LoadBalancerArn") != me
+                        {
+                            continue;
+                        }
+                        for action in cfn.prop(name, lid, "DefaultActions").as_array().into_iter().flatten() {
+                            if action["Type"] != "forward" {
+                                continue;
+                            }
+                            for (tid, t) in &resources {
+                                if t["Type"] == "AWS::ElasticLoadBalancingV2::TargetGroup"
+                                    && cfn.reference(name, tid) == action["TargetGroupArn"]
+                                {
+                                    targets
+                                        .push((port(&cfn.prop(name, tid, "Port")), cfn.text(name, tid, "TargetType")));
+                                }
+                            }
+                        }
+                    }
+                    f.load_balancers.push(LoadBalancer {
+                        region: region.clone(),
+                        at,
+                        groups: strings(&cfn.prop(name, id, "SecurityGroups")),
+                        targets,
+                    });
                 }
                 "AWS::EC2::VPCPeeringConnection" => {
                     let region_of = |p: &str| f.vpcs.get(&cfn.text(name, id, p)).map(|(r, _)| r.clone());
@@ -448,4 +498,72 @@ pub fn facts(files: &[File]) -> Facts {
         }
     }
     f
+}
+
+/// The DNS names of the templates: records (the `{lb-dns|region|…}` symbol of a load
+/// balancer's DNS name says which region's), health checks, and the certificate on each region's
+/// HTTPS listener.
+pub fn names(files: &[File]) -> Names {
+    let cfn = Cfn::new(files);
+    let mut n = Names {
+        backend: "CloudFormation",
+        ..Names::default()
+    };
+    for (name, s) in &cfn.stacks {
+        for (id, r) in s.template["Resources"].as_object().into_iter().flatten() {
+            match r["Type"].as_str().unwrap_or("") {
+                "AWS::Route53::RecordSet" => {
+                    let record = cfn.text(name, id, "Name").trim_end_matches('.').to_string();
+                    let alias = cfn.prop(name, id, "AliasTarget");
+                    let target = match (&alias["DNSName"], cfn.prop(name, id, "ResourceRecords")) {
+                        (Value::String(d), _) => match d
+                            .strip_prefix("{lb-dns|")
+                            .and_then(|x| x.strip_suffix('}'))
+                            .and_then(|x| x.split_once('|'))
+                        {
+                            Some((region, at)) if cfn.load_balancer(at) => Target::LoadBalancer(region.to_string()),
+                            _ => Target::Other(d.clone()),
+                        },
+                        (_, Value::Array(hosts)) if hosts.len() == 1 && cfn.text(name, id, "Type") == "CNAME" => {
+                            Target::Host(hosts[0].as_str().unwrap_or("").trim_end_matches('.').to_string())
+                        }
+                        (_, other) => Target::Other(other.to_string()),
+                    };
+                    n.records.push((record, target));
+                }
+                "AWS::Route53::HealthCheck" => n.health_checks.push(
+                    cfn.prop(name, id, "HealthCheckConfig")["FullyQualifiedDomainName"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                ),
+                "AWS::ElasticLoadBalancingV2::Listener" if cfn.text(name, id, "Protocol") == "HTTPS" => {
+                    for c in cfn.prop(name, id, "Certificates").as_array().into_iter().flatten() {
+                        // `Ref` of a certificate of this stack: `{ref|stack|id}`.
+                        let Some(cert) = c["CertificateArn"]
+                            .as_str()
+                            .and_then(|x| x.strip_prefix(&format!("{{ref|{name}|")))
+                            .and_then(|x| x.strip_suffix('}'))
+                        else {
+                            continue;
+                        };
+                        let mut covered = vec![cfn.text(name, cert, "DomainName")];
+                        covered.extend(strings(&cfn.prop(name, cert, "SubjectAlternativeNames")));
+                        n.certificates.entry(s.region.clone()).or_default().extend(covered);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    n
+}
+
+impl Cfn {
+    /// `stack|id` names a load balancer of the output.
+    fn load_balancer(&self, at: &str) -> bool {
+        let (stack, id) = at.split_once('|').unwrap_or(("", ""));
+        self.resource(stack, id)
+            .is_some_and(|r| r["Type"] == "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    }
 }

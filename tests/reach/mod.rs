@@ -12,6 +12,10 @@
 //! each peering, whether the peer VPC's CIDR is admitted on 5432 and 6379 in both directions, and
 //! that nothing else admits another region's VPC.
 //!
+//! Entry points: in every region with a load balancer, its listener forwards to an IP target
+//! group on `ingress.port`, a group of the load balancer may send to that port inside the VPC
+//! (or to the nodes' groups), and the nodes admit a group of the load balancer on it.
+//!
 //! Identity: the Pod Identity association of `eks.workload`'s service account, its role's trust
 //! (`pods.eks.amazonaws.com`, `sts:AssumeRole` and `sts:TagSession`), and whether the role's
 //! policy allows each action the application needs on the environment's own resources. The
@@ -111,6 +115,16 @@ pub struct NodeGroup {
     pub groups: Vec<String>,
 }
 
+/// A load balancer and the target groups its listeners forward to.
+#[derive(Clone, Debug)]
+pub struct LoadBalancer {
+    pub region: String,
+    pub at: String,
+    pub groups: Vec<String>,
+    /// (port, target type) of each target group a listener forwards to.
+    pub targets: Vec<(i64, String)>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Statement {
     pub effect: String,
@@ -157,6 +171,9 @@ pub struct Facts {
     /// Security group symbol → region.
     pub group_region: BTreeMap<String, String>,
     pub rules: Vec<Rule>,
+    /// Egress rules (`source` is the destination).
+    pub egress: Vec<Rule>,
+    pub load_balancers: Vec<LoadBalancer>,
     pub stores: Vec<Store>,
     pub nodes: Vec<NodeGroup>,
     /// Role ARN → role.
@@ -171,12 +188,86 @@ pub struct Facts {
     pub cache_iam: BTreeMap<String, (String, String)>,
 }
 
+/// Where a DNS record leads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// An alias to the load balancer of a region (a load balancer the output creates).
+    LoadBalancer(String),
+    /// A CNAME to a host name.
+    Host(String),
+    /// Anything else, as found.
+    Other(String),
+}
+
+/// The DNS side of one backend's files: every record with where it leads, every health
+/// check's host name, and the names each region's load balancer has a certificate for.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    pub backend: &'static str,
+    pub records: Vec<(String, Target)>,
+    pub health_checks: Vec<String>,
+    /// Region → the names of the certificate on its load balancer's HTTPS listener.
+    pub certificates: BTreeMap<String, Vec<String>>,
+}
+
+/// A certificate name (`*.example.com` covers one label) covers `name`.
+fn cert_covers(cert: &str, name: &str) -> bool {
+    match cert.strip_prefix("*.") {
+        Some(rest) => name
+            .split_once('.')
+            .is_some_and(|(label, tail)| !label.is_empty() && tail == rest),
+        None => cert == name,
+    }
+}
+
+/// Every problem with where the DNS names lead and what the certificates cover: each record
+/// leads to a load balancer the output creates or to an endpoint the environment names; each
+/// name a client can use finds, in every region a record of that name leads to, a certificate
+/// that covers it; each health check probes such a name.
+pub fn dns_names(n: &Names, want: &Want) -> Vec<String> {
+    let b = n.backend;
+    let mut problems = Vec::new();
+    for (name, target) in &n.records {
+        match target {
+            Target::LoadBalancer(region) => match n.certificates.get(region) {
+                None => problems.push(format!(
+                    "{b}: `{name}` leads to {region}, which has no load balancer with a certificate"
+                )),
+                Some(certs) if !certs.iter().any(|c| cert_covers(c, name)) => problems.push(format!(
+                    "{b}: `{name}` leads to {region}, whose certificate ({}) does not cover it",
+                    certs.join(", ")
+                )),
+                Some(_) => {}
+            },
+            Target::Host(h) if want.endpoints.contains(h) => {}
+            Target::Host(h) => problems.push(format!(
+                "{b}: `{name}` is a CNAME to `{h}`, which neither the output nor the environment creates"
+            )),
+            Target::Other(t) => problems.push(format!("{b}: `{name}` leads to {t}, not a load balancer of the output")),
+        }
+    }
+    for h in &n.health_checks {
+        let to_lb = n
+            .records
+            .iter()
+            .any(|(name, t)| name == h && matches!(t, Target::LoadBalancer(_)));
+        if !to_lb && !want.endpoints.contains(h) {
+            problems.push(format!("{b}: a health check probes `{h}`, which no record leads to a load balancer and the environment does not name"));
+        }
+    }
+    problems
+}
+
 /// What the environment asks for (from its file, not the plan).
 pub struct Want {
     pub namespace: String,
     pub service_account: String,
     pub database_user: String,
     pub topics: Vec<String>,
+    /// `ingress.port` when the environment has ingress.
+    pub ingress_port: Option<i64>,
+    /// The host names `route53.endpoints` gives.
+    pub endpoints: Vec<String>,
 }
 
 fn want(name: &str) -> Want {
@@ -192,6 +283,18 @@ fn want(name: &str) -> Want {
             .msk
             .map(|m| m.topics.iter().map(|t| t.value.clone()).collect())
             .unwrap_or_default(),
+        ingress_port: env.ingress.map(|i| i.port),
+        endpoints: doc_endpoints(&text),
+    }
+}
+
+/// `route53.endpoints` as the file gives them (the environment's own names, not defaults).
+fn doc_endpoints(text: &str) -> Vec<String> {
+    let checked = mrgen::check::check("x", "x.yaml", text.as_bytes(), &[]);
+    let Some(env) = checked.env else { return Vec::new() };
+    match env.route53 {
+        Some(r53) if r53.endpoints_given.is_some() => r53.endpoints.values().cloned().collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -415,6 +518,68 @@ pub fn reachability(f: &Facts) -> Vec<String> {
     problems
 }
 
+/// Every problem on the way from each region's load balancer to the pods.
+pub fn entry_points(f: &Facts, want: &Want) -> Vec<String> {
+    let b = f.backend;
+    let mut problems = Vec::new();
+    let Some(port) = want.ingress_port else {
+        if !f.load_balancers.is_empty() {
+            problems.push(format!("{b}: load balancers without ingress"));
+        }
+        return problems;
+    };
+    let regions: BTreeSet<&String> = f.vpcs.values().map(|(r, _)| r).collect();
+    for region in regions {
+        let lbs: Vec<&LoadBalancer> = f.load_balancers.iter().filter(|l| &l.region == region).collect();
+        if lbs.is_empty() {
+            problems.push(format!("{b} {region}: no load balancer, so nothing enters the region"));
+        }
+        let vpc_cidr = f
+            .vpcs
+            .values()
+            .find(|(r, _)| r == region)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        let nodes: Vec<&NodeGroup> = f.nodes.iter().filter(|n| &n.region == region).collect();
+        for lb in lbs {
+            if !lb.targets.iter().any(|(p, ty)| *p == port && ty == "ip") {
+                problems.push(format!(
+                    "{b} {region}: {} forwards to no IP target group on {port} (targets {:?})",
+                    lb.at, lb.targets
+                ));
+            }
+            let sends = f.egress.iter().any(|r| {
+                lb.groups.contains(&r.group)
+                    && r.admits_port(port)
+                    && match &r.source {
+                        Source::Cidr(c) => covers(c, &vpc_cidr),
+                        Source::Group(g) => nodes.iter().all(|n| n.groups.contains(g)),
+                    }
+            });
+            if !sends {
+                problems.push(format!(
+                    "{b} {region}: no group of {} (groups {:?}) may send to the pods on {port}",
+                    lb.at, lb.groups
+                ));
+            }
+            for ng in &nodes {
+                let admitted = f.rules.iter().any(|r| {
+                    ng.groups.contains(&r.group)
+                        && r.admits_port(port)
+                        && matches!(&r.source, Source::Group(g) if lb.groups.contains(g))
+                });
+                if !admitted {
+                    problems.push(format!(
+                        "{b} {region}: the nodes of {} (security groups {:?}) do not admit {} on {port}",
+                        ng.at, ng.groups, lb.at
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// Every problem with the application's identity in every region that runs EKS.
 pub fn identity(f: &Facts, want: &Want) -> Vec<String> {
     let b = f.backend;
@@ -581,6 +746,7 @@ pub fn check(files: &[File], want: &Want) -> Vec<String> {
     for facts in [cfn::facts(files), tf::facts(files)] {
         assert!(!facts.nodes.is_empty(), "{}: no node groups found", facts.backend);
         problems.extend(reachability(&facts));
+        problems.extend(entry_points(&facts, want));
         problems.extend(identity(&facts, want));
     }
     problems
@@ -593,10 +759,11 @@ fn every_shipped_environment_reaches_its_data_stores_with_an_identity_of_its_own
         let files = render_env(&env);
         for facts in [cfn::facts(&files), tf::facts(&files)] {
             println!(
-                "{env} {}: {} node groups, {} data stores, {} ingress rules, {} peerings, {} Pod Identity associations",
+                "{env} {}: {} node groups, {} data stores, {} load balancers, {} ingress rules, {} peerings, {} Pod Identity associations",
                 facts.backend,
                 facts.nodes.len(),
                 facts.stores.len(),
+                facts.load_balancers.len(),
                 facts.rules.len(),
                 facts.peerings.len(),
                 facts.associations.len()
@@ -606,6 +773,42 @@ fn every_shipped_environment_reaches_its_data_stores_with_an_identity_of_its_own
         failed.extend(problems.into_iter().map(|p| format!("{env}: {p}")));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn every_dns_name_leads_to_a_load_balancer_with_its_certificate_or_to_a_given_endpoint() {
+    let mut failed = Vec::new();
+    for env in shipped_environments() {
+        let files = render_env(&env);
+        let want = want(&env);
+        for names in [cfn::names(&files), tf::names(&files)] {
+            println!(
+                "{env} {}: {} records, {} health checks, certificates in {:?}",
+                names.backend,
+                names.records.len(),
+                names.health_checks.len(),
+                names.certificates.keys().collect::<Vec<_>>()
+            );
+            if want.ingress_port.is_some() {
+                assert!(
+                    !names.certificates.is_empty(),
+                    "{env} {}: no certificates found",
+                    names.backend
+                );
+            }
+            failed.extend(dns_names(&names, &want).into_iter().map(|p| format!("{env}: {p}")));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn certificate_names_and_wildcards() {
+    assert!(cert_covers("api.example.com", "api.example.com"));
+    assert!(cert_covers("*.example.com", "api.example.com"));
+    assert!(!cert_covers("*.example.com", "a.b.example.com"));
+    assert!(!cert_covers("*.example.com", "example.com"));
+    assert!(!cert_covers("api.example.com", "app.example.com"));
 }
 
 #[test]

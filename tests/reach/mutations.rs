@@ -229,3 +229,113 @@ fn the_wrong_service_account_is_named() {
         &["no Pod Identity association for service account app/app"],
     );
 }
+
+#[test]
+fn a_load_balancer_the_pods_do_not_admit_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "ingress-ap-northeast-1", |t| {
+        t["Resources"]
+            .as_object_mut()
+            .expect("Resources")
+            .remove("NodesFromLoadBalancer");
+    });
+    complaints(&files, "CloudFormation", &["ap-northeast-1", "do not admit", "8080"]);
+
+    let mut files = production();
+    edit_tf(&mut files, "ingress.tf", |t| {
+        without_block(
+            t,
+            r#"resource "aws_vpc_security_group_egress_rule" "ingress_lb_security_group_apne2" {"#,
+        )
+    });
+    complaints(&files, "Terraform", &["ap-northeast-2", "may send", "8080"]);
+}
+
+#[test]
+fn a_target_group_of_instances_or_another_port_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "ingress-ap-northeast-2", |t| {
+        t["Resources"]["TargetGroup"]["Properties"]["Port"] = json!(80);
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-2", "no IP target group on 8080"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "ingress.tf", |t| {
+        t.replacen(r#"target_type = "ip""#, r#"target_type = "instance""#, 1)
+    });
+    complaints(&files, "Terraform", &["ap-northeast-1", "no IP target group on 8080"]);
+}
+
+/// The DNS check's complaints about `files` in `backend`, which must be some and one of them
+/// mention all of `words`.
+fn dns_complaints(files: &[File], backend: &str, words: &[&str]) {
+    let want = want("production");
+    let problems = match backend {
+        "CloudFormation" => super::dns_names(&super::cfn::names(files), &want),
+        _ => super::dns_names(&super::tf::names(files), &want),
+    };
+    println!("{}", problems.join("\n"));
+    assert!(
+        problems.iter().any(|p| words.iter().all(|w| p.contains(w))),
+        "{backend}: no complaint mentions {words:?}:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn a_name_the_certificate_does_not_cover_is_named() {
+    let mut files = production();
+    edit_template(&mut files, "ingress-ap-northeast-2", |t| {
+        let sans = t["Resources"]["Certificate"]["Properties"]["SubjectAlternativeNames"]
+            .as_array_mut()
+            .expect("names");
+        sans.retain(|n| n != "api.example.com");
+    });
+    dns_complaints(
+        &files,
+        "CloudFormation",
+        &["`api.example.com` leads to ap-northeast-2", "does not cover"],
+    );
+
+    let mut files = production();
+    edit_tf(&mut files, "ingress.tf", |t| {
+        t.replacen(r#""www.example.com", "#, "", 1)
+    });
+    dns_complaints(&files, "Terraform", &["`www.example.com` leads to", "does not cover"]);
+}
+
+#[test]
+fn a_record_that_leads_nowhere_the_output_creates_is_named() {
+    let mut files = production();
+    edit_tf(&mut files, "dns.tf", |t| {
+        t.replacen(
+            "aws_lb.ingress_load_balancer_apne1.dns_name",
+            r#""lb.elsewhere.example.net""#,
+            1,
+        )
+    });
+    dns_complaints(
+        &files,
+        "Terraform",
+        &["ap-northeast-1.example.com", "not a load balancer"],
+    );
+
+    let mut files = production();
+    edit_template(&mut files, "dns-us-east-1", |t| {
+        let p = &mut t["Resources"]["Record0Apne1"]["Properties"];
+        let o = p.as_object_mut().expect("properties");
+        o.remove("AliasTarget");
+        o.insert("Type".into(), json!("CNAME"));
+        o.insert("TTL".into(), json!("60"));
+        o.insert("ResourceRecords".into(), json!(["api-apne1.example.com"]));
+    });
+    dns_complaints(
+        &files,
+        "CloudFormation",
+        &["`api.example.com` is a CNAME to `api-apne1.example.com`"],
+    );
+}

@@ -4,7 +4,10 @@
 //! templates are evaluated to symbolic text (see `mod.rs`).
 
 use super::cfn::statements;
-use super::{Association, Facts, NodeGroup, Role, Rule, Secret, Source, Store, StoreKind, ACCOUNT, SECRET_SUFFIX};
+use super::{
+    Association, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Store, StoreKind, Target, ACCOUNT,
+    SECRET_SUFFIX,
+};
 use crate::common::File;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
@@ -255,8 +258,8 @@ fn strings(v: &Value) -> Vec<String> {
     }
 }
 
-/// The ingress rules of an `aws_vpc_security_group_ingress_rule` (one, or one per `for_each`
-/// entry).
+/// The rules of an `aws_vpc_security_group_ingress_rule` or `…_egress_rule` (one, or one per
+/// `for_each` entry); an egress rule's destination is its `source`.
 fn ingress_rules(tf: &Tf, r: &Res) -> Vec<Rule> {
     let entries: Vec<(String, Value)> = match r.body.get_attribute("for_each") {
         Some(a) => match tf.eval(&a.value, &Value::Null) {
@@ -353,6 +356,37 @@ pub fn facts(files: &[File]) -> Facts {
                 }
             }
             "aws_vpc_security_group_ingress_rule" => f.rules.extend(ingress_rules(&tf, r)),
+            "aws_vpc_security_group_egress_rule" => f.egress.extend(ingress_rules(&tf, r)),
+            "aws_lb" => {
+                let me = tf.resource_value(&r.ty, &r.name, "arn");
+                let mut targets = Vec::new();
+                for l in tf.resources.iter().filter(|l| l.ty == "aws_lb_listener") {
+                    if tf.attr(l, "load_balancer_arn") != me {
+                        continue;
+                    }
+                    for action in l.body.get_blocks("default_action") {
+                        let get = |k: &str| match action.body.get_attribute(k) {
+                            Some(a) => tf.eval(&a.value, &Value::Null),
+                            None => Value::Null,
+                        };
+                        if get("type") != "forward" {
+                            continue;
+                        }
+                        let group = get("target_group_arn");
+                        for t in tf.resources.iter().filter(|t| t.ty == "aws_lb_target_group") {
+                            if tf.resource_value(&t.ty, &t.name, "arn") == group {
+                                targets.push((tf.attr(t, "port").as_i64().unwrap_or(-99), tf.text(t, "target_type")));
+                            }
+                        }
+                    }
+                }
+                f.load_balancers.push(LoadBalancer {
+                    region: region.clone(),
+                    at: at.clone(),
+                    groups: strings(&tf.attr(r, "security_groups")),
+                    targets,
+                });
+            }
             "aws_vpc_peering_connection" => {
                 let region_of = |k: &str| f.vpcs.get(&tf.text(r, k)).map(|(r, _)| r.clone());
                 match (region_of("vpc_id"), region_of("peer_vpc_id")) {
@@ -537,4 +571,64 @@ pub fn facts(files: &[File]) -> Facts {
         entry.managed.extend(managed);
     }
     f
+}
+
+/// The DNS names of the single module: records (an alias's `aws_lb.<name>.dns_name` says which
+/// load balancer, and so which region), health checks, and the certificate on each region's
+/// HTTPS listener.
+pub fn names(files: &[File]) -> Names {
+    let tf = Tf::new(files);
+    let mut n = Names {
+        backend: "Terraform",
+        ..Names::default()
+    };
+    for r in &tf.resources {
+        match r.ty.as_str() {
+            // The certificate's validation records are the same type, with `for_each`.
+            "aws_route53_record" if r.body.get_attribute("for_each").is_none() => {
+                let record = tf.text(r, "name").trim_end_matches('.').to_string();
+                let alias = r
+                    .body
+                    .get_blocks("alias")
+                    .next()
+                    .and_then(|a| a.body.get_attribute("name"));
+                let target = match alias {
+                    Some(a) => {
+                        let written = a.value.to_string();
+                        let lb = tf
+                            .resources
+                            .iter()
+                            .find(|x| x.ty == "aws_lb" && written.trim() == format!("aws_lb.{}.dns_name", x.name));
+                        match lb {
+                            Some(lb) => Target::LoadBalancer(lb.region.clone()),
+                            None => Target::Other(written),
+                        }
+                    }
+                    None => match tf.attr(r, "records") {
+                        Value::Array(hosts) if hosts.len() == 1 && tf.text(r, "type") == "CNAME" => {
+                            Target::Host(text(hosts[0].clone()).trim_end_matches('.').to_string())
+                        }
+                        other => Target::Other(other.to_string()),
+                    },
+                };
+                n.records.push((record, target));
+            }
+            "aws_route53_health_check" => n.health_checks.push(tf.text(r, "fqdn")),
+            "aws_lb_listener" if tf.text(r, "protocol") == "HTTPS" => {
+                let Some(a) = r.body.get_attribute("certificate_arn") else {
+                    continue;
+                };
+                let written = a.value.to_string();
+                for c in tf.resources.iter().filter(|c| c.ty == "aws_acm_certificate") {
+                    if written.trim() == format!("aws_acm_certificate.{}.arn", c.name) {
+                        let mut covered = vec![tf.text(c, "domain_name")];
+                        covered.extend(strings(&tf.attr(c, "subject_alternative_names")));
+                        n.certificates.entry(r.region.clone()).or_default().extend(covered);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    n
 }
