@@ -35,6 +35,7 @@ pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 pub const MANAGED_RULE_GROUPS: [&str; 2] = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
 
 const HTTPS_PORT: u16 = 443;
+const DELETION_PROTECTION: &str = "DeletionProtection";
 const HTTP_PORT: u16 = 80;
 
 /// Everything a client may call the region by: its entry-point name, then each routing
@@ -90,6 +91,14 @@ fn region_stack(env: &Environment, ing: &Ingress, r53: &Route53, r: &RegionEnv) 
         ),
     );
     s.parameters = from_network(env, r, vec![Out::VpcId, Out::PublicSubnetIds]);
+    // A new stack is created without deletion protection and deployed again with it on: a
+    // rollback cannot delete a protected load balancer and would stop in ROLLBACK_FAILED (SPEC
+    // section 5.1: nothing that deletion protection guards is left half-created by a rollback).
+    s.parameters.push(on_once_created(
+        DELETION_PROTECTION,
+        "Deletion protection of the load balancer",
+        "a rollback cannot delete a protected load balancer and would stop in ROLLBACK_FAILED",
+    ));
     let port = u16::try_from(ing.port).unwrap_or(u16::MAX);
     let anywhere = || Peer::Cidr(V::s("0.0.0.0/0"));
     s.resources.push(res(
@@ -155,7 +164,7 @@ fn region_stack(env: &Environment, ing: &Ingress, r53: &Route53, r: &RegionEnv) 
             name: regional_id(env, "lb", &r.code),
             subnets: V::p("PublicSubnetIds"),
             security_groups: vec![V::attr("lb_security_group", Attr::GroupId)],
-            deletion_protection: true,
+            deletion_protection: V::p(DELETION_PROTECTION),
             drop_invalid_header_fields: true,
         }),
     ));

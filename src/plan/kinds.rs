@@ -411,8 +411,9 @@ pub struct LoadBalancer {
     pub name: String,
     pub subnets: V,
     pub security_groups: Vec<V>,
-    /// Deletion protection (turned off by hand before a teardown).
-    pub deletion_protection: bool,
+    /// Deletion protection (turned off by hand before a teardown): a switch, `V::Bool` or a
+    /// parameter holding `true`/`false`.
+    pub deletion_protection: V,
     /// Drop requests with header fields that are not valid HTTP (request smuggling).
     pub drop_invalid_header_fields: bool,
 }

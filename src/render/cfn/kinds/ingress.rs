@@ -28,7 +28,7 @@ impl CfnKind for LoadBalancer {
             "Subnets": ctx.v(subnets),
             "SecurityGroups": ctx.list(security_groups),
             "LoadBalancerAttributes": [
-                { "Key": "deletion_protection.enabled", "Value": deletion_protection.to_string() },
+                { "Key": "deletion_protection.enabled", "Value": ctx.v(deletion_protection) },
                 { "Key": "routing.http.drop_invalid_header_fields.enabled", "Value": drop_invalid_header_fields.to_string() },
             ],
             "Tags": ctx.tags(Some(name)),

@@ -48,7 +48,7 @@ impl TfKind for LoadBalancer {
             lb_name: self.name.clone(),
             subnets: cx.value(stack, &self.subnets)?,
             security_groups: cx.values(stack, &self.security_groups)?,
-            deletion_protection: self.deletion_protection,
+            deletion_protection: super::switch(stack, &self.deletion_protection)?,
             drop_invalid_header_fields: self.drop_invalid_header_fields,
             tags: name_tag(&self.name),
         };
