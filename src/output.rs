@@ -368,6 +368,7 @@ mod tests {
         let v1 = vec![
             File::new("manifest.json", "{}\n"),
             File::new("cloudformation/a.template.json", "a\n"),
+            File::new("kubernetes/ap-northeast-1/target-group-binding.yaml", "k\n"),
             File::new("terraform/network.tf", "n\n"),
         ];
         write(&out, &v1, ALL).unwrap();
@@ -383,6 +384,7 @@ mod tests {
         write(&out, &v2, ALL).unwrap();
         assert_eq!(fs::read_to_string(out.join("manifest.json")).unwrap(), "{\"v\":2}\n");
         assert!(!out.join("cloudformation").exists(), "stale owned files are removed");
+        assert!(!out.join("kubernetes").exists(), "stale bindings are removed");
         assert!(!out.join("terraform/network.tf").exists());
         assert_eq!(
             fs::read_to_string(out.join("terraform/terraform.tfstate")).unwrap(),

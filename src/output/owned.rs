@@ -274,6 +274,12 @@ mod tests {
             terraform: true,
         };
         assert!(!tf.owns("manifest.json"));
+        // The bindings are every format's: both need them.
+        for o in [ALL, tf] {
+            assert!(o.owns("kubernetes"));
+            assert!(o.owns("kubernetes/ap-northeast-1/target-group-binding.yaml"));
+            assert!(!o.owns("kubernetes-notes.txt"));
+        }
     }
 
     #[test]

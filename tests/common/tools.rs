@@ -36,6 +36,12 @@ pub fn checkov(test: &str) -> Option<PathBuf> {
     from_venv("checkov", test)
 }
 
+/// The virtualenv's Python, which has PyYAML (a dependency of checkov): a YAML reader mrgen did
+/// not write. `None` after printing one `skipped` line; panics under CI.
+pub fn python(test: &str) -> Option<PathBuf> {
+    from_venv("python", test)
+}
+
 /// `shellcheck`: the one on PATH, else the one in the tests' virtualenv (installed now if need
 /// be). `None` after printing one `skipped` line; panics under CI.
 pub fn shellcheck(test: &str) -> Option<PathBuf> {

@@ -829,4 +829,5 @@ fn iam_wildcards_and_cidrs() {
     assert!(!patterns_skip_leading_zero(&[".*".into()]));
 }
 
+mod binding;
 mod mutations;
