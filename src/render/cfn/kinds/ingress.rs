@@ -126,21 +126,22 @@ impl CfnKind for Certificate {
             alternative_names,
             zone,
         } = self;
-        // CloudFormation writes the validation records and waits for the certificate only when
-        // each name's `HostedZoneId` is given (MR005 asks for it): https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html
-        let options: Vec<Value> = std::iter::once(domain)
-            .chain(alternative_names)
-            .map(|name| match &zone.id {
-                Some(id) => json!({ "DomainName": name, "HostedZoneId": id }),
-                None => json!({ "DomainName": name, "ValidationDomain": zone.name }),
-            })
-            .collect();
         let mut p = json!({
             "DomainName": domain,
             "ValidationMethod": "DNS",
-            "DomainValidationOptions": options,
             "Tags": ctx.tags(Some(domain)),
         });
+        // CloudFormation writes the validation records and waits for the certificate only when
+        // each name's `HostedZoneId` is given (MR005 asks for it): https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html
+        // Without it the options are left out (`ValidationDomain` is refused with DNS
+        // validation, aws/aws-cdk issue 7933) and the records are someone else's to write.
+        if let Some(id) = &zone.id {
+            let options: Vec<Value> = std::iter::once(domain)
+                .chain(alternative_names)
+                .map(|name| json!({ "DomainName": name, "HostedZoneId": id }))
+                .collect();
+            p["DomainValidationOptions"] = json!(options);
+        }
         if !alternative_names.is_empty() {
             p["SubjectAlternativeNames"] = json!(alternative_names);
         }
