@@ -2,7 +2,7 @@
 # Whole-process measurements: median wall time (hyperfine) and peak memory (/usr/bin/time) of
 #   mrgen validate production
 #   mrgen render production --format all   (into a folder that holds its output: nothing written)
-#   mrgen render production --format all   (after a render of another TTL: every file written)
+#   mrgen render production --format all   (after a render of another failure threshold: its files written)
 #   mrgen render scale-20 --format all     (20 active-active regions, benches/fixtures; both ways)
 # Usage: scripts/measure.sh   (builds the release binary first; needs hyperfine and GNU time,
 # both Debian packages: apt-get install hyperfine time)
@@ -21,13 +21,13 @@ hyperfine --shell=none --warmup 10 --runs 200 --export-json "${out}/times.json" 
   "${bin} validate scale-2 --env-dir benches/fixtures" \
   "${bin} render scale-2 --env-dir benches/fixtures --format all --out ${out}/scale-2" \
   "${bin} render scale-20 --env-dir benches/fixtures --format all --out ${out}/scale-20" >/dev/null
-# A render that has to write: before each run, one of another TTL puts different files in place.
+# A render that has to write: before each run, one of another failure threshold puts different files in place.
 changed() {
   local env="$1" prefix="$2" dir="$3" runs="$4"
   shift 4
   local render="${bin} render ${env}${*:+ $*} --format all --out ${dir}"
   hyperfine --shell=none --warmup 10 --runs "${runs}" --export-json "${out}/changed-${env}.json" \
-    --prepare "${render} -c ${prefix}:multi-region.dns-ttl-seconds=30" "${render}" >/dev/null
+    --prepare "${render} -c ${prefix}:multi-region.health-check-failure-threshold=2" "${render}" >/dev/null
 }
 changed production genai-demo "${out}/production-changed" 200
 changed scale-20 scale "${out}/scale-20-changed" 50 --env-dir benches/fixtures
