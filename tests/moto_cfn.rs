@@ -11,12 +11,21 @@
 //! need its output are skipped too. A stack with a `create-pass` (the manifest's first pass of
 //! a new stack) is created with those values and then updated with its final parameters, as
 //! `deploy.sh` does. After the stacks, the test checks in moto what they made.
+//!
+//! The entry points (the `ingress` stacks) and Route 53: the hosted zone is made in moto first
+//! and production rendered with moto's id for it (`route53.hosted-zone-id`). moto's
+//! CloudFormation models load balancers, listeners, target groups, security groups and record
+//! sets, but not ACM certificates or WAFv2 web ACLs and associations, so those go and with them
+//! the HTTPS listener; it cannot give a load balancer's `CanonicalHostedZoneID`, which the test
+//! reads from moto's API instead; and EKS creates the cluster security group that the nodes'
+//! rule admits the load balancer to, so an empty group stands in for it. Each of these is
+//! printed where it happens, with its reason.
 
 use crate::common::moto::Moto;
-use crate::common::{plan_of, require_tool, shipped, tempdir};
+use crate::common::{plan_of, plan_with, require_tool, shipped, tempdir};
 use mrgen::plan::{
-    HealthCheck, Kind, KmsAlias, Layer, ParamSource, PeeringConnection, Plan, RecordSet, RecordTarget, SecurityGroup,
-    Stack, Subnet, Vpc,
+    pascal, Certificate, HealthCheck, Kind, KmsAlias, Layer, Listener, ListenerAction, ListenerTls, ParamSource,
+    PeeringConnection, Plan, RecordSet, RecordTarget, Routing, SecurityGroup, Stack, Subnet, Vpc, V,
 };
 use mrgen::render::{cfn, CfnReferences};
 use serde_json::{json, Value};
@@ -53,7 +62,36 @@ const MOTO_SKIPS: &[&str] = &[
     "AWS::Budgets::Budget",
     "AWS::SNS::Subscription",
     "AWS::SNS::TopicPolicy",
+    // Nor for the certificate and the web ACL: moto/acm and moto/wafv2 define no
+    // CloudFormationModel (no `cloudformation_type` in either package), so they are not in
+    // moto.cloudformation.parsing.get_model_map() and its CloudFormation skips them. (moto's ACM
+    // API does issue a requested certificate, after MOTO_ACM_VALIDATION_WAIT seconds, 60 by
+    // default: moto/acm/models.py and moto/settings.py; nothing in CloudFormation calls it.)
+    // With the certificate goes the HTTPS listener that names it: a listener whose certificate
+    // moto skipped fails the whole create-stack with KeyError('CertificateArn') in
+    // ELBv2Backend.convert_and_validate_certificates (moto/elbv2/models.py), an HTTP 500.
+    "AWS::CertificateManager::Certificate",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
 ];
+
+/// Attributes moto 5.2.1 cannot give through `Fn::GetAtt` of a resource it does create:
+/// (type, attribute, why). An output of one is given the resource's `Ref` instead, and the test
+/// reads the attribute from moto's own API once the stack exists (`attribute_from_api`).
+const MOTO_NO_ATTRIBUTE: &[(&str, &str, &str)] = &[(
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "CanonicalHostedZoneID",
+    "moto's FakeLoadBalancer.get_cfn_attribute raises NotImplementedError for it (moto/elbv2/models.py) and the output then holds the unresolved function as text",
+)];
+
+/// Outputs that name something AWS creates by itself, which moto cannot give because it skipped
+/// the resource that makes it: (output, why). The test makes a stand-in in moto and feeds its id
+/// to the later stacks instead of a placeholder, so that what refers to it is created and
+/// checked.
+const MOTO_STAND_INS: &[(&str, &str)] = &[(
+    "ClusterSecurityGroupId",
+    "EKS creates the cluster security group with the cluster, and moto has no AWS::EKS::Cluster model: an empty group in the region's VPC stands in for it",
+)];
 
 /// Properties moto 5.2.1 cannot read although CloudFormation takes them: (type, property, why).
 /// They are dropped (and the drop printed) rather than the resource, which the checks need.
@@ -120,6 +158,32 @@ fn references(v: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// Every `Fn::GetAtt` in a piece of a template: (logical id, attribute).
+fn get_atts(v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        if let [Value::String(id), Value::String(attr)] = a.as_slice() {
+                            out.push((id.clone(), attr.clone()));
+                        }
+                    }
+                    ("Fn::GetAtt", Value::String(s)) => {
+                        if let Some((id, attr)) = s.split_once('.') {
+                            out.push((id.to_string(), attr.to_string()));
+                        }
+                    }
+                    _ => {}
+                }
+                get_atts(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| get_atts(x, out)),
+        _ => {}
+    }
+}
+
 /// Replaces every `{"Fn::Select": [n, {"Fn::GetAZs": ""}]}` with the n-th of `zones`, what
 /// CloudFormation does at deploy time; returns how many it replaced.
 fn pick_azs(v: &mut Value, zones: &[String]) -> usize {
@@ -149,6 +213,9 @@ struct Reduction {
     placeholders: Vec<String>,
     /// moto workarounds that change a kept resource, one line each.
     changes: Vec<String>,
+    /// outputs of an attribute moto cannot give (`MOTO_NO_ATTRIBUTE`): (output, type,
+    /// attribute); the output holds the resource's `Ref` until the test reads the attribute.
+    from_api: Vec<(String, String, String)>,
 }
 
 /// Reduces a template in place to what moto can create. `dead` holds the (stack, output) pairs
@@ -214,6 +281,26 @@ fn reduce(template: &mut Value, stack: &Stack, zones: &[String], dead: &mut BTre
         red.removed.extend(more);
     }
     resources.retain(|id, _| !red.removed.contains_key(id));
+    // What moto cannot give through `Fn::GetAtt`: (logical id, attribute) of a kept resource.
+    let types: BTreeMap<String, String> = resources
+        .iter()
+        .map(|(id, r)| (id.clone(), r["Type"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let unreadable = |id: &str, attr: &str| {
+        MOTO_NO_ATTRIBUTE
+            .iter()
+            .find(|(ty, a, _)| types.get(id).is_some_and(|t| t == ty) && *a == attr)
+    };
+    for (id, r) in resources.iter() {
+        let mut atts = Vec::new();
+        get_atts(r, &mut atts);
+        if let Some((of, attr)) = atts.iter().find(|(of, attr)| unreadable(of, attr).is_some()) {
+            panic!(
+                "{}: {id} reads {of}.{attr}, which moto cannot give (only outputs are worked around)",
+                stack.name
+            );
+        }
+    }
     if resources.is_empty() {
         // A template needs a resource; this one has no effect on moto (or anywhere).
         resources.insert(
@@ -223,6 +310,19 @@ fn reduce(template: &mut Value, stack: &Stack, zones: &[String], dead: &mut BTre
     }
     if let Some(outputs) = template.get_mut("Outputs").and_then(|o| o.as_object_mut()) {
         for (name, o) in outputs.iter_mut() {
+            let mut atts = Vec::new();
+            get_atts(&o["Value"], &mut atts);
+            // Only an output that is the attribute itself (not text built around it).
+            if let ([(id, attr)], true) = (atts.as_slice(), o["Value"].get("Fn::GetAtt").is_some()) {
+                if let Some((ty, _, why)) = unreadable(id, attr) {
+                    red.changes.push(format!(
+                        "output {name}: Fn::GetAtt {id}.{attr} replaced by Ref {id}, {attr} read from moto's API after the create: {why}"
+                    ));
+                    red.from_api.push((name.clone(), ty.to_string(), attr.clone()));
+                    o["Value"] = json!({ "Ref": id });
+                    continue;
+                }
+            }
             let mut refs = BTreeSet::new();
             references(&o["Value"], &mut refs);
             if refs
@@ -476,13 +576,352 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
             subnets.len()
         );
     }
+}
 
+/// What of the entry point moto 5.2.1's CloudFormation does not apply, so the checks on moto
+/// cannot see it (cfn-lint, checkov and the snapshots read it in the templates): of a load
+/// balancer it reads only `Name`, `Scheme`, `SecurityGroups` and `Subnets`
+/// (FakeLoadBalancer.create_from_cloudformation_json in moto/elbv2/models.py), so `Type` falls
+/// back to moto's default and `LoadBalancerAttributes` are never set; of a security group only
+/// `GroupName`, `GroupDescription`, `VpcId`, `Tags` and `SecurityGroupIngress`
+/// (SecurityGroup.create_from_cloudformation_json in moto/ec2/models/security_groups.py), so the
+/// group keeps EC2's default egress to anywhere instead of its `SecurityGroupEgress`.
+const MOTO_IGNORES_ON_INGRESS: &str = "the load balancer's Type (moto's default is application) and LoadBalancerAttributes (deletion protection, dropping invalid header fields), and the load balancer group's SecurityGroupEgress (moto keeps EC2's default egress): moto's CloudFormation does not read them";
+
+/// The network stack of a region.
+fn network_of<'a>(plan: &'a Plan, region: &str) -> &'a Stack {
+    plan.stacks
+        .iter()
+        .find(|s| s.layer == Layer::Network && s.region == region)
+        .unwrap_or_else(|| panic!("no network stack in {region}"))
+}
+
+/// The one resource of a kind in a stack.
+fn only<'a, T>(stack: &'a Stack, what: &str, pick: impl Fn(&'a Kind) -> Option<&'a T>) -> &'a T {
+    let found: Vec<&T> = stack.resources.iter().filter_map(|r| pick(&r.kind)).collect();
+    match found.as_slice() {
+        [one] => one,
+        other => panic!("{}: {} {what}, not one", stack.name, other.len()),
+    }
+}
+
+/// A load balancer as moto describes it, by ARN.
+fn load_balancer(moto: &Moto, region: &str, arn: &str) -> Value {
+    let d = moto.ok(
+        region,
+        &["elbv2", "describe-load-balancers", "--load-balancer-arns", arn],
+    );
+    d["LoadBalancers"][0].clone()
+}
+
+/// The value of an attribute moto cannot give through `Fn::GetAtt` (`MOTO_NO_ATTRIBUTE`), read
+/// from its API; `physical` is the resource's `Ref`.
+fn attribute_from_api(moto: &Moto, region: &str, ty: &str, attr: &str, physical: &str) -> String {
+    match (ty, attr) {
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "CanonicalHostedZoneID") => load_balancer(moto, region, physical)
+            ["CanonicalHostedZoneId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{physical}: no CanonicalHostedZoneId in moto"))
+            .to_string(),
+        _ => panic!("no way to read {ty}.{attr} from moto"),
+    }
+}
+
+/// Makes the stand-in (`MOTO_STAND_INS`) for an output of `stack` in moto; returns its id.
+fn stand_in(
+    moto: &Moto,
+    plan: &Plan,
+    stack: &Stack,
+    output: &str,
+    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> String {
+    match output {
+        "ClusterSecurityGroupId" => {
+            let vpc = &outputs[&network_of(plan, &stack.region).name]["VpcId"];
+            let g = moto.ok(
+                &stack.region,
+                &[
+                    "ec2",
+                    "create-security-group",
+                    "--group-name",
+                    &format!("{}-cluster-stand-in", stack.name),
+                    "--description",
+                    "Stands in for the EKS cluster security group",
+                    "--vpc-id",
+                    vpc,
+                ],
+            );
+            g["GroupId"].as_str().expect("the stand-in's id").to_string()
+        }
+        other => panic!("no stand-in for {other}"),
+    }
+}
+
+/// The rules of a security group as moto holds them (`IpPermissions` or
+/// `IpPermissionsEgress`): (protocol, from port, to port, CIDR or source group id).
+fn rules_of(permissions: &Value) -> BTreeSet<(String, i64, i64, String)> {
+    let mut out = BTreeSet::new();
+    for p in permissions.as_array().into_iter().flatten() {
+        let head = (
+            p["IpProtocol"].as_str().unwrap_or("").to_string(),
+            p["FromPort"].as_i64().unwrap_or(-1),
+            p["ToPort"].as_i64().unwrap_or(-1),
+        );
+        let peers = p["IpRanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["CidrIp"].as_str())
+            .chain(
+                p["Ipv6Ranges"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["CidrIpv6"].as_str()),
+            )
+            .chain(
+                p["UserIdGroupPairs"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|g| g["GroupId"].as_str()),
+            );
+        for peer in peers {
+            out.insert((head.0.clone(), head.1, head.2, peer.to_string()));
+        }
+    }
+    out
+}
+
+/// One tcp rule as `rules_of` gives it.
+fn tcp(port: i64, peer: &str) -> (String, i64, i64, String) {
+    ("tcp".to_string(), port, port, peer.to_string())
+}
+
+/// The entry points moto made, region by region: the load balancer (internet-facing, in the
+/// public subnets, behind its own group), its listeners and target group, and the security
+/// group rules around it: the world reaches the load balancer's group on 443 and 80 and no
+/// other group of the VPC on anything, and the EKS cluster security group admits the load
+/// balancer's group on the application's port.
+fn check_ingress(
+    moto: &Moto,
+    plan: &Plan,
+    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+    removed: &BTreeMap<String, BTreeMap<String, String>>,
+) {
+    let mut regions = 0;
+    for ing in plan.stacks.iter().filter(|s| s.layer == Layer::Ingress) {
+        regions += 1;
+        let region = ing.region.as_str();
+        let out = &outputs[&ing.name];
+        let net = network_of(plan, region);
+        let net_out = &outputs[&net.name];
+        let gone = &removed[&ing.name];
+        let lb_plan = only(ing, "load balancer", |k| match k {
+            Kind::LoadBalancer(x) => Some(x),
+            _ => None,
+        });
+        let sg_plan = only(ing, "security group", |k| match k {
+            Kind::SecurityGroup(x) => Some(x),
+            _ => None,
+        });
+        let tg_plan = only(ing, "target group", |k| match k {
+            Kind::TargetGroup(x) => Some(x),
+            _ => None,
+        });
+
+        let lb = load_balancer(moto, region, &out["LoadBalancerArn"]);
+        assert_eq!(
+            lb["LoadBalancerName"],
+            lb_plan.name.as_str(),
+            "{region}: load balancer name"
+        );
+        assert_eq!(lb["Scheme"], "internet-facing", "{region}: scheme");
+        assert_eq!(
+            lb["VpcId"],
+            net_out["VpcId"].as_str(),
+            "{region}: the load balancer's VPC"
+        );
+        assert_eq!(
+            lb["DNSName"],
+            out["LoadBalancerDnsName"].as_str(),
+            "{region}: DNS name output"
+        );
+        let subnets: BTreeSet<&str> = lb["AvailabilityZones"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|z| z["SubnetId"].as_str())
+            .collect();
+        let public: BTreeSet<&str> = net_out["PublicSubnetIds"].split(',').collect();
+        assert_eq!(
+            subnets, public,
+            "{region}: the load balancer sits in the public subnets"
+        );
+        assert_eq!(public.len(), 3, "{region}: one public subnet per AZ");
+
+        let groups = moto.ok(
+            region,
+            &[
+                "ec2",
+                "describe-security-groups",
+                "--filters",
+                &format!("Name=vpc-id,Values={}", net_out["VpcId"]),
+            ],
+        );
+        let groups = groups["SecurityGroups"].as_array().cloned().unwrap_or_default();
+        let lb_sg = groups
+            .iter()
+            .find(|g| g["GroupName"] == sg_plan.name.as_str())
+            .unwrap_or_else(|| panic!("{region}: no group {}", sg_plan.name));
+        let lb_sg_id = lb_sg["GroupId"].as_str().expect("group id");
+        assert_eq!(
+            lb["SecurityGroups"],
+            json!([lb_sg_id]),
+            "{region}: the load balancer's groups"
+        );
+        let world = "0.0.0.0/0";
+        assert_eq!(
+            rules_of(&lb_sg["IpPermissions"]),
+            BTreeSet::from([tcp(443, world), tcp(80, world)]),
+            "{region}: the load balancer's group admits 443 and 80 from anywhere, nothing else"
+        );
+        for g in &groups {
+            for (_, from, to, peer) in rules_of(&g["IpPermissions"]) {
+                if peer == world || peer == "::/0" {
+                    assert!(
+                        g["GroupId"] == lb_sg_id && from == to && [80, 443].contains(&from),
+                        "{region}: {} admits {peer} on {from}-{to}: only the load balancer's group may, on 443 and 80",
+                        g["GroupName"]
+                    );
+                }
+            }
+        }
+
+        let eks = plan
+            .stacks
+            .iter()
+            .find(|s| s.layer == Layer::Eks && s.region == region)
+            .expect("production has EKS");
+        let cluster_sg = &outputs[&eks.name]["ClusterSecurityGroupId"];
+        let cluster = groups
+            .iter()
+            .find(|g| g["GroupId"] == cluster_sg.as_str())
+            .unwrap_or_else(|| panic!("{region}: the cluster security group {cluster_sg} is not in the VPC"));
+        assert!(
+            !gone.contains_key("NodesFromLoadBalancer"),
+            "{region}: the nodes' rule was not created: {gone:?}"
+        );
+        assert_eq!(
+            rules_of(&cluster["IpPermissions"]),
+            BTreeSet::from([tcp(tg_plan.port, lb_sg_id)]),
+            "{region}: the cluster security group admits the load balancer's group on the application's port"
+        );
+
+        let tgs = moto.ok(
+            region,
+            &[
+                "elbv2",
+                "describe-target-groups",
+                "--target-group-arns",
+                &out["TargetGroupArn"],
+            ],
+        );
+        let tg = &tgs["TargetGroups"][0];
+        assert_eq!(
+            tg["TargetGroupName"],
+            tg_plan.name.as_str(),
+            "{region}: target group name"
+        );
+        assert_eq!(tg["TargetType"], "ip", "{region}: IP targets (the pods)");
+        assert_eq!(tg["Protocol"], "HTTP", "{region}: target group protocol");
+        assert_eq!(tg["Port"], tg_plan.port, "{region}: the application's port");
+        assert_eq!(
+            tg["HealthCheckPath"],
+            tg_plan.health_check_path.as_str(),
+            "{region}: health check path"
+        );
+        assert_eq!(tg["VpcId"], net_out["VpcId"].as_str(), "{region}: target group VPC");
+
+        let listeners = moto.ok(
+            region,
+            &[
+                "elbv2",
+                "describe-listeners",
+                "--load-balancer-arn",
+                &out["LoadBalancerArn"],
+            ],
+        );
+        let listeners = listeners["Listeners"].as_array().cloned().unwrap_or_default();
+        let mut kept = Vec::new();
+        for r in &ing.resources {
+            let Kind::Listener(Listener { port, tls, action, .. }) = &r.kind else {
+                continue;
+            };
+            let logical = pascal(&r.id);
+            let here = listeners.iter().find(|l| l["Port"] == *port);
+            if let Some(why) = gone.get(&logical) {
+                println!("  {region}: listener {logical} on {port} not on moto: {why}");
+                assert!(
+                    here.is_none(),
+                    "{region}: {logical} was removed, yet moto has a listener on {port}"
+                );
+                continue;
+            }
+            let l = here.unwrap_or_else(|| panic!("{region}: no listener on {port}"));
+            match tls {
+                None => assert_eq!(l["Protocol"], "HTTP", "{region}: {logical}"),
+                Some(ListenerTls { policy, .. }) => {
+                    assert_eq!(l["Protocol"], "HTTPS", "{region}: {logical}");
+                    assert_eq!(l["SslPolicy"], policy.as_str(), "{region}: {logical} TLS policy");
+                }
+            }
+            let a = &l["DefaultActions"][0];
+            match action {
+                ListenerAction::RedirectToHttps => {
+                    assert_eq!(a["Type"], "redirect", "{region}: {logical}");
+                    assert_eq!(
+                        a["RedirectConfig"],
+                        json!({ "Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301" }),
+                        "{region}: {logical} redirects to HTTPS"
+                    );
+                }
+                ListenerAction::Forward(_) => {
+                    assert_eq!(a["Type"], "forward", "{region}: {logical}");
+                    assert_eq!(
+                        a["TargetGroupArn"],
+                        out["TargetGroupArn"].as_str(),
+                        "{region}: {logical}"
+                    );
+                }
+            }
+            kept.push(format!("{logical} ({port})"));
+        }
+        assert!(!kept.is_empty(), "{region}: no listener to check");
+        assert_eq!(listeners.len(), kept.len(), "{region}: listeners in moto");
+        println!(
+            "  {region}: load balancer {} internet-facing in {} public subnets behind {lb_sg_id} (443 and 80 from anywhere, the only group of the VPC open to it); listeners {}; target group ip:{} {}; cluster group {cluster_sg} admits {lb_sg_id} on {}; not checked on moto: {MOTO_IGNORES_ON_INGRESS}",
+            lb_plan.name,
+            public.len(),
+            kept.join(", "),
+            tg_plan.port,
+            tg_plan.health_check_path,
+            tg_plan.port,
+        );
+    }
+    assert!(regions > 0, "production renders ingress");
+}
+
+/// Route 53 as moto holds it: a health check per region, which probes the region's entry point;
+/// each entry point an alias to its region's load balancer; the routing records with their
+/// policies, aliases to the load balancers of their regions; nothing else in the zone.
+fn check_dns(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap<String, String>>) {
     let Some(dns) = plan.stacks.iter().find(|s| s.layer == Layer::Dns) else {
         panic!("production renders Route 53");
     };
     let checks = moto.ok(&dns.region, &["route53", "list-health-checks"]);
     let checks = checks["HealthChecks"].as_array().cloned().unwrap_or_default();
-    let mut n_checks = 0;
+    let mut probed = Vec::new();
     for r in &dns.resources {
         let Kind::HealthCheck(HealthCheck {
             fqdn,
@@ -496,7 +935,7 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         else {
             continue;
         };
-        n_checks += 1;
+        probed.push((r.id.trim_start_matches("health_check_").to_string(), fqdn.clone()));
         let c = checks
             .iter()
             .find(|c| c["HealthCheckConfig"]["FullyQualifiedDomainName"] == fqdn.as_str())
@@ -508,31 +947,51 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
         assert_eq!(cfg["RequestInterval"], *interval, "{fqdn}");
         assert_eq!(cfg["FailureThreshold"], *threshold, "{fqdn}");
     }
-    assert_eq!(checks.len(), n_checks, "health checks in moto");
+    assert_eq!(checks.len(), probed.len(), "health checks in moto");
 
-    let mut records_checked = 0;
-    let zones: BTreeSet<String> = dns
+    // The load balancer an alias record's parameter leads to: (its region, as moto describes it).
+    let target_of = |v: &V| -> (String, Value) {
+        let V::Param(p) = v else {
+            panic!("an alias target that is not a parameter: {v:?}")
+        };
+        let Some(ParamSource::Output { stack, .. }) = dns.parameter(p).map(|x| &x.source) else {
+            panic!("{p} is not fed by a stack");
+        };
+        let producer = plan
+            .stacks
+            .iter()
+            .find(|s| &s.name == stack)
+            .expect("the producing stack");
+        assert_eq!(producer.layer, Layer::Ingress, "{p} comes from {stack}");
+        let lb = load_balancer(moto, &producer.region, &outputs[stack]["LoadBalancerArn"]);
+        (producer.region.clone(), lb)
+    };
+
+    let mut records = 0;
+    let mut entry_points = BTreeMap::new();
+    let zone_ids: BTreeSet<String> = dns
         .resources
         .iter()
         .filter_map(|r| match &r.kind {
-            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.name.clone()),
+            Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.id.clone().expect("the zone by id")),
             _ => None,
         })
         .collect();
-    for zone in zones {
-        let zone_id = hosted_zone_id(moto, &zone).unwrap_or_else(|| panic!("no hosted zone {zone}"));
+    for zone_id in zone_ids {
         let sets = moto.ok(
             &dns.region,
             &["route53", "list-resource-record-sets", "--hosted-zone-id", &zone_id],
         );
         let sets = sets["ResourceRecordSets"].as_array().cloned().unwrap_or_default();
+        let mut in_zone = 0;
         for r in &dns.resources {
-            let Kind::RecordSet(RecordSet { zone: z, spec }) = &r.kind else {
+            let Kind::RecordSet(RecordSet { zone, spec }) = &r.kind else {
                 continue;
             };
-            if z.name != zone {
+            if zone.id.as_deref() != Some(zone_id.as_str()) {
                 continue;
             }
+            in_zone += 1;
             let name = format!("{}.", spec.name);
             let got = sets
                 .iter()
@@ -544,9 +1003,38 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
                     assert_eq!(got["TTL"], *ttl, "{name}");
                     assert_eq!(got["ResourceRecords"][0]["Value"], host.as_str(), "{name}");
                 }
-                RecordTarget::Alias { evaluate_health, .. } => {
+                RecordTarget::Alias {
+                    dns_name,
+                    zone_id: lb_zone,
+                    evaluate_health,
+                } => {
                     assert_eq!(got["Type"], "A", "{name}");
-                    assert_eq!(got["AliasTarget"]["EvaluateTargetHealth"], *evaluate_health, "{name}");
+                    // An alias takes its target's TTL; moto shows 0 for a record given none
+                    // (RecordSet's `ttl` defaults to 0 in moto/route53/models.py).
+                    assert!(
+                        got.get("TTL").is_none_or(|t| t == 0),
+                        "{name}: an alias takes its target's TTL, got {}",
+                        got["TTL"]
+                    );
+                    let alias = &got["AliasTarget"];
+                    assert_eq!(alias["EvaluateTargetHealth"], *evaluate_health, "{name}");
+                    let (region, lb) = target_of(dns_name);
+                    assert_eq!(
+                        target_of(lb_zone).0,
+                        region,
+                        "{name}: DNS name and zone of one load balancer"
+                    );
+                    assert_eq!(
+                        alias["DNSName"], lb["DNSName"],
+                        "{name}: alias to the load balancer of {region}"
+                    );
+                    assert_eq!(
+                        alias["HostedZoneId"], lb["CanonicalHostedZoneId"],
+                        "{name}: the load balancer's zone"
+                    );
+                    if spec.routing == Routing::Simple {
+                        entry_points.insert(spec.name.clone(), region);
+                    }
                 }
             }
             assert_eq!(
@@ -555,17 +1043,17 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
                 "{name}: health check"
             );
             match &spec.routing {
-                mrgen::plan::Routing::Simple => assert!(got.get("SetIdentifier").is_none(), "{name}"),
-                mrgen::plan::Routing::Failover { primary } => {
+                Routing::Simple => assert!(got.get("SetIdentifier").is_none(), "{name}"),
+                Routing::Failover { primary } => {
                     assert_eq!(
                         got["Failover"],
                         if *primary { "PRIMARY" } else { "SECONDARY" },
                         "{name}"
                     )
                 }
-                mrgen::plan::Routing::Latency { region } => assert_eq!(got["Region"], region.as_str(), "{name}"),
-                mrgen::plan::Routing::Weighted { weight } => assert_eq!(got["Weight"], *weight, "{name}"),
-                mrgen::plan::Routing::Geolocation {
+                Routing::Latency { region } => assert_eq!(got["Region"], region.as_str(), "{name}"),
+                Routing::Weighted { weight } => assert_eq!(got["Weight"], *weight, "{name}"),
+                Routing::Geolocation {
                     continent,
                     country,
                     subdivision,
@@ -576,11 +1064,28 @@ fn check_resources(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap
                     assert_eq!(g["SubdivisionCode"].as_str(), subdivision.as_deref(), "{name}");
                 }
             }
-            records_checked += 1;
+            records += 1;
         }
+        let extra: Vec<&Value> = sets
+            .iter()
+            .filter(|s| s["Type"] != "SOA" && s["Type"] != "NS")
+            .collect();
+        assert_eq!(extra.len(), in_zone, "{zone_id}: records beside the plan's: {extra:#?}");
     }
-    assert!(records_checked > 0, "no records checked");
-    println!("  Route 53: {n_checks} health checks and {records_checked} records with their routing policies");
+    // Every name a health check probes is an entry point: an alias to that region's load
+    // balancer.
+    for (short, fqdn) in &probed {
+        let region = entry_points
+            .get(fqdn)
+            .unwrap_or_else(|| panic!("the health check of {short} probes {fqdn}, which is no entry point"));
+        assert_eq!(&mrgen::naming::short_code(region), short, "{fqdn} leads to {region}");
+    }
+    assert!(records > 0, "no records checked");
+    println!(
+        "  Route 53: {} health checks, each on its region's entry point ({}); {records} records with their routing policies, aliases to the load balancers' DNS names and zones",
+        probed.len(),
+        entry_points.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
 }
 
 /// The availability zones moto's EC2 offers in a region, in its order.
@@ -594,19 +1099,6 @@ fn zones_of(moto: &Moto, region: &str) -> Vec<String> {
         .collect()
 }
 
-fn hosted_zone_id(moto: &Moto, zone: &str) -> Option<String> {
-    let zones = moto.ok(
-        "us-east-1",
-        &["route53", "list-hosted-zones-by-name", "--dns-name", zone],
-    );
-    zones["HostedZones"]
-        .as_array()?
-        .iter()
-        .find(|z| z["Name"] == format!("{zone}."))
-        .and_then(|z| z["Id"].as_str())
-        .map(|id| id.trim_start_matches("/hostedzone/").to_string())
-}
-
 #[test]
 fn production_stacks_deploy_on_moto() {
     let test = "moto_cfn::production_stacks_deploy_on_moto";
@@ -614,27 +1106,35 @@ fn production_stacks_deploy_on_moto() {
         return;
     };
     let Some(aws) = require_tool("aws", test) else { return };
-    let plan = plan_of("production", &shipped("production"));
-    let files = cfn::render(&plan, CfnReferences::Parameters);
     let dir = tempdir("moto-cfn");
     let moto = Moto::start(&server, aws, dir.join("moto.log"));
     println!("moto_server at {}", moto.endpoint);
 
-    // The hosted zones are looked up by name, not created (SPEC section 5): make them first.
-    let zones: BTreeSet<String> = plan
+    // The hosted zone is looked up, never created (SPEC section 5), by the id that
+    // `route53.hosted-zone-id` gives (the certificates' DNS validation needs it). moto makes up
+    // its own zone ids, so the zone is made first and production rendered with moto's id.
+    let shipped_plan = plan_of("production", &shipped("production"));
+    let zones: BTreeSet<String> = shipped_plan
         .stacks
         .iter()
         .flat_map(|s| &s.resources)
         .filter_map(|r| match &r.kind {
             Kind::RecordSet(RecordSet { zone, .. }) => Some(zone.name.clone()),
+            Kind::Certificate(Certificate { zone, .. }) => Some(zone.name.clone()),
             _ => None,
         })
         .collect();
-    for zone in &zones {
-        moto.create_zone(zone);
-    }
+    let zone = match Vec::from_iter(zones).as_slice() {
+        [zone] => zone.clone(),
+        other => panic!("production uses one hosted zone, not {other:?}"),
+    };
+    let zone_id = moto.create_zone_with_aws_id(&zone);
+    println!("hosted zone {zone}: {zone_id}, moto's id, given as route53.hosted-zone-id");
+    let plan = plan_with("production", &[&format!("genai-demo:route53.hosted-zone-id={zone_id}")]);
+    let files = cfn::render(&plan, CfnReferences::Parameters);
 
     let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut removed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut dead: BTreeSet<(String, String)> = BTreeSet::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut created = 0;
@@ -747,7 +1247,20 @@ fn production_stacks_deploy_on_moto() {
                 assert_eq!(got.as_ref(), Some(&want["ParameterValue"]), "{}: {op}", stack.name);
             }
         }
-        let got = outputs_of(&described);
+        let mut got = outputs_of(&described);
+        for (output, ty, attr) in &red.from_api {
+            let value = attribute_from_api(&moto, &stack.region, ty, attr, &got[output]);
+            println!("  output {output}: {attr} {value}, from moto's API");
+            got.insert(output.clone(), value);
+        }
+        for (output, why) in MOTO_STAND_INS {
+            if red.placeholders.iter().any(|o| o == output) {
+                let id = stand_in(&moto, &plan, stack, output, &outputs);
+                println!("  output {output}: stand-in {id}: {why}");
+                got.insert(output.to_string(), id);
+                dead.remove(&(stack.name.clone(), output.to_string()));
+            }
+        }
         for o in stack
             .outputs
             .iter()
@@ -766,6 +1279,7 @@ fn production_stacks_deploy_on_moto() {
             got.len()
         );
         outputs.insert(stack.name.clone(), got);
+        removed.insert(stack.name.clone(), red.removed);
         created += 1;
     }
     println!(
@@ -781,6 +1295,8 @@ fn production_stacks_deploy_on_moto() {
 
     println!("checking what the stacks made:");
     check_resources(&moto, &plan, &outputs);
+    check_ingress(&moto, &plan, &outputs, &removed);
+    check_dns(&moto, &plan, &outputs);
 }
 
 #[test]
@@ -824,6 +1340,43 @@ fn reduction_removes_dependants_and_placeholders_outputs() {
     // The network stack is untouched.
     let (red, _) = &by_name["genai-demo-production-network-ap-northeast-1"];
     assert!(red.removed.is_empty() && red.placeholders.is_empty());
+    // The entry point keeps its load balancer, target group, group and redirect; the
+    // certificate and web ACL go, and with them the HTTPS listener and the association. Without
+    // a stand-in (the deploying test makes one), the nodes' rule goes with the cluster's group.
+    let (red, t) = &by_name["genai-demo-production-ingress-ap-northeast-1"];
+    for gone in [
+        "Certificate",
+        "HttpsListener",
+        "WebAcl",
+        "WebAclAssociation",
+        "NodesFromLoadBalancer",
+    ] {
+        assert!(red.removed.contains_key(gone), "{gone} kept");
+    }
+    assert!(red.removed["HttpsListener"].contains("Certificate"));
+    for kept in ["LoadBalancer", "LbSecurityGroup", "TargetGroup", "HttpListener"] {
+        assert!(t["Resources"].get(kept).is_some(), "{kept} removed");
+    }
+    assert_eq!(
+        t["Outputs"]["LoadBalancerZoneId"]["Value"],
+        json!({ "Ref": "LoadBalancer" })
+    );
+    assert_eq!(
+        red.from_api,
+        [(
+            "LoadBalancerZoneId".to_string(),
+            "AWS::ElasticLoadBalancingV2::LoadBalancer".to_string(),
+            "CanonicalHostedZoneID".to_string()
+        )]
+    );
+    assert!(red.placeholders.is_empty(), "{:?}", red.placeholders);
+    // Route 53 keeps every record and health check: its parameters are the load balancers'.
+    let (red, _) = &by_name["genai-demo-production-dns-us-east-1"];
+    assert!(
+        red.removed.is_empty() && red.placeholders.is_empty(),
+        "{:?}",
+        red.removed
+    );
     // Sub references count.
     let mut refs = BTreeSet::new();
     references(

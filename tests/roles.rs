@@ -159,6 +159,16 @@ fn render(name: &str, overrides: &[&str]) -> Rendered {
     Rendered { cfn, tf }
 }
 
+/// Whether a resource may change with the writer: a kind of `FOLLOWS_WRITER`, and of the
+/// records only the failover records (PRIMARY is the writer); the entry points and the other
+/// routing records lead to the same regions whoever writes.
+fn follows_writer(ty: &str, res: &Value) -> bool {
+    match ty {
+        "AWS::Route53::RecordSet" => res["Properties"].get("Failover").is_some(),
+        _ => FOLLOWS_WRITER.contains(&ty),
+    }
+}
+
 /// Every difference between two renders that changes what a region was created as.
 fn identity_changes(a: &Rendered, b: &Rendered, create_only: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -184,7 +194,12 @@ fn identity_changes(a: &Rendered, b: &Rendered, create_only: &BTreeMap<String, V
         .filter(|(k, _)| !pb.contains_key(*k))
         .chain(pb.iter().filter(|(k, _)| !pa.contains_key(*k)))
     {
-        if !FOLLOWS_WRITER.contains(&ty.as_str()) {
+        let (stack, id) = key.split_once('/').expect("stack/id");
+        let res = [a, b]
+            .iter()
+            .find_map(|r| r.cfn.get(stack).and_then(|rs| rs.get(id)))
+            .expect("the resource");
+        if !follows_writer(ty, res) {
             problems.push(format!("{key} ({ty}) is in one render only (moved, added or removed)"));
         }
     }
@@ -205,7 +220,7 @@ fn identity_changes(a: &Rendered, b: &Rendered, create_only: &BTreeMap<String, V
                         problems.push(format!("{stack}/{id} ({ty}): create-only {pointer} changes"));
                     }
                 }
-            } else if ra != rb && !FOLLOWS_WRITER.contains(&ty) {
+            } else if ra != rb && !(follows_writer(ty, ra) && follows_writer(ty, rb)) {
                 problems.push(format!(
                     "{stack}/{id} ({ty}) changes, and it does not follow the writer"
                 ));
@@ -318,4 +333,31 @@ fn what_follows_the_writer_moves() {
     assert!(lag_alarms(&a, "ap-northeast-1") == 0 && lag_alarms(&a, "ap-northeast-2") > 0);
     assert!(lag_alarms(&b, "ap-northeast-2") == 0 && lag_alarms(&b, "ap-northeast-1") > 0);
     assert_eq!(b.writer, "ap-northeast-2");
+}
+
+/// Of the records, only the failover records follow the writer: an entry point or a latency
+/// record that changed with it would send users to another region than before.
+#[test]
+fn only_failover_records_follow_the_writer() {
+    let Some(create_only) = create_only() else { return };
+    let base = render("production", &[]);
+    let writer = ["genai-demo:multi-region.writer=ap-northeast-2"];
+    let moved = render("production", &writer);
+    let dns = "genai-demo-production-dns-us-east-1";
+    assert_ne!(
+        base.cfn[dns]["Record0Apne1"], moved.cfn[dns]["Record0Apne1"],
+        "the failover record moves"
+    );
+    assert_eq!(base.cfn[dns]["EntryPointApne1"], moved.cfn[dns]["EntryPointApne1"]);
+    assert!(identity_changes(&base, &moved, &create_only).is_empty());
+    for (id, to) in [("EntryPointApne1", "Apne2"), ("Record1Apne1", "Apne2")] {
+        let mut broken = render("production", &writer);
+        let alias = &mut broken.cfn.get_mut(dns).unwrap().get_mut(id).unwrap()["Properties"]["AliasTarget"];
+        alias["DNSName"] = serde_json::json!({ "Ref": format!("LoadBalancerDnsName{to}") });
+        let problems = identity_changes(&base, &broken, &create_only);
+        assert!(
+            problems.iter().any(|p| p.contains(&format!("{dns}/{id} "))),
+            "{id}: {problems:?}"
+        );
+    }
 }

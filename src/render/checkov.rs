@@ -19,10 +19,20 @@ pub const AZ_DATA_SOURCE: (&str, &str) = (
 
 /// Application Load Balancers: access logs go to the `logs` bucket of the storage layer, which
 /// mrgen does not render yet (the README says so).
-pub const LOAD_BALANCER: &[(&str, &str)] = &[];
+pub const LOAD_BALANCER: &[(&str, &str)] = &[(
+    "CKV_AWS_91",
+    "Access logs go to the region's logs bucket of the storage layer, which mrgen does not render yet; until it does the load balancer logs nothing, and the README says so",
+)];
 /// The target group speaks HTTP to the pods: TLS ends at the load balancer, inside the VPC.
 pub const TARGET_GROUP: &[(&str, &str)] = &[];
 /// The HTTP listener only redirects to HTTPS.
 pub const HTTP_REDIRECT_LISTENER: &[(&str, &str)] = &[];
 /// The web ACL's request logging is left to the account's logging setup.
 pub const WEB_ACL: &[(&str, &str)] = &[];
+
+/// The public load balancer's security group (the one group SPEC section 5 lets admit the
+/// world, on 443 and 80): port 80 serves only the listener that redirects to HTTPS.
+pub const HTTP_REDIRECT_PORT: (&str, &str) = (
+    "CKV_AWS_260",
+    "The public load balancer's group admits port 80 from anywhere only for its HTTP listener, which answers every request with a permanent redirect to HTTPS; nothing is served over plain HTTP",
+);

@@ -3,10 +3,15 @@
 //! pointed at it with dummy credentials.
 
 use serde_json::Value;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The first seed of moto's random generator (`Moto::create_zone_with_aws_id`) after which
+/// moto 5.2.1 makes a zone id that starts with `Z` (found by trying seeds from 0 on).
+const ZONE_ID_SEED: u64 = 88;
 
 pub struct Moto {
     child: Child,
@@ -100,6 +105,57 @@ impl Moto {
                 &reference,
             ],
         )
+    }
+
+    /// Seeds moto's random generator (`POST /moto-api/seed?a=N`): the ids it makes next are
+    /// the same on every run.
+    pub fn seed(&self, a: u64) {
+        let addr = self.endpoint.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect to moto_server");
+        write!(
+            s,
+            "POST /moto-api/seed?a={a} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send the seed");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("moto's answer");
+        assert!(
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+            "moto refused the seed: {answer}"
+        );
+    }
+
+    /// A public hosted zone of this name with an id of the form AWS gives (`Z` and capitals or
+    /// digits), which mrgen requires of `route53.hosted-zone-id` (MR003); returns the id,
+    /// without `/hostedzone/`. moto draws all 22 characters of a zone id from capitals and
+    /// digits (`create_route53_zone_id` in moto/route53/models.py), so its random generator is
+    /// seeded before each try, from `ZONE_ID_SEED` on, and a zone of another form is deleted.
+    pub fn create_zone_with_aws_id(&self, zone: &str) -> String {
+        for a in ZONE_ID_SEED..ZONE_ID_SEED + 2000 {
+            self.seed(a);
+            let reference = format!("mrgen-{zone}-{a}");
+            let created = self.ok(
+                "us-east-1",
+                &[
+                    "route53",
+                    "create-hosted-zone",
+                    "--name",
+                    zone,
+                    "--caller-reference",
+                    &reference,
+                ],
+            );
+            let id = created["HostedZone"]["Id"]
+                .as_str()
+                .expect("the new zone's id")
+                .trim_start_matches("/hostedzone/")
+                .to_string();
+            if id.starts_with('Z') {
+                return id;
+            }
+            self.ok("us-east-1", &["route53", "delete-hosted-zone", "--id", &id]);
+        }
+        panic!("moto made no zone id that starts with Z after 2000 seeds");
     }
 }
 

@@ -6,6 +6,7 @@ use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{Attr, ListenerAction, ListenerTls};
 use crate::render::cfn::value::{plain, Ctx};
+use crate::render::checkov;
 use serde_json::{json, Value};
 
 impl CfnKind for LoadBalancer {
@@ -43,6 +44,10 @@ impl CfnKind for LoadBalancer {
             Attr::CanonicalHostedZoneId => Some("CanonicalHostedZoneID"),
             other => plain(other),
         }
+    }
+
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        checkov::LOAD_BALANCER.to_vec()
     }
 }
 

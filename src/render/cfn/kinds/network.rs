@@ -5,6 +5,7 @@ use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Kind, Peer, RouteTarget, SgRule, V};
 use crate::render::cfn::value::{plain, Ctx};
+use crate::render::checkov;
 use serde_json::{json, Map, Value};
 
 impl CfnKind for KmsKey {
@@ -283,6 +284,21 @@ impl CfnKind for SecurityGroup {
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
+    }
+
+    /// Port 80 from anywhere: the plan opens it on the public load balancer's group alone, for
+    /// the listener that redirects to HTTPS (a test holds that no other group admits the world).
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        let world = Peer::Cidr(V::s("0.0.0.0/0"));
+        if self
+            .ingress
+            .iter()
+            .any(|r| r.port == 80 && r.to_port == 80 && r.peer == world)
+        {
+            vec![checkov::HTTP_REDIRECT_PORT]
+        } else {
+            Vec::new()
+        }
     }
 }
 
