@@ -282,6 +282,12 @@ pub const WEB_ACL_NAME: NameLimit = NameLimit {
 // The limits above were read from the API references named in `source` (as shipped in the AWS
 // SDK model botocore 1.43.11: min/max constraints and the documentation strings quoted), except
 // EKS_NODEGROUP_NAME (EKS user guide text) and the two UNCONFIRMED ElastiCache entries.
+// Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer
+// ("each subnet for your load balancer has a CIDR block with at least a /27 bitmask (for
+// example, 10.0.0.0/27) and has at least 8 free IP addresses").
+/// The longest prefix of a subnet an Application Load Balancer can be placed in.
+pub const LOAD_BALANCER_SUBNET_MAX_PREFIX: u8 = 27;
+
 /// Every identifier kind mrgen generates, for MR702 and for the README's limits table.
 pub const NAME_LIMITS: &[&NameLimit] = &[
     &STACK_NAME,

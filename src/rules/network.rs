@@ -1,6 +1,6 @@
 //! Network rules: MR201 not a CIDR, MR202 prefix length, MR203 host bits, MR204 overlap, MR205 too
-//! small for the subnet layout (`crate::cidr` owns the layout), MR206 CIDRs given for some
-//! regions only.
+//! small for the subnet layout (`crate::cidr` owns the layout) or, with ingress, for the load
+//! balancer's subnets, MR206 CIDRs given for some regions only.
 
 use crate::aws::limits;
 use crate::cidr::{Cidr, PRIVATE_SUBNET_BITS, PUBLIC_SUBNET_BITS, SUBNET_LAYOUT_MIN_PREFIX, SUBNET_MAX_PREFIX};
@@ -91,6 +91,25 @@ pub fn check(env: &Environment, out: &mut Vec<Finding>) {
                     cidr.prefix + PUBLIC_SUBNET_BITS
                 ),
                 format!("use a /{SUBNET_LAYOUT_MIN_PREFIX} or larger (a smaller prefix number), e.g. `{}`", Cidr { addr: cidr.addr, prefix: 20 }.network()),
+            ));
+            continue;
+        }
+        // A load balancer's subnets need a /27 or larger: with ingress the public subnets must be.
+        let public = cidr.prefix + PUBLIC_SUBNET_BITS;
+        if env.ingress.is_some() && public > limits::LOAD_BALANCER_SUBNET_MAX_PREFIX {
+            let vpc_max = limits::LOAD_BALANCER_SUBNET_MAX_PREFIX - PUBLIC_SUBNET_BITS;
+            out.push(Finding::error(
+                RuleId::MR205,
+                c.path.clone(),
+                format!(
+                    "`{}` is too small for the load balancer of ingress: its public subnets would be /{public}, and a load balancer's subnets need a /{} or larger",
+                    c.value,
+                    limits::LOAD_BALANCER_SUBNET_MAX_PREFIX
+                ),
+                format!(
+                    "use a /{vpc_max} or larger (a smaller prefix number), e.g. `{}`, or set `ingress.enabled: false`",
+                    Cidr { addr: cidr.addr, prefix: vpc_max }.network()
+                ),
             ));
             continue;
         }
