@@ -101,6 +101,13 @@ const MOTO_CANNOT_READ: &[(&str, &str, &str)] = &[(
     "moto reads KMS tags as TagKey/TagValue and fails with KeyError('TagKey') on CloudFormation's Key/Value",
 )];
 
+/// Types moto 5.2.1 cannot update in place: (type, why). A stack holding one is created with its
+/// first pass only (the manifest's `create-pass`), and the second pass is printed as not run.
+const MOTO_NO_UPDATE: &[(&str, &str)] = &[(
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "moto's FakeLoadBalancer has no update_from_cloudformation_json (moto/elbv2/models.py), so moto's parse_and_update_resource (moto/cloudformation/parsing.py) drops the load balancer from the stack on an update, and describe-stacks then fails on the outputs that read it",
+)];
+
 /// The value an output gets when what it named was removed.
 const PLACEHOLDER: &str = "removed-for-moto";
 
@@ -1181,9 +1188,19 @@ fn production_stacks_deploy_on_moto() {
         // then updated with its final parameters, as `deploy.sh` does with a new stack.
         let first_pass = stack.create_pass();
         let mut passes = Vec::new();
+        let no_update = MOTO_NO_UPDATE.iter().find(|(ty, _)| {
+            template["Resources"]
+                .as_object()
+                .is_some_and(|m| m.values().any(|r| r["Type"] == *ty))
+        });
         if !first_pass.is_empty() {
             passes.push(("create-stack", "CREATE_COMPLETE", first_pass.clone()));
-            passes.push(("update-stack", "UPDATE_COMPLETE", Vec::new()));
+            match no_update {
+                Some((ty, why)) => {
+                    println!("  second pass (the final values, after {first_pass:?}) not run on moto: {ty}: {why}")
+                }
+                None => passes.push(("update-stack", "UPDATE_COMPLETE", Vec::new())),
+            }
         } else {
             passes.push(("create-stack", "CREATE_COMPLETE", Vec::new()));
         }
