@@ -372,10 +372,28 @@ struct SecurityGroupContext {
     egress: Value,
     has_ingress: bool,
     has_egress: bool,
+    /// `#checkov:skip` lines of the ingress rules' block.
+    ingress_checkov_skips: Vec<Value>,
 }
 
 /// Why a security group of a stack's module (the stacks layout) carries no attachment there.
 const ATTACHED_ELSEWHERE: &str = "The group is attached in a later stack's root module (the stacks layout), which takes its id as an input variable; checkov reads one module at a time and cannot see the attachment";
+
+/// Why a public load balancer's group admits HTTP from anywhere (checkov's CKV_AWS_260).
+const PUBLIC_WEB_PORTS: &str = "The group of an internet-facing load balancer, open to anywhere on 443 and 80 only, the one exception to no ingress from 0.0.0.0/0; its port 80 listener does nothing but redirect to HTTPS";
+
+/// The web's ports, the only ones a group may open to anywhere (a public load balancer's).
+const WEB_PORTS: [u16; 2] = [80, 443];
+
+/// True for a group that admits anywhere (`0.0.0.0/0`) on port 80, and on nothing but the web's
+/// ports: a public load balancer's, which CKV_AWS_260 flags for its HTTP port.
+fn open_on_web_ports_only(rules: &[SgRule]) -> bool {
+    let open: Vec<&SgRule> = rules
+        .iter()
+        .filter(|r| matches!(&r.peer, Peer::Cidr(V::Str(c)) if c == "0.0.0.0/0"))
+        .collect();
+    open.iter().any(|r| r.port == 80) && open.iter().all(|r| r.port == r.to_port && WEB_PORTS.contains(&r.port))
+}
 
 impl TfKind for SecurityGroup {
     fn tf_type(&self) -> &'static str {
@@ -419,6 +437,11 @@ impl TfKind for SecurityGroup {
             egress: rules(cx, stack, &self.egress)?,
             has_ingress: !self.ingress.is_empty(),
             has_egress: !self.egress.is_empty(),
+            ingress_checkov_skips: if open_on_web_ports_only(&self.ingress) {
+                vec![code(format!("#checkov:skip=CKV_AWS_260:{PUBLIC_WEB_PORTS}"))]
+            } else {
+                Vec::new()
+            },
         };
         Block::new(t::SECURITY_GROUP, &context)
     }
@@ -641,5 +664,41 @@ impl TfKind for FlowLog {
             role: cx.value(stack, &self.role)?,
         };
         Block::new(t::FLOW_LOG, &context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(port: u16, to_port: u16, peer: Peer) -> SgRule {
+        SgRule {
+            description: String::new(),
+            port,
+            to_port,
+            peer,
+        }
+    }
+
+    #[test]
+    fn only_a_group_open_on_the_web_ports_alone_is_a_public_load_balancers() {
+        let anywhere = || Peer::Cidr(V::s("0.0.0.0/0"));
+        let vpc = || Peer::Cidr(V::s("10.2.0.0/16"));
+        let lb = [rule(443, 443, anywhere()), rule(80, 80, anywhere())];
+        assert!(open_on_web_ports_only(&lb));
+        assert!(open_on_web_ports_only(&[
+            rule(80, 80, anywhere()),
+            rule(8080, 8080, vpc())
+        ]));
+        // Not open to anywhere on 80: nothing for CKV_AWS_260 to flag.
+        assert!(!open_on_web_ports_only(&[rule(443, 443, anywhere())]));
+        assert!(!open_on_web_ports_only(&[rule(80, 80, vpc())]));
+        assert!(!open_on_web_ports_only(&[rule(80, 80, Peer::Group(V::r("sg")))]));
+        // Open to anywhere on another port too: a real finding, never suppressed.
+        assert!(!open_on_web_ports_only(&[
+            rule(80, 80, anywhere()),
+            rule(22, 22, anywhere())
+        ]));
+        assert!(!open_on_web_ports_only(&[rule(80, 443, anywhere())]));
     }
 }
