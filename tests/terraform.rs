@@ -469,3 +469,30 @@ fn escaper_reads_back_as_the_input() {
         assert_eq!(read_back(&q), s, "{s:?} → {q}");
     }
 }
+
+/// checkov's CKV2_AWS_76 looks at the web ACL on a load balancer: its suppression is on a load
+/// balancer that has one, and on no other.
+#[test]
+fn the_log4j_suppression_follows_the_web_acl() {
+    for (waf, expected) in [("true", 2), ("false", 0)] {
+        let plan = crate::common::plan_with("production", &[&format!("genai-demo:ingress.waf={waf}")]);
+        let files = tf::try_render(&plan, tf::Layout::Single).expect("render");
+        let ingress = files
+            .iter()
+            .find(|f| f.path == "terraform/ingress.tf")
+            .expect("ingress.tf");
+        assert_eq!(
+            ingress.contents.matches("#checkov:skip=CKV2_AWS_76:").count(),
+            expected,
+            "waf {waf}"
+        );
+        assert_eq!(
+            ingress
+                .contents
+                .matches("resource \"aws_wafv2_web_acl_association\"")
+                .count(),
+            expected,
+            "waf {waf}"
+        );
+    }
+}
