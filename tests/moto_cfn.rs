@@ -1135,7 +1135,7 @@ fn production_stacks_deploy_on_moto() {
         [zone] => zone.clone(),
         other => panic!("production uses one hosted zone, not {other:?}"),
     };
-    let zone_id = moto.create_zone_with_aws_id(&zone);
+    let zone_id = moto.create_zone_id(&zone);
     println!("hosted zone {zone}: {zone_id}, moto's id, given as route53.hosted-zone-id");
     let plan = plan_with("production", &[&format!("genai-demo:route53.hosted-zone-id={zone_id}")]);
     let files = cfn::render(&plan, CfnReferences::Parameters);

@@ -1,7 +1,9 @@
 //! The stacks layout on moto (SPEC sections 5.5 and 6): `terraform/apply.sh` applies production's
 //! stacks in manifest order against a local `moto_server`, a plan right after is clean in every
 //! stack, and then, with the primary region's endpoint pointed at a closed port, a secondary
-//! region's stack still plans and applies a change.
+//! region's stack still plans and applies a change. Production is rendered with the id of the
+//! hosted zone made on moto first, and its ingress layer and alias records are checked there as
+//! in `moto_tf.rs`.
 //!
 //! What moto cannot hold is left out as in `moto_tf.rs` (the same table), now per stack: with
 //! `-target` on everything else, passed to every `terraform apply` and `plan` that `apply.sh`
@@ -25,8 +27,11 @@
 //! primary's fail to.
 
 use crate::common::moto::Moto;
-use crate::common::{require_tool, run_in, tempdir};
-use crate::moto_tf::{hosted_zones, reads_var, references, resources, targets_with, SERVICES};
+use crate::common::{plan_with, require_tool, run_in, tempdir};
+use crate::moto_tf::{
+    check_ingress_on_moto, nodes_from_load_balancer, production_zone_on, reads_var, references, resources,
+    targets_with, SERVICES,
+};
 use crate::terraform::{cli_config, init, plugin_cache};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
@@ -176,13 +181,23 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     let dir = tempdir("moto-stacks");
     let out = dir.join("out");
     let out_arg = out.display().to_string();
+    let moto = Moto::start(&server, aws, dir.join("moto.log"));
+    let zone = production_zone_on(&moto);
     let r = run_in(
         &crate::common::root(),
-        &["render", "production", "--format", "terraform", "--out", &out_arg],
+        &[
+            "render",
+            "production",
+            "--format",
+            "terraform",
+            "--out",
+            &out_arg,
+            "-c",
+            &zone.context,
+        ],
     );
     assert_eq!(r.code, 0, "render: {}", r.stderr);
     let tf = out.join("terraform");
-    let moto = Moto::start(&server, aws, dir.join("moto.log"));
     let (code, list) = apply_sh(&tf, &["list"], &[]);
     assert_eq!(code, 0, "{list}");
     let stacks: Vec<(String, String)> = list
@@ -192,7 +207,7 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
             (s.to_string(), r.to_string())
         })
         .collect();
-    assert_eq!(stacks.len(), 17, "{list}");
+    assert_eq!(stacks.len(), 19, "{list}");
     for (stack, _) in &stacks {
         let module = tf.join(stack);
         std::fs::write(
@@ -200,9 +215,6 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
             stack_override(&module, &moto.endpoint),
         )
         .expect("override");
-        for zone in hosted_zones(&module) {
-            moto.create_zone(&zone);
-        }
     }
 
     // What each stack applies, in manifest order: what moto holds, without what reads a value
@@ -276,6 +288,14 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     assert_eq!(code, 0, "the plan after apply is not clean:\n{log}");
     assert!(log.contains("apply.sh: no changes in any stack"), "{log}");
     println!("moto: apply.sh plan: no changes in any stack ({:.0?})", t.elapsed());
+    let production = plan_with("production", &[&zone.context]);
+    for rule in nodes_from_load_balancer(&production) {
+        assert!(
+            !targets.contains(&rule),
+            "{rule} is left out, as INGRESS_NOT_ON_MOTO says"
+        );
+    }
+    check_ingress_on_moto(&moto, &production, &zone.id);
     for (stack, _) in &stacks {
         assert!(
             tf.join(stack).join("terraform.tfstate").is_file(),
@@ -395,6 +415,8 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
             "terraform",
             "--out",
             &out_arg,
+            "-c",
+            &zone.context,
             "-c",
             &context,
         ],

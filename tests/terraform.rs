@@ -370,23 +370,50 @@ fn providers_per_region_with_default_tags() {
 
 #[test]
 fn no_password_literal_and_no_open_ingress() {
+    let (mut open_groups, mut open_rules) = (0, 0);
     for env in ENVIRONMENTS {
         for f in rendered(env) {
             assert!(!f.contents.contains("master_password "), "{env} {}", f.path);
             assert!(!f.contents.contains("secret_string "), "{env} {}", f.path);
             assert!(!f.contents.contains("prevent_destroy"), "{env} {}", f.path);
-        }
-        let net = rendered(env)
-            .into_iter()
-            .find(|f| f.path == "terraform/network.tf")
-            .unwrap();
-        let body = hcl_edit::parser::parse_body(&net.contents).unwrap();
-        for b in body.get_blocks("resource") {
-            if b.labels[0].as_str() == "aws_vpc_security_group_ingress_rule" {
-                assert!(!b.body.to_string().contains("0.0.0.0/0"), "{env}: open ingress {b:?}");
+            // Ingress from anywhere only in a public load balancer's group, on 443 and 80 (SPEC
+            // section 5), with the checkov suppression that says so.
+            let body = hcl_edit::parser::parse_body(&f.contents).unwrap();
+            for b in body.get_blocks("resource") {
+                let text = b.body.to_string();
+                if b.labels[0].as_str() != "aws_vpc_security_group_ingress_rule" || !text.contains("0.0.0.0/0") {
+                    continue;
+                }
+                assert_eq!(f.path, "terraform/ingress.tf", "{env}: open ingress {text}");
+                assert!(text.contains("#checkov:skip=CKV_AWS_260:"), "{env}: {text}");
+                let Some(Expression::Object(rules)) = b.body.get_attribute("for_each").map(|a| &a.value) else {
+                    panic!("{env}: the rules of a group are one for_each: {text}")
+                };
+                for (key, rule) in rules.iter() {
+                    let Expression::Object(rule) = rule.expr() else {
+                        panic!("{env}: rule {key:?}")
+                    };
+                    let field = |name: &str| {
+                        rule.iter()
+                            .find(|(k, _)| k.as_ident().is_some_and(|i| i.as_str() == name))
+                            .map(|(_, v)| v.expr().to_string().trim().to_string())
+                            .unwrap_or_default()
+                    };
+                    if field("cidr_ipv4") == "\"0.0.0.0/0\"" {
+                        let (from, to) = (field("from_port"), field("to_port"));
+                        assert!(
+                            from == to && (from == "443" || from == "80"),
+                            "{env}: open on {from}-{to}: {text}"
+                        );
+                        open_rules += 1;
+                    }
+                }
+                open_groups += 1;
             }
         }
     }
+    assert!(open_groups >= 2, "the load balancers' groups were found");
+    assert_eq!(open_rules, 2 * open_groups, "443 and 80 in each, read back");
 }
 
 // --- the escaper, read back by an HCL parser -------------------------------------------------
@@ -440,5 +467,32 @@ fn escaper_reads_back_as_the_input() {
         }
         let q = tf::quote(&s);
         assert_eq!(read_back(&q), s, "{s:?} → {q}");
+    }
+}
+
+/// checkov's CKV2_AWS_76 looks at the web ACL on a load balancer: its suppression is on a load
+/// balancer that has one, and on no other.
+#[test]
+fn the_log4j_suppression_follows_the_web_acl() {
+    for (waf, expected) in [("true", 2), ("false", 0)] {
+        let plan = crate::common::plan_with("production", &[&format!("genai-demo:ingress.waf={waf}")]);
+        let files = tf::try_render(&plan, tf::Layout::Single).expect("render");
+        let ingress = files
+            .iter()
+            .find(|f| f.path == "terraform/ingress.tf")
+            .expect("ingress.tf");
+        assert_eq!(
+            ingress.contents.matches("#checkov:skip=CKV2_AWS_76:").count(),
+            expected,
+            "waf {waf}"
+        );
+        assert_eq!(
+            ingress
+                .contents
+                .matches("resource \"aws_wafv2_web_acl_association\"")
+                .count(),
+            expected,
+            "waf {waf}"
+        );
     }
 }

@@ -110,6 +110,20 @@ pub struct SecurityGroup {
     pub egress: Vec<SgRule>,
 }
 
+impl SecurityGroup {
+    /// A public web entry's group: it admits anywhere (`0.0.0.0/0`) on port 80 and on nothing
+    /// but the web's ports, 80 and 443 (the public load balancer's, the one group SPEC section 5
+    /// lets admit the world; scanners flag its port 80, which only redirects to HTTPS).
+    pub fn public_web(&self) -> bool {
+        let open: Vec<&SgRule> = self
+            .ingress
+            .iter()
+            .filter(|r| matches!(&r.peer, super::values::Peer::Cidr(V::Str(c)) if c == "0.0.0.0/0"))
+            .collect();
+        open.iter().any(|r| r.port == 80) && open.iter().all(|r| r.port == r.to_port && [80, 443].contains(&r.port))
+    }
+}
+
 /// An ingress rule added to a group defined elsewhere (breaks reference cycles).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecurityGroupIngress {

@@ -216,3 +216,40 @@ fn mr702_checks_the_names_the_plan_builds() {
     let without = mr702(&file("genai-demo:redis: {enabled: false}\n"));
     assert!(without.is_empty(), "{without:?}");
 }
+
+fn rule(port: u16, to_port: u16, peer: Peer) -> SgRule {
+    SgRule {
+        description: String::new(),
+        port,
+        to_port,
+        peer,
+    }
+}
+
+#[test]
+fn only_a_group_open_on_the_web_ports_alone_is_a_public_load_balancers() {
+    let anywhere = || Peer::Cidr(V::s("0.0.0.0/0"));
+    let vpc = || Peer::Cidr(V::s("10.2.0.0/16"));
+    let lb = [rule(443, 443, anywhere()), rule(80, 80, anywhere())];
+    assert!(public(&lb));
+    assert!(public(&[rule(80, 80, anywhere()), rule(8080, 8080, vpc())]));
+    // Not open to anywhere on 80: nothing for CKV_AWS_260 to flag.
+    assert!(!public(&[rule(443, 443, anywhere())]));
+    assert!(!public(&[rule(80, 80, vpc())]));
+    assert!(!public(&[rule(80, 80, Peer::Group(V::r("sg")))]));
+    // Open to anywhere on another port too: a real finding, never suppressed.
+    assert!(!public(&[rule(80, 80, anywhere()), rule(22, 22, anywhere())]));
+    assert!(!public(&[rule(80, 443, anywhere())]));
+}
+
+/// A group with these ingress rules.
+fn public(ingress: &[SgRule]) -> bool {
+    SecurityGroup {
+        vpc: V::p("VpcId"),
+        name: "g".into(),
+        description: String::new(),
+        ingress: ingress.to_vec(),
+        egress: Vec::new(),
+    }
+    .public_web()
+}

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The first seed of moto's random generator (`Moto::create_zone_with_aws_id`) after which
-/// moto 5.2.1 makes a zone id that starts with `Z` (found by trying seeds from 0 on).
-const ZONE_ID_SEED: u64 = 88;
+/// Seconds after which moto issues a requested certificate (see [`Moto::start`]).
+pub const ACM_VALIDATION_WAIT: &str = "1";
 
 pub struct Moto {
     child: Child,
@@ -33,6 +32,11 @@ impl Moto {
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // AWS managed policies (AmazonEKSClusterPolicy, …) exist only when moto loads them.
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            // moto issues an ACM certificate once it is older than this many seconds, whatever
+            // its validation records (`CertBundle.check` in moto/acm/models.py; the default,
+            // `ACM_VALIDATION_WAIT` in moto/settings.py, is 60): pending when created, as on
+            // AWS, and issued a second later, so a wait for issuance is short.
+            .env("MOTO_ACM_VALIDATION_WAIT", ACM_VALIDATION_WAIT)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -106,48 +110,24 @@ impl Moto {
             ],
         )
     }
+}
 
-    /// Seeds moto's random generator (`POST /moto-api/seed?a=N`): the ids it makes next are
-    /// the same on every run.
-    pub fn seed(&self, a: u64) {
-        let addr = self.endpoint.trim_start_matches("http://");
-        let mut s = TcpStream::connect(addr).expect("connect to moto_server");
-        write!(
-            s,
-            "POST /moto-api/seed?a={a} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .expect("send the seed");
-        let mut answer = String::new();
-        s.read_to_string(&mut answer).expect("moto's answer");
-        assert!(
-            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
-            "moto refused the seed: {answer}"
-        );
-    }
-
-    /// A public hosted zone of this name with an id of the form AWS gives (`Z` and capitals or
-    /// digits), which mrgen requires of `route53.hosted-zone-id` (MR003); returns the id,
-    /// without `/hostedzone/`. moto draws all 22 characters of a zone id from capitals and
-    /// digits (`create_route53_zone_id` in moto/route53/models.py), so its random generator is
-    /// seeded before each try, from `ZONE_ID_SEED` on, and a zone of another form is deleted.
-    pub fn create_zone_with_aws_id(&self, zone: &str) -> String {
-        for a in ZONE_ID_SEED..ZONE_ID_SEED + 2000 {
-            self.seed(a);
-            let reference = format!("mrgen-{zone}-{a}");
-            let created = self.ok(
-                "us-east-1",
-                &[
-                    "route53",
-                    "create-hosted-zone",
-                    "--name",
-                    zone,
-                    "--caller-reference",
-                    &reference,
-                ],
-            );
+impl Moto {
+    /// A public hosted zone of this name whose id starts with `Z`, and that id, which the
+    /// rendered output must be given as `route53.hosted-zone-id`. AWS's zone ids start with `Z`
+    /// and mrgen refuses others (MR003); moto 5.2.1 draws all 22 characters from A-Z and 0-9
+    /// (`create_route53_zone_id` in moto/route53/models.py) with its own random generator,
+    /// which `POST /moto-api/seed` seeds. Once the Route 53 backend exists (its creation, on the
+    /// first Route 53 call, draws too), seed 88 gives `ZMVLA7AV3IOHIL20U1ITKH` (measured);
+    /// should another moto version draw otherwise, the next seeds are tried, each miss deleted.
+    pub fn create_zone_id(&self, zone: &str) -> String {
+        self.ok("us-east-1", &["route53", "list-hosted-zones"]);
+        for seed in 88..400 {
+            self.seed(seed);
+            let created = self.create_zone(zone);
             let id = created["HostedZone"]["Id"]
                 .as_str()
-                .expect("the new zone's id")
+                .unwrap_or_else(|| panic!("create-hosted-zone {zone}: no id in {created:#}"))
                 .trim_start_matches("/hostedzone/")
                 .to_string();
             if id.starts_with('Z') {
@@ -155,7 +135,20 @@ impl Moto {
             }
             self.ok("us-east-1", &["route53", "delete-hosted-zone", "--id", &id]);
         }
-        panic!("moto made no zone id that starts with Z after 2000 seeds");
+        panic!("moto made no hosted zone id starting with Z for seeds 88 to 399");
+    }
+
+    /// Seeds moto's random generator (its ids), through its `/moto-api/seed` endpoint.
+    fn seed(&self, seed: u32) {
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("connect to moto");
+        let request = format!(
+            "POST /moto-api/seed?a={seed} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("seed moto");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("moto's answer");
+        assert!(answer.starts_with("HTTP/1.1 200"), "moto-api/seed: {answer}");
     }
 }
 

@@ -289,12 +289,7 @@ impl CfnKind for SecurityGroup {
     /// Port 80 from anywhere: the plan opens it on the public load balancer's group alone, for
     /// the listener that redirects to HTTPS (a test holds that no other group admits the world).
     fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
-        let world = Peer::Cidr(V::s("0.0.0.0/0"));
-        if self
-            .ingress
-            .iter()
-            .any(|r| r.port == 80 && r.to_port == 80 && r.peer == world)
-        {
+        if self.public_web() {
             vec![checkov::HTTP_REDIRECT_PORT]
         } else {
             Vec::new()

@@ -3,12 +3,12 @@
 //! validation records and the wait for issuance are rendered beside it), and the WAF web ACL
 //! with its association.
 
-use super::super::hcl::text;
+use super::super::hcl::{code, text};
 use super::super::templates as t;
 use super::super::Cx;
 use super::{arn_only, name_tag, Block, Common, TfKind};
 use crate::plan::kinds::*;
-use crate::plan::{Attr, ListenerAction, Resource, Stack};
+use crate::plan::{Attr, ListenerAction, Resource, Stack, V};
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -24,6 +24,11 @@ struct LoadBalancerContext {
     drop_invalid_header_fields: bool,
     tags: Value,
 }
+
+/// checkov's CKV2_AWS_76 (Terraform only) wants an associated web ACL to hold both AWS's known
+/// bad inputs rule group (whose Log4JRCE rules are the Log4j protection the check is named for)
+/// and the anonymous IP list, which is no Log4j protection.
+const LOG4J_ANONYMOUS_IP_LIST: &str = "The web ACL holds AWSManagedRulesKnownBadInputsRuleSet, whose Log4JRCE rules are the Log4j protection the check is named for; it also asks for AWSManagedRulesAnonymousIpList, which is no Log4j protection but a traffic policy: by default it blocks VPN and proxy users and every address of hosting and cloud providers (HostingProviderIPList), where the application's server-to-server clients are";
 
 impl TfKind for LoadBalancer {
     fn tf_type(&self) -> &'static str {
@@ -43,8 +48,18 @@ impl TfKind for LoadBalancer {
         crate::render::checkov::LOAD_BALANCER.to_vec()
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
+        let mut common = Common::new(cx, stack, r, self)?;
+        let protected = stack.resources.iter().any(|w| match &w.kind {
+            Kind::WebAclAssociation(a) => a.resource == V::r(&r.id),
+            _ => false,
+        });
+        if protected {
+            common
+                .checkov_skips
+                .push(code(format!("#checkov:skip=CKV2_AWS_76:{LOG4J_ANONYMOUS_IP_LIST}")));
+        }
         let context = LoadBalancerContext {
-            common: Common::new(cx, stack, r, self)?,
+            common,
             lb_name: self.name.clone(),
             subnets: cx.value(stack, &self.subnets)?,
             security_groups: cx.values(stack, &self.security_groups)?,

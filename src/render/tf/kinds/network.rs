@@ -372,6 +372,8 @@ struct SecurityGroupContext {
     egress: Value,
     has_ingress: bool,
     has_egress: bool,
+    /// `#checkov:skip` lines of the ingress rules' block.
+    ingress_checkov_skips: Vec<Value>,
 }
 
 /// Why a security group of a stack's module (the stacks layout) carries no attachment there.
@@ -419,6 +421,12 @@ impl TfKind for SecurityGroup {
             egress: rules(cx, stack, &self.egress)?,
             has_ingress: !self.ingress.is_empty(),
             has_egress: !self.egress.is_empty(),
+            ingress_checkov_skips: if self.public_web() {
+                let (id, why) = crate::render::checkov::HTTP_REDIRECT_PORT;
+                vec![code(format!("#checkov:skip={id}:{why}"))]
+            } else {
+                Vec::new()
+            },
         };
         Block::new(t::SECURITY_GROUP, &context)
     }
