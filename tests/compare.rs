@@ -80,13 +80,24 @@ impl Rendered {
                     .map(str::to_string)
             })
             .collect();
+        // The zone records are looked up in by name, or else (pinned by id) the domain of the
+        // entry points, which are named `<region>.<domain>`.
+        let primary = regions.first().cloned().unwrap_or_default();
         let domain = template("dns", None).and_then(|t| {
-            let zones: BTreeSet<&str> = t["Resources"]
-                .as_object()?
-                .values()
+            let records: Vec<&Value> = t["Resources"].as_object()?.values().collect();
+            let zones: BTreeSet<&str> = records
+                .iter()
                 .filter_map(|r| r["Properties"]["HostedZoneName"].as_str())
                 .collect();
-            zones.first().map(|z| z.trim_end_matches('.').to_string())
+            let entry = records
+                .iter()
+                .filter_map(|r| r["Properties"]["Name"].as_str())
+                .find_map(|n| n.strip_prefix(&format!("{primary}.")));
+            zones
+                .first()
+                .copied()
+                .or(entry)
+                .map(|z| z.trim_end_matches('.').to_string())
         });
         let providers = files
             .iter()

@@ -163,9 +163,11 @@ fn within(name: &str, zone: &str) -> bool {
     name == zone || name.ends_with(&format!(".{zone}"))
 }
 
-/// A Route 53 hosted zone id: `Z` and up to 31 more upper-case letters and digits.
+/// A Route 53 hosted zone id as the API gives it (`ResourceId`: at most 32 characters; the ids
+/// are capitals and digits, `Z0123456789ABCDEFGHIJ`), without the `/hostedzone/` of some outputs.
+/// Source: https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHostedZone.html
 fn valid_zone_id(id: &str) -> bool {
-    id.starts_with('Z') && id.len() <= 32 && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -183,8 +185,10 @@ mod tests {
     #[test]
     fn zone_ids() {
         assert!(valid_zone_id("Z0123456789ABCDEFGHIJ"));
+        assert!(valid_zone_id("ABCDEFGHIJ0123456789XY"));
         assert!(!valid_zone_id("/hostedzone/Z0123"));
         assert!(!valid_zone_id("z0123"));
+        assert!(!valid_zone_id(""));
         assert!(!valid_zone_id(&format!("Z{}", "1".repeat(32))));
     }
 }

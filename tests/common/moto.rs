@@ -3,7 +3,6 @@
 //! pointed at it with dummy credentials.
 
 use serde_json::Value;
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -113,42 +112,15 @@ impl Moto {
 }
 
 impl Moto {
-    /// A public hosted zone of this name whose id starts with `Z`, and that id, which the
-    /// rendered output must be given as `route53.hosted-zone-id`. AWS's zone ids start with `Z`
-    /// and mrgen refuses others (MR003); moto 5.2.1 draws all 22 characters from A-Z and 0-9
-    /// (`create_route53_zone_id` in moto/route53/models.py) with its own random generator,
-    /// which `POST /moto-api/seed` seeds. Once the Route 53 backend exists (its creation, on the
-    /// first Route 53 call, draws too), seed 88 gives `ZMVLA7AV3IOHIL20U1ITKH` (measured);
-    /// should another moto version draw otherwise, the next seeds are tried, each miss deleted.
+    /// A public hosted zone of this name, and its id (without `/hostedzone/`), which the
+    /// rendered output is given as `route53.hosted-zone-id`.
     pub fn create_zone_id(&self, zone: &str) -> String {
-        self.ok("us-east-1", &["route53", "list-hosted-zones"]);
-        for seed in 88..400 {
-            self.seed(seed);
-            let created = self.create_zone(zone);
-            let id = created["HostedZone"]["Id"]
-                .as_str()
-                .unwrap_or_else(|| panic!("create-hosted-zone {zone}: no id in {created:#}"))
-                .trim_start_matches("/hostedzone/")
-                .to_string();
-            if id.starts_with('Z') {
-                return id;
-            }
-            self.ok("us-east-1", &["route53", "delete-hosted-zone", "--id", &id]);
-        }
-        panic!("moto made no hosted zone id starting with Z for seeds 88 to 399");
-    }
-
-    /// Seeds moto's random generator (its ids), through its `/moto-api/seed` endpoint.
-    fn seed(&self, seed: u32) {
-        let address = self.endpoint.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(address).expect("connect to moto");
-        let request = format!(
-            "POST /moto-api/seed?a={seed} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).expect("seed moto");
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).expect("moto's answer");
-        assert!(answer.starts_with("HTTP/1.1 200"), "moto-api/seed: {answer}");
+        let created = self.create_zone(zone);
+        created["HostedZone"]["Id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("create-hosted-zone {zone}: no id in {created:#}"))
+            .trim_start_matches("/hostedzone/")
+            .to_string()
     }
 }
 
