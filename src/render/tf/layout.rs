@@ -83,13 +83,29 @@ fn width(s: &str) -> usize {
         .count()
 }
 
-struct Line {
+/// One line, borrowed from the source: `key` is the whole trimmed line, or the part before an
+/// `=` (without its trailing spaces) with `rest` starting at the `=`.
+struct Line<'a> {
     indent: usize,
-    text: String,
-    /// (key, rest starting at `=`) for a one-line attribute.
-    assign: Option<(String, String)>,
+    key: &'a str,
+    rest: Option<&'a str>,
+    /// A one-line attribute, aligned with its neighbours.
+    assign: bool,
     opens: bool,
     closes: bool,
+}
+
+impl Line<'_> {
+    fn is_empty(&self) -> bool {
+        self.key.is_empty() && self.rest.is_none()
+    }
+}
+
+/// `n` levels of two spaces.
+fn indent_into(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push_str("  ");
+    }
 }
 
 /// Lays `src` out as `terraform fmt` would; the result ends with exactly one newline.
@@ -101,8 +117,9 @@ pub fn format(src: &str) -> String {
         if text.is_empty() {
             lines.push(Line {
                 indent: 0,
-                text: String::new(),
-                assign: None,
+                key: "",
+                rest: None,
+                assign: false,
                 opens: false,
                 closes: false,
             });
@@ -133,71 +150,69 @@ pub fn format(src: &str) -> String {
             indent = indents.len();
         }
         // fmt puts one space before an `=`; a one-line attribute is padded below.
-        let split =
-            s.eq.map(|at| (text[..at].trim_end().to_string(), text[at..].to_string()));
-        let assign = if s.one_line { split.clone() } else { None };
-        let text = match &split {
-            Some((key, rest)) => format!("{key} {rest}"),
-            None => text.to_string(),
+        let (key, rest) = match s.eq {
+            Some(at) => (text[..at].trim_end(), Some(&text[at..])),
+            None => (text, None),
         };
         let closes = s.net < 0 && text.starts_with(['}', ']', ')']);
         lines.push(Line {
             indent,
-            text,
-            assign,
+            key,
+            rest,
+            assign: s.one_line && rest.is_some(),
             opens: s.net > 0,
             closes,
         });
     }
     // Blank lines: none at the start, none repeated, none just inside braces, none at the end.
-    let mut kept: Vec<Line> = Vec::new();
+    let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
-        if line.text.is_empty() {
+        if line.is_empty() {
             match kept.last() {
                 None => continue,
-                Some(prev) if prev.text.is_empty() || prev.opens => continue,
+                Some(prev) if prev.is_empty() || prev.opens => continue,
                 _ => {}
             }
-        } else if line.closes && kept.last().is_some_and(|p| p.text.is_empty()) {
+        } else if line.closes && kept.last().is_some_and(Line::is_empty) {
             kept.pop();
         }
         kept.push(line);
     }
-    while kept.last().is_some_and(|l| l.text.is_empty()) {
+    while kept.last().is_some_and(Line::is_empty) {
         kept.pop();
     }
     // Alignment of each run of one-line attributes.
-    let mut out = String::new();
+    let mut out = String::with_capacity(src.len() + src.len() / 2);
     let mut i = 0;
     while i < kept.len() {
-        if kept[i].assign.is_none() {
+        if !kept[i].assign {
             let l = &kept[i];
-            if !l.text.is_empty() {
-                out.push_str(&"  ".repeat(l.indent));
-                out.push_str(&l.text);
+            if !l.is_empty() {
+                indent_into(&mut out, l.indent);
+                out.push_str(l.key);
+                if let Some(rest) = l.rest {
+                    out.push(' ');
+                    out.push_str(rest);
+                }
             }
             out.push('\n');
             i += 1;
             continue;
         }
         let start = i;
-        while i < kept.len() && kept[i].assign.is_some() {
+        while i < kept.len() && kept[i].assign {
             i += 1;
         }
         let run = &kept[start..i];
-        let widest = run
-            .iter()
-            .filter_map(|l| l.assign.as_ref().map(|(k, _)| 2 * l.indent + width(k)))
-            .max()
-            .unwrap_or(0);
+        let widest = run.iter().map(|l| 2 * l.indent + width(l.key)).max().unwrap_or(0);
         for l in run {
-            if let Some((key, rest)) = &l.assign {
-                out.push_str(&"  ".repeat(l.indent));
-                out.push_str(key);
-                out.push_str(&" ".repeat(widest - 2 * l.indent - width(key) + 1));
-                out.push_str(rest);
-                out.push('\n');
+            indent_into(&mut out, l.indent);
+            out.push_str(l.key);
+            for _ in 0..(widest - 2 * l.indent - width(l.key) + 1) {
+                out.push(' ');
             }
+            out.push_str(l.rest.unwrap_or(""));
+            out.push('\n');
         }
     }
     out
