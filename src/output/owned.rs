@@ -148,14 +148,13 @@ impl OwnedOnDisk {
             found.folder(out, kubernetes::FOLDER)?;
         }
         if owned.terraform {
-            found.file(out, &format!("terraform/{}", tf::APPLY_SH));
-            for name in tf::module_files(Layout::Single) {
-                found.file(out, &format!("terraform/{name}"));
-            }
+            // One listing per folder, then the files mrgen would write there: no look-up of a
+            // name that is not there (most of either layout's names, in the other layout).
+            let single = tf::module_files(Layout::Single);
+            found.listed(out, "terraform", &|n| n == tf::APPLY_SH || single.contains(&n));
+            let stacks = tf::module_files(Layout::Stacks);
             for dir in stack_folders(out) {
-                for name in tf::module_files(Layout::Stacks) {
-                    found.file(out, &format!("terraform/{dir}/{name}"));
-                }
+                found.listed(out, &format!("terraform/{dir}"), &|n| stacks.contains(&n));
             }
         }
         Ok(found)
@@ -174,6 +173,20 @@ impl OwnedOnDisk {
             }
         }
         Ok(())
+    }
+
+    /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]).
+    fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) {
+        let Ok(rd) = fs::read_dir(out.join(dir)) else { return };
+        let mut names: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| wanted(n))
+            .collect();
+        names.sort();
+        for n in names {
+            self.file(out, &format!("{dir}/{n}"));
+        }
     }
 
     /// Records `rel` when it is a file, or a link to one.
