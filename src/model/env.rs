@@ -146,8 +146,6 @@ pub struct Ingress {
     pub waf: bool,
     /// Region → its entry-point name, `<region>.<domain>`.
     pub entry_points: BTreeMap<String, String>,
-    /// Where `enabled` is (or would be) written.
-    pub path: KeyPath,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -229,6 +227,12 @@ impl Environment {
             pairs.extend(self.secondaries().iter().map(|s| (s, p)));
         }
         pairs
+    }
+
+    /// The routing records are aliases to the regions' load balancers (ingress, and no
+    /// `route53.endpoints` given), rather than CNAMEs to given endpoints.
+    pub fn alias_records(&self) -> bool {
+        self.ingress.is_some() && self.route53.as_ref().is_some_and(|r| r.endpoints_given.is_none())
     }
 
     pub fn secondaries(&self) -> &[RegionEnv] {

@@ -394,13 +394,11 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
                 })
                 .collect();
             let ing = raw.ingress.clone().unwrap_or_default();
-            let ingress_path = sec("ingress");
             if ing.enabled.unwrap_or(r53.endpoints.is_none()) {
                 ingress = Some(Ingress {
                     port: ing.port.unwrap_or(d::INGRESS_PORT),
                     waf: ing.waf.unwrap_or(d::INGRESS_WAF),
                     entry_points,
-                    path: ingress_path.key("enabled"),
                 });
             }
             Some(Route53 {

@@ -101,13 +101,14 @@ pub(super) fn dns(env: &Environment) -> Option<Stack> {
         }
     }
     let ttl = env.dns_ttl_seconds.value;
-    let target = |region: &RegionEnv| match (&r53.endpoints_given, targets.get(region.code.as_str())) {
-        (None, Some((dns_name, zone_id))) => RecordTarget::Alias {
+    let aliases = env.alias_records();
+    let target = |region: &RegionEnv| match targets.get(region.code.as_str()).filter(|_| aliases) {
+        Some((dns_name, zone_id)) => RecordTarget::Alias {
             dns_name: dns_name.clone(),
             zone_id: zone_id.clone(),
             evaluate_health: true,
         },
-        _ => RecordTarget::Cname {
+        None => RecordTarget::Cname {
             host: r53.endpoints.get(&region.code).cloned().unwrap_or_default(),
             ttl,
         },

@@ -84,11 +84,10 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
 /// The TTL clients cache a record for, and whether the records are aliases: an alias to a load
 /// balancer takes its fixed 60 s (ingress without given endpoints), else `dns-ttl-seconds`.
 pub fn record_ttl(env: &Environment) -> (i64, bool) {
-    match &env.route53 {
-        Some(r53) if env.ingress.is_some() && r53.endpoints_given.is_none() => {
-            (route53::LOAD_BALANCER_ALIAS_TTL_SECONDS, true)
-        }
-        _ => (env.dns_ttl_seconds.value, false),
+    if env.alias_records() {
+        (route53::LOAD_BALANCER_ALIAS_TTL_SECONDS, true)
+    } else {
+        (env.dns_ttl_seconds.value, false)
     }
 }
 

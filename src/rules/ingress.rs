@@ -4,6 +4,7 @@
 
 use crate::aws::acm;
 use crate::finding::{Finding, RuleId};
+use crate::model::env::Route53;
 use crate::model::{Document, Environment};
 use crate::plan::{Kind, Layer, Plan};
 
@@ -64,7 +65,7 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan, out: &mut Vec<Findi
                     ));
                 }
             }
-            certificates(env, plan, out);
+            certificates(env, r53, plan, out);
         }
         (None, None) => out.push(Finding::error(
             RuleId::MR005,
@@ -87,13 +88,12 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan, out: &mut Vec<Findi
         }
     }
     if r53.endpoints_given.is_some() {
-        cnames(env, out);
+        cnames(r53, out);
     }
 }
 
 /// MR510 for records that are CNAMEs to the given endpoints.
-fn cnames(env: &Environment, out: &mut Vec<Finding>) {
-    let Some(r53) = &env.route53 else { return };
+fn cnames(r53: &Route53, out: &mut Vec<Finding>) {
     for rec in &r53.records {
         if rec.fqdn == r53.hosted_zone {
             out.push(Finding::error(
@@ -122,8 +122,7 @@ fn cnames(env: &Environment, out: &mut Vec<Finding>) {
 
 /// MR512: the names each region's certificate holds, read from the plan's certificates (one
 /// finding for the regions whose certificates need the same number of names).
-fn certificates(env: &Environment, plan: &Plan, out: &mut Vec<Finding>) {
-    let Some(r53) = &env.route53 else { return };
+fn certificates(env: &Environment, r53: &Route53, plan: &Plan, out: &mut Vec<Finding>) {
     let mut over: Vec<(usize, Vec<&str>)> = Vec::new();
     for s in plan.stacks.iter().filter(|s| s.layer == Layer::Ingress) {
         for r in &s.resources {
