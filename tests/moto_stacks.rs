@@ -166,6 +166,15 @@ fn last_lines(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
+/// `mrgen render production --format terraform --out OUT`, with these `-c` overrides.
+fn render_terraform(out: &str, contexts: &[&str]) -> crate::common::Run {
+    let mut args = vec!["render", "production", "--format", "terraform", "--out", out];
+    for c in contexts {
+        args.extend(["-c", c]);
+    }
+    run_in(&crate::common::root(), &args)
+}
+
 #[test]
 fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_primary_is_down() {
     let test = "production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_primary_is_down";
@@ -183,19 +192,7 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     let out_arg = out.display().to_string();
     let moto = Moto::start(&server, aws, dir.join("moto.log"));
     let zone = production_zone_on(&moto);
-    let r = run_in(
-        &crate::common::root(),
-        &[
-            "render",
-            "production",
-            "--format",
-            "terraform",
-            "--out",
-            &out_arg,
-            "-c",
-            &zone.context,
-        ],
-    );
+    let r = render_terraform(&out_arg, &[&zone.context]);
     assert_eq!(r.code, 0, "render: {}", r.stderr);
     let tf = out.join("terraform");
     let (code, list) = apply_sh(&tf, &["list"], &[]);
@@ -406,21 +403,7 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
     .map(|f| tf.join(DR_EKS).join(f))
     .chain([tf.join("genai-demo-production-aurora-ap-northeast-2/zz_moto_placeholders.auto.tfvars")])
     .collect();
-    let r = run_in(
-        &crate::common::root(),
-        &[
-            "render",
-            "production",
-            "--format",
-            "terraform",
-            "--out",
-            &out_arg,
-            "-c",
-            &zone.context,
-            "-c",
-            &context,
-        ],
-    );
+    let r = render_terraform(&out_arg, &[&zone.context, &context]);
     assert_eq!(r.code, 0, "render with {context}: {}", r.stderr);
     for k in &kept {
         assert!(k.exists(), "{} survived the render", k.display());
