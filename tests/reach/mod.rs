@@ -283,18 +283,12 @@ fn want(name: &str) -> Want {
             .msk
             .map(|m| m.topics.iter().map(|t| t.value.clone()).collect())
             .unwrap_or_default(),
-        ingress_port: env.ingress.map(|i| i.port),
-        endpoints: doc_endpoints(&text),
-    }
-}
-
-/// `route53.endpoints` as the file gives them (the environment's own names, not defaults).
-fn doc_endpoints(text: &str) -> Vec<String> {
-    let checked = mrgen::check::check("x", "x.yaml", text.as_bytes(), &[]);
-    let Some(env) = checked.env else { return Vec::new() };
-    match env.route53 {
-        Some(r53) if r53.endpoints_given.is_some() => r53.endpoints.values().cloned().collect(),
-        _ => Vec::new(),
+        ingress_port: env.ingress.as_ref().map(|i| i.port),
+        // The host names the file gives (`route53.endpoints`), not the defaults.
+        endpoints: match &env.route53 {
+            Some(r53) if r53.endpoints_given.is_some() => r53.endpoints.values().cloned().collect(),
+            _ => Vec::new(),
+        },
     }
 }
 
