@@ -120,8 +120,10 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
                 id: cluster_id.clone(),
                 global_cluster: global.then(|| Elsewhere {
                     name: global_id_name.clone(),
-                    stack: primary_stack.clone(),
-                    id: "global_cluster".into(),
+                    at: At {
+                        stack: primary_stack.clone(),
+                        id: "global_cluster".into(),
+                    },
                 }),
                 engine: AURORA_ENGINE.into(),
                 engine_version: a.engine_version.value.clone(),

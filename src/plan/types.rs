@@ -5,14 +5,7 @@
 
 use super::kinds::Kind;
 use super::layer::Layer;
-use super::values::{Backends, V};
-
-/// A resource of another stack, by stack name and resource id.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct At {
-    pub stack: String,
-    pub id: String,
-}
+use super::values::{At, Backends, V};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {

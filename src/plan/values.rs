@@ -234,11 +234,17 @@ pub enum RouteTarget {
     Peering(V),
 }
 
+/// A resource of another stack, by stack name and resource id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub stack: String,
+    pub id: String,
+}
+
 /// A resource of another stack: the identifier it is created with (what CloudFormation writes)
 /// and where the plan holds it (what Terraform refers to).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Elsewhere {
     pub name: String,
-    pub stack: String,
-    pub id: String,
+    pub at: At,
 }

@@ -248,9 +248,10 @@ impl<'a> Cx<'a> {
         Ok(self.here(s, r).then(|| self.address(s, r)))
     }
 
-    /// `<attr>` of resource `id` of another stack: a reference in the single module; in the
+    /// `<attr>` of a resource of another stack: a reference in the single module; in the
     /// stacks layout the input variable fed by the output of that stack that gives it.
-    pub(crate) fn elsewhere_attr(&self, stack: &str, id: &str, attr: &str) -> Result<Value, String> {
+    pub(crate) fn elsewhere_attr(&self, at: &crate::plan::At, attr: &str) -> Result<Value, String> {
+        let (stack, id) = (&at.stack, &at.id);
         let s = self.plan.stack(stack).ok_or_else(|| format!("no stack `{stack}`"))?;
         let r = self.resource(s, id)?;
         if self.here(s, r) {

@@ -241,7 +241,7 @@ impl TfKind for DbCluster {
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let mut common = Common::new(cx, stack, r, self)?;
         let global = match &self.global_cluster {
-            Some(g) => Some(cx.elsewhere_attr(&g.stack, &g.id, "id")?),
+            Some(g) => Some(cx.elsewhere_attr(&g.at, "id")?),
             None => None,
         };
         let (mut master_username, mut master_password) = (None, None);
