@@ -240,6 +240,21 @@ pub const BUDGET_NAME: NameLimit = NameLimit {
     source: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html",
 };
 
+/// "Bucket names must be between 3 (min) and 63 (max) characters long."
+pub const S3_BUCKET_NAME: NameLimit = NameLimit {
+    what: "S3 bucket name",
+    max: 63,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+};
+
+/// PutParameter's Name: "The reported maximum length of 2048 characters for a parameter name
+/// includes 1037 characters that are reserved for internal use", so a name has 1011.
+pub const SSM_PARAMETER_NAME: NameLimit = NameLimit {
+    what: "Systems Manager parameter name",
+    max: 1011,
+    source: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html",
+};
+
 /// AlarmName: 1..=255 UTF-8 characters, no ASCII control characters.
 pub const CLOUDWATCH_ALARM_NAME: NameLimit = NameLimit {
     what: "CloudWatch alarm name",
@@ -314,6 +329,8 @@ pub const NAME_LIMITS: &[&NameLimit] = &[
     &LOAD_BALANCER_NAME,
     &TARGET_GROUP_NAME,
     &WEB_ACL_NAME,
+    &S3_BUCKET_NAME,
+    &SSM_PARAMETER_NAME,
 ];
 
 #[cfg(test)]

@@ -59,6 +59,11 @@ pub const HEALTH_CHECK_PATH: &str = "/health";
 pub const INGRESS_PORT: i64 = 8080;
 pub const INGRESS_WAF: bool = true;
 
+/// The bucket purposes of `storage.buckets`.
+pub const STORAGE_BUCKETS: &[&str] = &["app", "logs"];
+/// Days a noncurrent object version is kept.
+pub const NONCURRENT_VERSION_DAYS: i64 = 30;
+
 pub const LAG_WARNING_SECONDS: i64 = 2;
 pub const LAG_CRITICAL_SECONDS: i64 = 5;
 

@@ -148,6 +148,15 @@ pub struct Ingress {
     pub entry_points: BTreeMap<String, String>,
 }
 
+/// `storage` with its defaults applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Storage {
+    /// The bucket purposes, `logs` always among them, each once, in the order given (`logs`
+    /// first when the file does not list it).
+    pub buckets: Vec<Sourced<String>>,
+    pub noncurrent_version_days: i64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Monitoring {
     pub alarm_emails: Vec<String>,
@@ -191,6 +200,7 @@ pub struct Environment {
     pub eks: Option<Eks>,
     pub route53: Option<Route53>,
     pub ingress: Option<Ingress>,
+    pub storage: Option<Storage>,
     pub monitoring: Monitoring,
     pub budget: Option<Budget>,
     /// Parts not rendered, and why (shown by `plan`).

@@ -189,6 +189,7 @@ fn store(raw: &mut raw::RawEnvironment, section: &str, v: serde_json::Value) -> 
         "eks" => raw.eks = Some(f(v)?),
         "route53" => raw.route53 = Some(f(v)?),
         "ingress" => raw.ingress = Some(f(v)?),
+        "storage" => raw.storage = Some(f(v)?),
         "monitoring" => raw.monitoring = Some(f(v)?),
         "budget" => raw.budget = Some(f(v)?),
         _ => {}

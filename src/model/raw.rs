@@ -319,6 +319,21 @@ pub struct Ingress {
     pub waf: Option<bool>,
 }
 
+/// `<prefix>:storage`: S3 buckets in every region, replicated across the regions.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Storage {
+    /// Default: true.
+    pub enabled: Option<bool>,
+    /// Bucket purposes: one bucket each in every region. `logs` (server access logs) is always
+    /// rendered; the others are the application's, encrypted with the multi-Region key.
+    #[schemars(extend("default" = d::STORAGE_BUCKETS), length(min = 1, max = 10))]
+    pub buckets: Option<Vec<String>>,
+    /// Days a noncurrent object version is kept before it expires.
+    #[schemars(extend("default" = d::NONCURRENT_VERSION_DAYS), range(min = 1))]
+    pub noncurrent_version_days: Option<i64>,
+}
+
 /// `<prefix>:monitoring`.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -365,6 +380,7 @@ pub const SECTIONS: &[&str] = &[
     "eks",
     "route53",
     "ingress",
+    "storage",
     "monitoring",
     "budget",
 ];
@@ -386,6 +402,7 @@ pub struct RawEnvironment {
     pub eks: Option<Eks>,
     pub route53: Option<Route53>,
     pub ingress: Option<Ingress>,
+    pub storage: Option<Storage>,
     pub monitoring: Option<Monitoring>,
     pub budget: Option<Budget>,
 }

@@ -422,6 +422,41 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         }
     };
 
+    let storage = match &raw.storage {
+        Some(st) if st.enabled == Some(false) => {
+            omitted.push(("storage".into(), "`storage.enabled` is false".into()));
+            None
+        }
+        st => {
+            let st = st.clone().unwrap_or_default();
+            let path = KeyPath::section(&prefix, "storage").key("buckets");
+            let mut buckets: Vec<Sourced<String>> = match &st.buckets {
+                Some(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| Sourced::given(b.clone(), path.index(i)))
+                    .collect(),
+                None => d::STORAGE_BUCKETS
+                    .iter()
+                    .map(|b| Sourced::default(b.to_string(), path.clone()))
+                    .collect(),
+            };
+            let mut seen: Vec<String> = Vec::new();
+            buckets.retain(|b| {
+                let new = !seen.contains(&b.value);
+                seen.push(b.value.clone());
+                new
+            });
+            if !buckets.iter().any(|b| b.value == "logs") {
+                buckets.insert(0, Sourced::default("logs".to_string(), path.clone()));
+            }
+            Some(Storage {
+                buckets,
+                noncurrent_version_days: st.noncurrent_version_days.unwrap_or(d::NONCURRENT_VERSION_DAYS),
+            })
+        }
+    };
+
     let mon = raw.monitoring.clone().unwrap_or_default();
     let monitoring = Monitoring {
         alarm_emails: mon.alarm_emails.unwrap_or_default(),
@@ -492,6 +527,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         eks,
         route53,
         ingress,
+        storage,
         monitoring,
         budget,
         omitted,

@@ -50,6 +50,7 @@ fn sections(gen: &mut schemars::SchemaGenerator) -> Vec<(&'static str, Value)> {
         ("eks", s(gen.subschema_for::<raw::Eks>())),
         ("route53", s(gen.subschema_for::<raw::Route53>())),
         ("ingress", s(gen.subschema_for::<raw::Ingress>())),
+        ("storage", s(gen.subschema_for::<raw::Storage>())),
         ("monitoring", s(gen.subschema_for::<raw::Monitoring>())),
         ("budget", s(gen.subschema_for::<raw::Budget>())),
     ]

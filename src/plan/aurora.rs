@@ -217,6 +217,22 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             V::attr("cluster", Attr::ReaderEndpoint),
             "Reader endpoint",
         ));
+        s.resources.push(ssm_parameter(
+            env,
+            "reader_endpoint_parameter",
+            "aurora/reader-endpoint",
+            V::attr("cluster", Attr::ReaderEndpoint),
+            "This region's Aurora reader endpoint",
+        ));
+        if r.primary && global {
+            s.resources.push(ssm_parameter(
+                env,
+                "global_cluster_parameter",
+                "aurora/global-cluster-id",
+                V::r("global_cluster"),
+                "The Aurora global cluster: its global writer endpoint follows a switchover",
+            ));
+        }
         s.outputs.push(out(
             Out::ClusterResourceId,
             V::attr("cluster", Attr::ClusterResourceId),

@@ -7,7 +7,9 @@
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
-use super::{aurora::*, dns::*, eks::*, ingress::*, monitoring::*, msk::*, network::*, peering::*, redis::*};
+use super::{
+    aurora::*, dns::*, eks::*, ingress::*, monitoring::*, msk::*, network::*, peering::*, redis::*, storage::*,
+};
 use crate::model::Environment;
 use std::collections::BTreeMap;
 
@@ -18,6 +20,13 @@ fn links(env: &Environment) -> Vec<Link> {
         if env.peering {
             out.push(Link {
                 layer: Layer::Network,
+                from: p.clone(),
+                to: s.code.clone(),
+            });
+        }
+        if env.storage.is_some() {
+            out.push(Link {
+                layer: Layer::Storage,
                 from: p.clone(),
                 to: s.code.clone(),
             });
@@ -53,6 +62,7 @@ pub fn build(env: &Environment) -> Plan {
     if env.peering && !env.secondaries().is_empty() {
         stacks.extend(peering(env));
     }
+    stacks.extend(storage(env));
     stacks.extend(aurora(env));
     stacks.extend(redis(env));
     stacks.extend(msk(env));

@@ -19,6 +19,7 @@
 
 use super::layer::Layer;
 use super::parts::*;
+use super::storage::{app_purposes, bucket_out};
 use super::topic_glob::topic_globs;
 use super::types::*;
 use super::values::*;
@@ -230,6 +231,8 @@ fn application(env: &Environment, e: &crate::model::env::Eks, s: &mut Stack, r: 
     kafka(env, s, r, &mut policy);
     cache(env, r, &mut policy);
     database(env, s, &w.database_user, &mut policy);
+    buckets(env, s, r, &mut policy);
+    parameters(env, &mut policy);
     s.resources.push(res(
         "app_role",
         Kind::IamRole(IamRole {
@@ -238,6 +241,13 @@ fn application(env: &Environment, e: &crate::model::env::Eks, s: &mut Stack, r: 
             managed_policies: Vec::new(),
             policy,
         }),
+    ));
+    s.resources.push(ssm_parameter(
+        env,
+        "app_role_parameter",
+        "app/role-arn",
+        V::attr("app_role", Attr::Arn),
+        "The application's IAM role in this region (EKS Pod Identity)",
     ));
     s.resources.push(res(
         "app_pod_identity",
@@ -301,6 +311,12 @@ fn kafka(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<State
             globs.iter().map(|g| kafka_arn("topic", &cluster, g)).collect(),
         ));
     }
+    // The bootstrap brokers are read from the cluster (Parameter Store holds its ARN).
+    policy.push(Statement::allow(
+        "KafkaBootstrapBrokers",
+        &["kafka:GetBootstrapBrokers"],
+        vec![cluster.clone()],
+    ));
     policy.push(Statement::allow(
         "KafkaConsumerGroups",
         &["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
@@ -377,6 +393,60 @@ fn database(env: &Environment, s: &mut Stack, user: &str, policy: &mut Vec<State
         ]));
     }
     policy.push(Statement::allow("DatabaseConnect", &["rds-db:connect"], resources));
+}
+
+/// Read and write the region's application buckets (not the logs bucket), with their key used
+/// through S3 only.
+fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Statement>) {
+    let Some(st) = &env.storage else { return };
+    let storage = stack_name(env, Layer::Storage, &r.code);
+    let mut arns = Vec::new();
+    let mut objects = Vec::new();
+    for purpose in app_purposes(st) {
+        let out = bucket_out(purpose);
+        let p = format!("Bucket{}", out.name().trim_start_matches("BucketName"));
+        s.parameters.push(param(&p, &storage, out));
+        arns.push(V::Join(vec![V::s("arn:aws:s3:::"), V::p(&p)]));
+        objects.push(V::Join(vec![V::s("arn:aws:s3:::"), V::p(&p), V::s("/*")]));
+    }
+    if arns.is_empty() {
+        return;
+    }
+    s.parameters.push(take(&storage, Out::StorageKeyArn));
+    policy.push(Statement::allow("BucketsList", &["s3:ListBucket"], arns));
+    policy.push(Statement::allow(
+        "BucketsReadWrite",
+        &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        objects,
+    ));
+    let mut key = Statement::allow(
+        "BucketsKey",
+        &["kms:Decrypt", "kms:GenerateDataKey"],
+        vec![V::p(&Out::StorageKeyArn.name())],
+    );
+    key.string_equals = vec![(
+        "kms:ViaService".into(),
+        vec![V::Join(vec![V::s("s3."), V::Region, V::s(".amazonaws.com")])],
+    )];
+    policy.push(key);
+}
+
+/// Read the environment's shared parameters in the region (`/<prefix>/<env>/…`).
+fn parameters(env: &Environment, policy: &mut Vec<Statement>) {
+    let arn = |suffix: &str| {
+        V::Join(vec![
+            V::s("arn:aws:ssm:"),
+            V::Region,
+            V::s(":"),
+            V::AccountId,
+            V::s(format!(":parameter{}{suffix}", parameter_path(env))),
+        ])
+    };
+    policy.push(Statement::allow(
+        "SharedParameters",
+        &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        vec![arn(""), arn("/*")],
+    ));
 }
 
 /// FNV-1a: a stable short id for an access entry, so that reordering `admin-principals` keeps

@@ -12,6 +12,67 @@ use super::values::{
 };
 use crate::aws::limits::{self, NameLimit};
 
+/// How a bucket's objects are encrypted by default.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BucketEncryption {
+    /// SSE-KMS with this key and an S3 Bucket Key (fewer KMS requests).
+    Kms(V),
+    /// SSE-S3 (what load balancer access log delivery needs).
+    S3Managed,
+}
+
+/// An S3 bucket: versioned, encrypted, public access blocked, noncurrent versions expiring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bucket {
+    /// The bucket's name as checked against S3's limit: `<account-id>` (as long as an account
+    /// id) stands for the account's id when the environment gives none.
+    pub name: String,
+    /// The name as created: a literal, or joined with the deploying account's id.
+    pub bucket_name: V,
+    pub encryption: BucketEncryption,
+    pub noncurrent_version_days: i64,
+    /// Server access logs go to this bucket (by name) under this prefix; `None` for the logs
+    /// bucket itself.
+    pub access_logs: Option<(V, String)>,
+    pub replication: Option<BucketReplication>,
+}
+
+/// A bucket's replication to buckets in other regions (every object, delete markers too).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketReplication {
+    pub role: V,
+    pub rules: Vec<ReplicationRule>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationRule {
+    /// Unique within the configuration (names the destination region).
+    pub id: String,
+    pub priority: i64,
+    pub destination: V,
+    /// The destination region's key for the replicas of KMS-encrypted objects.
+    pub replica_key: Option<V>,
+    /// Replicate changes to replicas' metadata back (two-way replication, active-active).
+    pub replica_modifications: bool,
+}
+
+/// A bucket's resource policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketPolicy {
+    /// The bucket, by name (`Ref`).
+    pub bucket: V,
+    pub policy: Vec<Statement>,
+}
+
+/// A plain `String` parameter of Systems Manager Parameter Store (no secret: CloudFormation
+/// cannot create a `SecureString`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SsmParameter {
+    pub name: String,
+    pub value: V,
+    pub description: String,
+}
+
 /// One CloudWatch alarm.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alarm {
@@ -34,6 +95,17 @@ pub struct Alarm {
 #[derive(Clone, Debug, PartialEq)]
 pub struct KmsKey {
     pub description: String,
+    pub policy: Vec<Statement>,
+    /// A multi-Region primary key, whose replicas in other regions share its key material
+    /// (`MultiRegion`, create-only).
+    pub multi_region: bool,
+}
+
+/// A replica, in another region, of a multi-Region primary key (`PrimaryKeyArn`, create-only).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KmsReplicaKey {
+    pub description: String,
+    pub primary_key: V,
     pub policy: Vec<Statement>,
 }
 
@@ -571,6 +643,12 @@ kinds! {
     // peering
     PeeringConnection,
     PeeringAccepter,
+    // storage
+    KmsReplicaKey,
+    Bucket,
+    BucketPolicy,
+    // shared parameters, in the stack of what they describe
+    SsmParameter,
     // aurora
     DbSecret,
     DbPasswordEphemeral,
@@ -650,6 +728,8 @@ impl Kind {
             Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
             Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
             Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
+            Kind::Bucket(k) => named(&k.name, &limits::S3_BUCKET_NAME),
+            Kind::SsmParameter(k) => named(&k.name, &limits::SSM_PARAMETER_NAME),
             // An add-on's name is AWS's (`vpc-cni`); access entries and Pod Identity associations
             // are named by the principal, or the namespace and service account, they stand for.
             Kind::EksAddon(_) | Kind::EksAccessEntry(_) | Kind::EksPodIdentityAssociation(_) => None,
@@ -658,6 +738,8 @@ impl Kind {
             Kind::DbClusterParameterGroup(_) | Kind::CacheParameterGroup(_) => None,
             // Named by AWS (ids), or by a `Name` tag only.
             Kind::KmsKey(_)
+            | Kind::KmsReplicaKey(_)
+            | Kind::BucketPolicy(_)
             | Kind::Vpc(_)
             | Kind::InternetGateway(_)
             | Kind::GatewayAttachment(_)

@@ -12,6 +12,7 @@ pub enum Layer {
     Network,
     Peering,
     PeeringRoutes,
+    Storage,
     Aurora,
     Redis,
     Msk,
@@ -48,7 +49,7 @@ pub struct LayerInfo {
 const REPLICATION: &str = "==>";
 
 /// The layers in deploy order within a wave; `Layer as usize` indexes it (a test checks).
-pub const LAYERS: [LayerInfo; 11] = [
+pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::Network,
         name: "network",
@@ -73,6 +74,17 @@ pub const LAYERS: [LayerInfo; 11] = [
         tf_file: "peering.tf",
         section: "regions",
         link: None,
+    },
+    LayerInfo {
+        layer: Layer::Storage,
+        name: "storage",
+        tf_file: "storage.tf",
+        section: "storage",
+        link: Some(LinkStyle {
+            label: "S3 replication",
+            mermaid: REPLICATION,
+            dot: "style=bold, color=orange",
+        }),
     },
     LayerInfo {
         layer: Layer::Aurora,
@@ -204,6 +216,7 @@ mod tests {
             [
                 "network.tf",
                 "peering.tf",
+                "storage.tf",
                 "aurora.tf",
                 "redis.tf",
                 "msk.tf",

@@ -14,6 +14,7 @@ mod parts;
 mod peering;
 mod redis;
 pub mod show;
+mod storage;
 mod topic_glob;
 pub mod types;
 pub mod values;

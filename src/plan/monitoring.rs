@@ -176,6 +176,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
             Kind::KmsKey(KmsKey {
                 description: format!("{} {} us-east-1: global alert topic", env.prefix, env.name),
                 policy: key_policy(GLOBAL_REGION),
+                multi_region: false,
             }),
             Retain::Retain,
         ));

@@ -88,6 +88,15 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 }),
             ));
         }
+        // MSK's bootstrap brokers are no CloudFormation attribute: the application asks
+        // `kafka:GetBootstrapBrokers` with this ARN (README).
+        s.resources.push(ssm_parameter(
+            env,
+            "cluster_arn_parameter",
+            "msk/cluster-arn",
+            V::r("cluster"),
+            "This region's MSK cluster (its bootstrap brokers: kafka GetBootstrapBrokers)",
+        ));
         s.outputs.push(out(Out::ClusterArn, V::r("cluster"), "The MSK cluster"));
         stacks.push(s);
     }

@@ -8,8 +8,18 @@ use super::values::*;
 use crate::cidr::Cidr;
 use crate::model::env::RegionEnv;
 use crate::model::Environment;
-use crate::naming::regional_id;
+use crate::naming::{global_id, regional_id};
 use crate::plan::kinds::*;
+
+fn multi_region_key_output(present: bool, s: &mut Stack) {
+    if present {
+        s.outputs.push(out(
+            Out::MultiRegionKeyArn,
+            V::attr("multi_region_key", Attr::Arn),
+            "The environment's multi-Region primary key",
+        ));
+    }
+}
 
 pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
     let mut s = stack(
@@ -27,9 +37,34 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
         Kind::KmsKey(KmsKey {
             description: format!("{} {} {}: storage, logs and messages", env.prefix, env.name, r.code),
             policy: key_policy(&r.code),
+            multi_region: false,
         }),
         Retain::Retain,
     ));
+    let multi_region_key = env.storage.is_some() && r.code == env.primary().code;
+    if multi_region_key {
+        // The environment's multi-Region key, created here in the primary region; its replicas
+        // live in the secondaries' storage stacks.
+        rs.push(retained(
+            "multi_region_key",
+            Kind::KmsKey(KmsKey {
+                description: format!(
+                    "{} {}: multi-Region key (S3, replicated to every region)",
+                    env.prefix, env.name
+                ),
+                policy: super::storage::multi_region_key_policy(),
+                multi_region: true,
+            }),
+            Retain::Retain,
+        ));
+        rs.push(res(
+            "multi_region_key_alias",
+            Kind::KmsAlias(KmsAlias {
+                name: format!("alias/{}", global_id(env, "mrk")),
+                key: V::r("multi_region_key"),
+            }),
+        ));
+    }
     rs.push(res(
         "kms_alias",
         Kind::KmsAlias(KmsAlias {
@@ -77,6 +112,7 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
             V::attr("kms_key", Attr::Arn),
             "The region's KMS key",
         )];
+        multi_region_key_output(multi_region_key, &mut s);
         return s;
     }
     rs.push(res(
@@ -127,6 +163,7 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
         ),
         out(Out::KmsKeyArn, V::attr("kms_key", Attr::Arn), "The region's KMS key"),
     ];
+    multi_region_key_output(multi_region_key, &mut s);
     s
 }
 

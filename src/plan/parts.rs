@@ -71,6 +71,24 @@ pub(super) fn on_once_created(name: &str, what: &str, why: &str) -> Parameter {
     }
 }
 
+/// A shared parameter `/<prefix>/<env>/<path>` in Parameter Store: what an application of the
+/// region reads to find `value`.
+pub(super) fn ssm_parameter(env: &Environment, id: &str, path: &str, value: V, description: &str) -> Resource {
+    res(
+        id,
+        Kind::SsmParameter(SsmParameter {
+            name: format!("{}/{path}", parameter_path(env)),
+            value,
+            description: description.to_string(),
+        }),
+    )
+}
+
+/// `/<prefix>/<env>`: where the environment's shared parameters live in each region.
+pub fn parameter_path(env: &Environment) -> String {
+    format!("/{}/{}", env.prefix, env.name)
+}
+
 /// A parameter named like the output that feeds it.
 pub(super) fn take(stack: &str, output: Out) -> Parameter {
     param(&output.name(), stack, output)

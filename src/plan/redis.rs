@@ -166,6 +166,13 @@ pub(super) fn redis(env: &Environment) -> Vec<Stack> {
             V::attr("replication_group", Attr::Endpoint),
             "Primary endpoint address (TLS, port 6379)",
         ));
+        s.resources.push(ssm_parameter(
+            env,
+            "endpoint_parameter",
+            "cache/endpoint",
+            V::attr("replication_group", Attr::Endpoint),
+            "This region's cache endpoint (TLS, port 6379; writes go to the Global Datastore's primary region)",
+        ));
         stacks.push(s);
     }
     stacks

@@ -88,6 +88,13 @@ pub enum Out {
     /// The Route 53 health check of one region.
     HealthCheckId(String),
     AlertsTopicArn,
+    /// The environment's multi-Region primary key (in the primary region's network stack).
+    MultiRegionKeyArn,
+    /// The region's copy of the multi-Region key: the primary key in the primary region, its
+    /// replica elsewhere.
+    StorageKeyArn,
+    /// The name of one bucket purpose's bucket (the field: the purpose in PascalCase, `App`).
+    BucketName(String),
 }
 
 impl Out {
@@ -122,6 +129,9 @@ impl Out {
             Out::ReplicatorArn(r) => ("ReplicatorArn", Some(r)),
             Out::HealthCheckId(r) => ("HealthCheckId", Some(r)),
             Out::AlertsTopicArn => ("AlertsTopicArn", None),
+            Out::MultiRegionKeyArn => ("MultiRegionKeyArn", None),
+            Out::StorageKeyArn => ("StorageKeyArn", None),
+            Out::BucketName(p) => ("BucketName", Some(p)),
         };
         match region {
             Some(r) => format!("{base}{r}"),
@@ -157,7 +167,10 @@ impl Out {
             | Out::PrimaryEndpoint
             | Out::ReplicatorArn(_)
             | Out::HealthCheckId(_)
-            | Out::AlertsTopicArn => ParamType::String,
+            | Out::AlertsTopicArn
+            | Out::MultiRegionKeyArn
+            | Out::StorageKeyArn
+            | Out::BucketName(_) => ParamType::String,
         }
     }
 }

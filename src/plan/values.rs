@@ -94,6 +94,12 @@ pub struct Statement {
     pub account_principal: bool,
     /// `StringEquals` conditions: key → values.
     pub string_equals: Vec<(String, Vec<V>)>,
+    /// `Bool` conditions: key → value (`aws:SecureTransport` → false).
+    pub bool_equals: Vec<(String, bool)>,
+    /// A `Deny` statement rather than an `Allow`.
+    pub deny: bool,
+    /// Any principal (`*`): resource policies that deny something to everyone.
+    pub any_principal: bool,
 }
 
 impl Statement {
@@ -112,6 +118,18 @@ impl Statement {
             service_principals: Vec::new(),
             account_principal: false,
             string_equals: Vec::new(),
+            bool_equals: Vec::new(),
+            deny: false,
+            any_principal: false,
+        }
+    }
+
+    /// Denies `actions` on `resources` to every principal (refine with a condition).
+    pub fn deny_all(sid: &str, actions: &[&str], resources: Vec<V>) -> Statement {
+        Statement {
+            deny: true,
+            any_principal: true,
+            ..Statement::allow(sid, actions, resources)
         }
     }
 }

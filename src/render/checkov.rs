@@ -45,3 +45,39 @@ pub const HTTP_REDIRECT_PORT: (&str, &str) = (
     "CKV_AWS_260",
     "The public load balancer's group admits port 80 from anywhere only for its HTTP listener, which answers every request with a permanent redirect to HTTPS; nothing is served over plain HTTP",
 );
+
+/// Parameter Store parameters: plain `String`s holding names and endpoints, never a secret
+/// (CloudFormation cannot create a `SecureString`; secrets stay in Secrets Manager).
+pub const SSM_PARAMETER: &[(&str, &str)] = &[(
+    "CKV2_AWS_34",
+    "Holds a name, ARN or endpoint an application looks up, never a secret (secrets stay in Secrets Manager); CloudFormation cannot create a SecureString",
+)];
+
+/// The suppressions of a bucket: the logs bucket takes SSE-S3 (load balancer log delivery
+/// supports no KMS key) and logs nowhere itself; a bucket that only receives replicas has no
+/// replication of its own; no bucket sends event notifications (nothing consumes them).
+pub(crate) fn bucket(b: &crate::plan::Bucket) -> Vec<(&'static str, &'static str)> {
+    let mut skips = vec![(
+        "CKV2_AWS_62",
+        "Nothing consumes bucket events: applications read and write the bucket directly",
+    )];
+    if b.access_logs.is_none() {
+        skips.push((
+            "CKV_AWS_18",
+            "The logs bucket receives the other buckets' server access logs; logging it into itself would loop",
+        ));
+    }
+    if matches!(b.encryption, crate::plan::BucketEncryption::S3Managed) {
+        skips.push((
+            "CKV_AWS_145",
+            "Load balancer access log delivery supports SSE-S3 only, not KMS keys",
+        ));
+    }
+    if b.replication.is_none() {
+        skips.push((
+            "CKV_AWS_144",
+            "Replicas arrive here from the primary region's bucket, which replicates into this one",
+        ));
+    }
+    skips
+}

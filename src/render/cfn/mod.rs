@@ -140,6 +140,11 @@ fn cfn_kind(kind: &Kind) -> &dyn CfnKind {
         // peering
         Kind::PeeringConnection(k) => k,
         Kind::PeeringAccepter(k) => k,
+        // storage
+        Kind::KmsReplicaKey(k) => k,
+        Kind::Bucket(k) => k,
+        Kind::BucketPolicy(k) => k,
+        Kind::SsmParameter(k) => k,
         // aurora
         Kind::DbSecret(k) => k,
         Kind::DbPasswordEphemeral(k) => k,

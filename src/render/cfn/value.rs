@@ -161,7 +161,7 @@ impl<'a> Ctx<'a> {
     fn statement(&self, s: &Statement) -> Value {
         let mut m = Map::new();
         m.insert("Sid".into(), Value::String(s.sid.clone()));
-        m.insert("Effect".into(), json!("Allow"));
+        m.insert("Effect".into(), json!(if s.deny { "Deny" } else { "Allow" }));
         m.insert("Action".into(), json!(s.actions));
         if !s.resources.is_empty() {
             m.insert("Resource".into(), self.list(&s.resources));
@@ -176,15 +176,28 @@ impl<'a> Ctx<'a> {
         if !s.service_principals.is_empty() {
             principal.insert("Service".into(), json!(s.service_principals));
         }
-        if !principal.is_empty() {
+        if s.any_principal {
+            m.insert("Principal".into(), json!("*"));
+        } else if !principal.is_empty() {
             m.insert("Principal".into(), Value::Object(principal));
         }
+        let mut condition = Map::new();
         if !s.string_equals.is_empty() {
             let mut eq = Map::new();
             for (k, vs) in &s.string_equals {
                 eq.insert(k.clone(), self.list(vs));
             }
-            m.insert("Condition".into(), json!({ "StringEquals": eq }));
+            condition.insert("StringEquals".into(), Value::Object(eq));
+        }
+        if !s.bool_equals.is_empty() {
+            let mut eq = Map::new();
+            for (k, b) in &s.bool_equals {
+                eq.insert(k.clone(), json!(b.to_string()));
+            }
+            condition.insert("Bool".into(), Value::Object(eq));
+        }
+        if !condition.is_empty() {
+            m.insert("Condition".into(), Value::Object(condition));
         }
         Value::Object(m)
     }

@@ -4,6 +4,8 @@
 //!
 //! - `network`: KMS, VPC, subnets, routes, security groups, log groups, IAM roles, flow logs;
 //! - `peering`: the VPC peering connection (and the Terraform-only accepter);
+//! - `storage`: the multi-Region key's replicas, S3 buckets and their policies, and the shared
+//!   Parameter Store parameters (which other layers' stacks hold too);
 //! - `aurora`, `redis`, `msk`: the data stores, secure by default with no switch (SPEC section 5):
 //!   encrypted with the region's KMS key, TLS in transit, private, deletion protection where the
 //!   service has it, logs on;
@@ -27,6 +29,7 @@ mod msk;
 mod network;
 mod peering;
 mod redis;
+mod storage;
 
 use super::value::Ctx;
 use crate::plan::{Attr, V};

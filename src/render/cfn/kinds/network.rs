@@ -14,13 +14,21 @@ impl CfnKind for KmsKey {
     }
 
     fn properties(&self, ctx: &Ctx) -> Value {
-        let KmsKey { description, policy } = self;
-        json!({
+        let KmsKey {
+            description,
+            policy,
+            multi_region,
+        } = self;
+        let mut p = json!({
             "Description": description,
             "EnableKeyRotation": true,
             "KeyPolicy": ctx.policy(policy),
             "Tags": ctx.tags(None),
-        })
+        });
+        if *multi_region {
+            p["MultiRegion"] = json!(true);
+        }
+        p
     }
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {

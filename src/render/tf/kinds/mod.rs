@@ -28,6 +28,7 @@ mod msk;
 mod network;
 mod peering;
 mod redis;
+mod storage;
 
 use super::hcl::{code, is_identifier, text, Interp, Obj};
 use super::{resource_name, Cx};
@@ -124,6 +125,11 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         // peering
         Kind::PeeringConnection(k) => k,
         Kind::PeeringAccepter(k) => k,
+        // storage
+        Kind::KmsReplicaKey(k) => k,
+        Kind::Bucket(k) => k,
+        Kind::BucketPolicy(k) => k,
+        Kind::SsmParameter(k) => k,
         // aurora
         Kind::DbSecret(k) => k,
         Kind::DbPasswordEphemeral(k) => k,
@@ -247,6 +253,13 @@ impl Common {
         for at in &r.after {
             if let Some(address) = cx.after_address(at)? {
                 depends_on.push(address);
+                // And what makes it usable (a destination bucket's versioning).
+                if let Some(s) = cx.plan.stack(&at.stack) {
+                    let target = cx.resource(s, &at.id)?;
+                    for d in tf_kind(&target.kind).ready_after(&resource_name(s, &target.id)) {
+                        depends_on.push(d);
+                    }
+                }
             }
         }
         Ok(Common {
@@ -332,7 +345,8 @@ fn one_or_list(mut items: Vec<Value>) -> Value {
 fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result<Value, String> {
     let mut list = Vec::new();
     for st in statements {
-        let mut o = Obj::new().set("Sid", text(st.sid.clone())).set("Effect", text("Allow"));
+        let effect = if st.deny { "Deny" } else { "Allow" };
+        let mut o = Obj::new().set("Sid", text(st.sid.clone())).set("Effect", text(effect));
         let mut principal = Obj::new();
         if st.account_principal {
             principal.put(
@@ -348,7 +362,9 @@ fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result
             let services = st.service_principals.iter().map(|s| text(s.clone())).collect();
             principal.put("Service", one_or_list(services));
         }
-        if !principal.entries.is_empty() {
+        if st.any_principal {
+            o.put("Principal", text("*"));
+        } else if !principal.entries.is_empty() {
             o.put("Principal", principal.value());
         }
         o.put(
@@ -361,6 +377,7 @@ fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result
             1 => o.put("Resource", cx.value(stack, &st.resources[0])?),
             _ => o.put("Resource", cx.values(stack, &st.resources)?),
         }
+        let mut condition = Obj::new();
         if !st.string_equals.is_empty() {
             let mut eq = Obj::quoted();
             for (k, vs) in &st.string_equals {
@@ -373,7 +390,17 @@ fn policy<'a>(cx: &Cx<'a>, stack: &'a Stack, statements: &[Statement]) -> Result
                     },
                 );
             }
-            o.put("Condition", Obj::new().set("StringEquals", eq.value()).value());
+            condition.put("StringEquals", eq.value());
+        }
+        if !st.bool_equals.is_empty() {
+            let mut eq = Obj::quoted();
+            for (k, b) in &st.bool_equals {
+                eq.put(k, text(b.to_string()));
+            }
+            condition.put("Bool", eq.value());
+        }
+        if !condition.entries.is_empty() {
+            o.put("Condition", condition.value());
         }
         list.push(o.value());
     }
