@@ -393,11 +393,13 @@ mod tests {
         assert_eq!(BUDGET_NAME.max, 100);
         assert_eq!(CLOUDWATCH_ALARM_NAME.max, 255);
         assert_eq!(DB_SUBNET_GROUP.max, 255);
+        assert_eq!(S3_BUCKET_NAME.max, 63);
+        assert_eq!(SSM_PARAMETER_NAME.max, 1011);
     }
 
     #[test]
     fn name_limit_table_is_complete_and_sourced() {
-        assert_eq!(NAME_LIMITS.len(), 24);
+        assert_eq!(NAME_LIMITS.len(), 26);
         let mut whats: Vec<&str> = NAME_LIMITS.iter().map(|l| l.what).collect();
         whats.sort_unstable();
         whats.dedup();
