@@ -3,8 +3,8 @@
 //! symbolic text (see `mod.rs`).
 
 use super::{
-    Association, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Statement, Store, StoreKind,
-    Target, ACCOUNT, SECRET_SUFFIX,
+    Association, BucketFact, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Statement, Store,
+    StoreKind, Target, ACCOUNT, SECRET_SUFFIX,
 };
 use crate::common::File;
 use serde_json::{json, Value};
@@ -106,7 +106,8 @@ impl Cfn {
             "AWS::EKS::Cluster" => self.text(stack, id, "Name"),
             "AWS::EC2::SecurityGroup" => format!("{{sg|{at}}}"),
             "AWS::EC2::VPC" => format!("{{vpc|{at}}}"),
-            "AWS::KMS::Key" => format!("{{keyid|{at}}}"),
+            "AWS::KMS::Key" | "AWS::KMS::ReplicaKey" => format!("{{keyid|{at}}}"),
+            "AWS::S3::Bucket" => self.text(stack, id, "BucketName"),
             "AWS::ElastiCache::ReplicationGroup" => self.text(stack, id, "ReplicationGroupId"),
             "AWS::ElastiCache::UserGroup" => self.text(stack, id, "UserGroupId"),
             "AWS::ElastiCache::User" => self.text(stack, id, "UserId"),
@@ -131,7 +132,10 @@ impl Cfn {
                 "arn:aws:eks:{region}:{ACCOUNT}:cluster/{}",
                 self.text(stack, id, "Name")
             ),
-            ("AWS::KMS::Key", "Arn") => format!("arn:aws:kms:{region}:{ACCOUNT}:key/{{keyid|{at}}}"),
+            ("AWS::KMS::Key" | "AWS::KMS::ReplicaKey", "Arn") => {
+                format!("arn:aws:kms:{region}:{ACCOUNT}:key/{{keyid|{at}}}")
+            }
+            ("AWS::S3::Bucket", "Arn") => format!("arn:aws:s3:::{}", self.text(stack, id, "BucketName")),
             ("AWS::RDS::DBCluster", "DBClusterResourceId") => format!("{{resid|{at}}}"),
             ("AWS::IAM::Role", "Arn") => format!("arn:aws:iam::{ACCOUNT}:role/{}", self.text(stack, id, "RoleName")),
             ("AWS::EC2::VPC", "CidrBlock") => self.text(stack, id, "CidrBlock"),
@@ -466,6 +470,15 @@ pub fn facts(files: &[File]) -> Facts {
                         role.policy.extend(statements(&p["PolicyDocument"]));
                     }
                     f.roles.insert(arn, role);
+                }
+                "AWS::S3::Bucket" => {
+                    let default = &cfn.prop(name, id, "BucketEncryption")["ServerSideEncryptionConfiguration"][0]
+                        ["ServerSideEncryptionByDefault"];
+                    f.buckets.push(BucketFact {
+                        region: region.clone(),
+                        name: cfn.reference(name, id).as_str().unwrap_or("").to_string(),
+                        key: default["KMSMasterKeyID"].as_str().map(str::to_string),
+                    });
                 }
                 "AWS::EKS::PodIdentityAssociation" => f.associations.push(Association {
                     region: region.clone(),

@@ -32,6 +32,10 @@
 //! - Aurora: `rds-db:connect` as the workload's database user on every region's cluster (the
 //!   global writer endpoint leads to any of them after a switchover).
 //!
+//! - S3: `GetObject`, `PutObject` and `ListBucket` on the region's application buckets (every
+//!   purpose of `storage.buckets` but `logs`), and `kms:Decrypt` and `kms:GenerateDataKey` on the
+//!   key each of them is encrypted with; nothing on the logs bucket or another region's buckets.
+//!
 //! Too broad is a failure too: a statement on `*`, a wildcard in an ARN's service, region or
 //! account, any other secret (the Aurora master secret above all), another region's Kafka
 //! cluster, a topic no pattern names, a managed policy on the role.
@@ -160,6 +164,14 @@ pub struct Secret {
     pub auth: bool,
 }
 
+/// An S3 bucket: its region, name and the KMS key of its default encryption (none: SSE-S3).
+#[derive(Clone, Debug)]
+pub struct BucketFact {
+    pub region: String,
+    pub name: String,
+    pub key: Option<String>,
+}
+
 /// What one backend's files say, reduced to what the checks need.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
@@ -186,6 +198,7 @@ pub struct Facts {
     pub secrets: Vec<Secret>,
     /// Region → (replication group ARN, IAM user ARN) of a cache with RBAC and IAM users.
     pub cache_iam: BTreeMap<String, (String, String)>,
+    pub buckets: Vec<BucketFact>,
 }
 
 /// Where a DNS record leads.
@@ -268,6 +281,8 @@ pub struct Want {
     pub ingress_port: Option<i64>,
     /// The host names `route53.endpoints` gives.
     pub endpoints: Vec<String>,
+    /// The application's bucket purposes (`storage.buckets` but `logs`).
+    pub app_buckets: Vec<String>,
 }
 
 fn want(name: &str) -> Want {
@@ -284,6 +299,17 @@ fn want(name: &str) -> Want {
             .map(|m| m.topics.iter().map(|t| t.value.clone()).collect())
             .unwrap_or_default(),
         ingress_port: env.ingress.as_ref().map(|i| i.port),
+        app_buckets: env
+            .storage
+            .as_ref()
+            .map(|st| {
+                st.buckets
+                    .iter()
+                    .map(|b| b.value.clone())
+                    .filter(|b| b != "logs")
+                    .collect()
+            })
+            .unwrap_or_default(),
         // The host names the file gives (`route53.endpoints`), not the defaults.
         endpoints: match &env.route53 {
             Some(r53) if r53.endpoints_given.is_some() => r53.endpoints.values().cloned().collect(),
@@ -693,6 +719,39 @@ pub fn identity(f: &Facts, want: &Want) -> Vec<String> {
                 format!("arn:aws:rds-db:{r2}:{ACCOUNT}:dbuser:{id}/mrgen_admin"),
                 "the master user".into(),
             ));
+        }
+        // S3: read, write and list the region's application buckets, with their key; not the
+        // logs bucket, not another region's buckets.
+        for bucket in &f.buckets {
+            let app = want.app_buckets.iter().any(|p| bucket.name.contains(&format!("-{p}-")));
+            let object = format!("arn:aws:s3:::{}/data/object.json", bucket.name);
+            if &bucket.region == region && app {
+                need.push(("s3:GetObject", object.clone()));
+                need.push(("s3:PutObject", object.clone()));
+                need.push(("s3:ListBucket", format!("arn:aws:s3:::{}", bucket.name)));
+                match &bucket.key {
+                    Some(key) => {
+                        need.push(("kms:Decrypt", key.clone()));
+                        need.push(("kms:GenerateDataKey", key.clone()));
+                    }
+                    None => problems.push(format!(
+                        "{b_} {region}: the application bucket {} has no KMS key",
+                        bucket.name,
+                        b_ = b
+                    )),
+                }
+            } else {
+                let what = if app {
+                    "another region's bucket"
+                } else {
+                    "the logs bucket"
+                };
+                deny.push(("s3:PutObject", object.clone(), what.into()));
+                deny.push(("s3:GetObject", object, what.into()));
+            }
+        }
+        if !want.app_buckets.is_empty() && !f.buckets.iter().any(|x| &x.region == region) {
+            problems.push(format!("{b} {region}: no buckets found"));
         }
         for (action, resource) in &need {
             if !role.allows(action, resource) {

@@ -339,3 +339,56 @@ fn a_record_that_leads_nowhere_the_output_creates_is_named() {
         &["`api.example.com` is a CNAME to `api-apne1.example.com`"],
     );
 }
+
+#[test]
+fn a_bucket_the_role_cannot_write_or_a_key_it_cannot_use_is_named() {
+    // Without the read-write statement: the application cannot use its region's bucket.
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-2", |t| {
+        let statements = t["Resources"]["AppRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .expect("statements");
+        statements.retain(|s| s["Sid"] != "BucketsReadWrite");
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-2", "does not allow s3:PutObject", "-app-apne2-"],
+    );
+
+    // The bucket encrypted with another key than the one the role may use.
+    let mut files = production();
+    edit_tf(&mut files, "storage.tf", |t| {
+        t.replacen(
+            "kms_master_key_id = aws_kms_key.network_multi_region_key_apne1.arn",
+            "kms_master_key_id = aws_kms_key.network_kms_key_apne1.arn",
+            1,
+        )
+    });
+    complaints(
+        &files,
+        "Terraform",
+        &["ap-northeast-1", "does not allow kms:GenerateDataKey", "network_kms_key"],
+    );
+}
+
+#[test]
+fn a_role_that_reaches_another_regions_bucket_is_too_broad() {
+    let mut files = production();
+    edit_template(&mut files, "eks-ap-northeast-1", |t| {
+        let statements = t["Resources"]["AppRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array_mut()
+            .expect("statements");
+        statements.push(json!({
+            "Sid": "Everything",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": "arn:aws:s3:::genai-demo-production-*",
+        }));
+    });
+    complaints(
+        &files,
+        "CloudFormation",
+        &["ap-northeast-1", "s3:PutObject", "-app-apne2-", "too broad"],
+    );
+}

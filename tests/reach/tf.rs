@@ -5,8 +5,8 @@
 
 use super::cfn::statements;
 use super::{
-    Association, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Store, StoreKind, Target, ACCOUNT,
-    SECRET_SUFFIX,
+    Association, BucketFact, Facts, LoadBalancer, Names, NodeGroup, Role, Rule, Secret, Source, Store, StoreKind,
+    Target, ACCOUNT, SECRET_SUFFIX,
 };
 use crate::common::File;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -116,8 +116,11 @@ impl Tf {
             ("aws_eks_cluster", "vpc_config") => {
                 return json!([{ "cluster_security_group_id": format!("{{sg|{at}|cluster}}") }]);
             }
-            ("aws_kms_key", "arn") => format!("arn:aws:kms:{region}:{ACCOUNT}:key/{{keyid|{at}}}"),
-            ("aws_kms_key", "key_id" | "id") => format!("{{keyid|{at}}}"),
+            ("aws_kms_key" | "aws_kms_replica_key", "arn") =>
+                format!("arn:aws:kms:{region}:{ACCOUNT}:key/{{keyid|{at}}}"),
+            ("aws_kms_key" | "aws_kms_replica_key", "key_id" | "id") => format!("{{keyid|{at}}}"),
+            ("aws_s3_bucket", "id" | "bucket") => self.text(r, "bucket"),
+            ("aws_s3_bucket", "arn") => format!("arn:aws:s3:::{}", self.text(r, "bucket")),
             ("aws_rds_cluster", "cluster_resource_id") => format!("{{resid|{at}}}"),
             ("aws_iam_role", "arn") => format!("arn:aws:iam::{ACCOUNT}:role/{}", self.text(r, "name")),
             ("aws_iam_role", "name" | "id") => self.text(r, "name"),
@@ -502,6 +505,24 @@ pub fn facts(files: &[File]) -> Facts {
                 let role = f.roles.entry(arn).or_default();
                 role.at = at;
                 role.trust = statements(&tf.attr(r, "assume_role_policy"));
+            }
+            "aws_s3_bucket" => {
+                // Its default encryption is the provider's resource of the same name.
+                let key = tf
+                    .resources
+                    .iter()
+                    .find(|x| x.ty == "aws_s3_bucket_server_side_encryption_configuration" && x.name == r.name)
+                    .and_then(|x| {
+                        let rule = x.body.get_blocks("rule").next()?;
+                        let default = rule.body.get_blocks("apply_server_side_encryption_by_default").next()?;
+                        let a = default.body.get_attribute("kms_master_key_id")?;
+                        tf.eval(&a.value, &Value::Null).as_str().map(str::to_string)
+                    });
+                f.buckets.push(BucketFact {
+                    region: region.clone(),
+                    name: tf.text(r, "bucket"),
+                    key,
+                });
             }
             "aws_eks_pod_identity_association" => f.associations.push(Association {
                 region: region.clone(),
