@@ -19,7 +19,7 @@
 
 use super::layer::Layer;
 use super::parts::*;
-use super::storage::{app_purposes, bucket_out};
+use super::storage::{app_purposes, bucket_out, storage_key};
 use super::topic_glob::topic_globs;
 use super::types::*;
 use super::values::*;
@@ -412,7 +412,8 @@ fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Sta
     if arns.is_empty() {
         return;
     }
-    s.parameters.push(take(&storage, Out::StorageKeyArn));
+    let (key_stack, key_out) = storage_key(env, &r.code);
+    s.parameters.push(param("StorageKeyArn", &key_stack, key_out));
     policy.push(Statement::allow("BucketsList", &["s3:ListBucket"], arns));
     policy.push(Statement::allow(
         "BucketsReadWrite",
@@ -422,7 +423,7 @@ fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Sta
     let mut key = Statement::allow(
         "BucketsKey",
         &["kms:Decrypt", "kms:GenerateDataKey"],
-        vec![V::p(&Out::StorageKeyArn.name())],
+        vec![V::p("StorageKeyArn")],
     );
     key.string_equals = vec![(
         "kms:ViaService".into(),

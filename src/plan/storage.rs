@@ -217,12 +217,26 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
         s.outputs
             .push(out(bucket_out(purpose), V::r(&id), &format!("The `{purpose}` bucket")));
     }
-    s.outputs.push(out(
-        Out::StorageKeyArn,
-        key,
-        "The region's copy of the multi-Region key, which encrypts the application's buckets",
-    ));
+    if !primary {
+        // The primary region's copy is the key itself, which its network stack gives (an output
+        // that only passed a parameter on would not hold a cross-stack reference).
+        s.outputs.push(out(
+            Out::StorageKeyArn,
+            key,
+            "The region's replica of the multi-Region key, which encrypts the application's buckets",
+        ));
+    }
     s
+}
+
+/// The stack and output that give `region`'s copy of the multi-Region key: the primary's
+/// network stack (the key itself), or the region's storage stack (its replica).
+pub(super) fn storage_key(env: &Environment, region: &str) -> (String, Out) {
+    if region == env.primary().code {
+        (stack_name(env, Layer::Network, region), Out::MultiRegionKeyArn)
+    } else {
+        (stack_name(env, Layer::Storage, region), Out::StorageKeyArn)
+    }
 }
 
 /// The name of `purpose`'s bucket in `region`, as created.

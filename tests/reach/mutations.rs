@@ -368,7 +368,11 @@ fn a_bucket_the_role_cannot_write_or_a_key_it_cannot_use_is_named() {
     complaints(
         &files,
         "Terraform",
-        &["ap-northeast-1", "does not allow kms:GenerateDataKey", "network_kms_key"],
+        &[
+            "ap-northeast-1",
+            "does not allow kms:GenerateDataKey",
+            "network_kms_key",
+        ],
     );
 }
 
