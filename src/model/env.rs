@@ -154,6 +154,8 @@ pub struct Storage {
     /// The bucket purposes, `logs` always among them, each once, in the order given (`logs`
     /// first when the file does not list it).
     pub buckets: Vec<Sourced<String>>,
+    /// Purposes listed again after their first time (MR003), left out of `buckets`.
+    pub repeated: Vec<Sourced<String>>,
     pub noncurrent_version_days: i64,
 }
 

@@ -441,9 +441,13 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
                     .map(|b| Sourced::default(b.to_string(), path.clone()))
                     .collect(),
             };
+            let mut repeated = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             buckets.retain(|b| {
                 let new = !seen.contains(&b.value);
+                if !new {
+                    repeated.push(b.clone());
+                }
                 seen.push(b.value.clone());
                 new
             });
@@ -452,10 +456,18 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             }
             Some(Storage {
                 buckets,
+                repeated,
                 noncurrent_version_days: st.noncurrent_version_days.unwrap_or(d::NONCURRENT_VERSION_DAYS),
             })
         }
     };
+
+    if storage.is_some() && dr_enabled && mr.mode == Some(Mode::ActiveActive) {
+        omitted.push((
+            "S3 replication from the secondaries back into the primary region".into(),
+            "two-way replication needs every region's buckets before any rule (a later pass); the primary's buckets replicate into the others".into(),
+        ));
+    }
 
     let mon = raw.monitoring.clone().unwrap_or_default();
     let monitoring = Monitoring {

@@ -11,6 +11,7 @@ mod ingress;
 mod names;
 mod network;
 mod regions;
+mod storage;
 
 use crate::finding::Finding;
 use crate::model::{Document, Environment};
@@ -26,6 +27,7 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
     eks::check(env, &mut out);
     dns::check(env, doc, &mut out);
     ingress::check(env, doc, plan, &mut out);
+    storage::check(env, &mut out);
     budget::check(env, doc, &mut out);
     names::check(env, doc, &mut out);
     names::generated(env, plan, &mut out);
