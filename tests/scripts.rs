@@ -45,7 +45,7 @@ while [[ $# -gt 0 ]]; do
     --query) query="$2"; shift 2 ;;
     --template-file) template="$2"; shift 2 ;;
     --s3-bucket) bucket="$2"; shift 2 ;;
-    --region | --endpoint-url | --output | --capabilities) shift 2 ;;
+    --region | --endpoint-url | --output | --capabilities | --cluster-arn | --name | --type | --value) shift 2 ;;
     --parameter-overrides)
       shift
       while [[ $# -gt 0 && "$1" != --* ]]; do shift; done
@@ -89,6 +89,8 @@ case "${op}" in
     esac
     ;;
   delete-stack) printf 'DELETE_IN_PROGRESS' >"${file}" ;;
+  "kafka get-bootstrap-brokers") echo "b-1.stub.kafka:9098,b-2.stub.kafka:9098" ;;
+  "ssm put-parameter") ;;
   "wait stack-delete-complete") rm -f "${file}" ;;
   *)
     echo "stub aws: unexpected call: ${op}" >&2
@@ -763,4 +765,156 @@ fn every_deploy_script_passes_bash_n_and_shellcheck() {
             );
         }
     }
+}
+
+#[test]
+fn msk_bootstrap_brokers_reach_parameter_store_after_each_msk_stack() {
+    let plan = production();
+    let run = deploy("brokers", &plan, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    for (i, stack) in stacks_of(&plan, Layer::Msk).iter().enumerate() {
+        let region = &plan.stack(stack).expect("stack").region;
+        let last_deploy = run
+            .calls
+            .iter()
+            .rposition(|c| c.op() == "deploy" && c.opt("--stack-name") == Some(stack.as_str()))
+            .expect("deployed");
+        let read = run
+            .calls
+            .iter()
+            .position(|c| c.args.first().map(String::as_str) == Some("kafka") && c.opt("--region") == Some(region))
+            .unwrap_or_else(|| panic!("{stack}: no get-bootstrap-brokers call"));
+        assert!(
+            read > last_deploy,
+            "{stack}: the brokers were read before the stack's last deploy"
+        );
+        let arn = format!("stub-output-of-{stack}");
+        assert_eq!(run.calls[read].opt("--cluster-arn"), Some(arn.as_str()), "{stack}");
+        let put = &run.calls[read + 1];
+        assert_eq!(
+            put.args[..2],
+            ["ssm", "put-parameter"],
+            "call {} of {stack}: {:?}",
+            read + 1,
+            put.args
+        );
+        assert_eq!(put.opt("--region"), Some(region.as_str()));
+        assert_eq!(put.opt("--name"), Some("/genai-demo/production/msk/bootstrap-brokers"));
+        assert_eq!(put.opt("--type"), Some("String"));
+        assert_eq!(
+            put.opt("--value"),
+            Some("b-1.stub.kafka:9098,b-2.stub.kafka:9098"),
+            "{i}"
+        );
+    }
+    // Every call other than CloudFormation's is a valid call of the AWS CLI's own service model.
+    let test = "msk_bootstrap_brokers_reach_parameter_store_after_each_msk_stack";
+    let Some(python) = crate::common::require_tool("python3", test) else {
+        return;
+    };
+    let others: Vec<&Call> = run.calls.iter().filter(|c| c.args[0] != "cloudformation").collect();
+    assert!(!others.is_empty());
+    for c in others {
+        let problems = botocore_problems(&botocore_model(&python, &c.args[0]), &c.args);
+        assert!(problems.is_empty(), "{:?}: {problems:?}", c.args);
+    }
+    // The check can fail: a misspelt option, a missing required one, a query on nothing.
+    let (kafka, ssm) = (botocore_model(&python, "kafka"), botocore_model(&python, "ssm"));
+    let wrong = |model: &serde_json::Value, args: &[&str]| {
+        botocore_problems(model, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    };
+    assert!(!wrong(&kafka, &["kafka", "get-bootstrap-brokers", "--cluster", "x"]).is_empty());
+    assert!(!wrong(&ssm, &["ssm", "put-parameter", "--name", "n", "--type", "String"]).is_empty());
+    assert!(!wrong(
+        &kafka,
+        &[
+            "kafka",
+            "get-bootstrap-brokers",
+            "--cluster-arn",
+            "x",
+            "--query",
+            "Brokers"
+        ]
+    )
+    .is_empty());
+    assert!(wrong(
+        &ssm,
+        &["ssm", "put-parameter", "--name", "n", "--value", "v", "--overwrite"]
+    )
+    .is_empty());
+}
+
+/// The service model botocore, the AWS CLI (v1)'s library, holds for `service`. Under CI a
+/// Python without botocore fails the test.
+fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
+    let o = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, botocore.loaders as l; print(json.dumps(l.Loader().load_service_model(sys.argv[1], 'service-2')))",
+            service,
+        ])
+        .output()
+        .expect("run python3");
+    assert!(
+        o.status.success(),
+        "botocore's model of {service}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("the model as JSON")
+}
+
+/// What botocore's model of the service refuses in `aws SERVICE OPERATION --option VALUE...`:
+/// an unknown operation or option, a missing required one, a query on no output member.
+fn botocore_problems(model: &serde_json::Value, args: &[String]) -> Vec<String> {
+    let pascal = |kebab: &str| -> String {
+        kebab
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let mut problems = Vec::new();
+    let Some(op) = model["operations"].get(pascal(&args[1])) else {
+        return vec![format!("no operation {}", args[1])];
+    };
+    let input = &model["shapes"][op["input"]["shape"].as_str().unwrap_or("")];
+    let output = &model["shapes"][op["output"]["shape"].as_str().unwrap_or("")];
+    let mut given = Vec::new();
+    let mut i = 2;
+    while i < args.len() {
+        let name = args[i].trim_start_matches("--");
+        i += 1;
+        let takes_value = i < args.len() && !args[i].starts_with("--");
+        match name {
+            "region" | "output" | "endpoint-url" => i += 1,
+            "query" => {
+                let field = args[i].split(['.', '[', '|']).next().unwrap_or("");
+                if output["members"].get(field).is_none() {
+                    problems.push(format!("--query {}: no output member {field}", args[i]));
+                }
+                i += 1;
+            }
+            _ => {
+                // A boolean flag (`--overwrite`) takes no value.
+                let member = pascal(name);
+                match input["members"].get(&member) {
+                    None => problems.push(format!("no option --{name}")),
+                    Some(_) => given.push(member),
+                }
+                if takes_value {
+                    i += 1;
+                }
+            }
+        }
+    }
+    for r in input["required"].as_array().into_iter().flatten() {
+        if !given.iter().any(|g| r == g.as_str()) {
+            problems.push(format!("required --{r} missing"));
+        }
+    }
+    problems
 }

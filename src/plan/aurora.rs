@@ -224,13 +224,20 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
             V::attr("cluster", Attr::ReaderEndpoint),
             "This region's Aurora reader endpoint",
         ));
-        if r.primary && global {
+        if global {
+            // CloudFormation gives the global writer endpoint only as an object (`GlobalEndpoint`;
+            // cfn-lint E1010 refuses `GlobalEndpoint.Address`), so every region publishes the
+            // global cluster's id: `rds:DescribeGlobalClusters` on it gives the endpoint.
             s.resources.push(ssm_parameter(
                 env,
                 "global_cluster_parameter",
                 "aurora/global-cluster-id",
-                V::r("global_cluster"),
-                "The Aurora global cluster: its global writer endpoint follows a switchover",
+                if r.primary {
+                    V::r("global_cluster")
+                } else {
+                    V::s(global_id_name.clone())
+                },
+                "The Aurora global cluster: DescribeGlobalClusters gives its writer endpoint, which follows a switchover",
             ));
         }
         s.outputs.push(out(

@@ -311,12 +311,6 @@ fn kafka(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<State
             globs.iter().map(|g| kafka_arn("topic", &cluster, g)).collect(),
         ));
     }
-    // The bootstrap brokers are read from the cluster (Parameter Store holds its ARN).
-    policy.push(Statement::allow(
-        "KafkaBootstrapBrokers",
-        &["kafka:GetBootstrapBrokers"],
-        vec![cluster.clone()],
-    ));
     policy.push(Statement::allow(
         "KafkaConsumerGroups",
         &["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
@@ -393,6 +387,18 @@ fn database(env: &Environment, s: &mut Stack, user: &str, policy: &mut Vec<State
         ]));
     }
     policy.push(Statement::allow("DatabaseConnect", &["rds-db:connect"], resources));
+    if env.regions.len() > 1 {
+        // The global writer endpoint, from the global cluster Parameter Store names.
+        policy.push(Statement::allow(
+            "DatabaseGlobalEndpoint",
+            &["rds:DescribeGlobalClusters"],
+            vec![V::Join(vec![
+                V::s("arn:aws:rds::"),
+                V::AccountId,
+                V::s(format!(":global-cluster:{}", global_id(env, "aurora"))),
+            ])],
+        ));
+    }
 }
 
 /// Read and write the region's application buckets (not the logs bucket), with their key used

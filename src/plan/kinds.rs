@@ -8,7 +8,8 @@
 //! [`Kind::name_limit`]) is a compile error there.
 
 use super::values::{
-    BudgetAlert, Elsewhere, HostedZone, ListenerAction, ListenerTls, RecordSpec, RouteTarget, SgRule, Statement, V,
+    BudgetAlert, CliRead, Elsewhere, HostedZone, ListenerAction, ListenerTls, RecordSpec, RouteTarget, SgRule,
+    Statement, V,
 };
 use crate::aws::limits::{self, NameLimit};
 
@@ -71,6 +72,9 @@ pub struct SsmParameter {
     pub name: String,
     pub value: V,
     pub description: String,
+    /// Where CloudFormation cannot give `value`: how `deploy.sh` reads it after the stack and
+    /// writes the parameter itself (the resource is then Terraform's only).
+    pub read_after_deploy: Option<CliRead>,
 }
 
 /// One CloudWatch alarm.

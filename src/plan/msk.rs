@@ -88,15 +88,32 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                 }),
             ));
         }
-        // MSK's bootstrap brokers are no CloudFormation attribute: the application asks
-        // `kafka:GetBootstrapBrokers` with this ARN (README).
         s.resources.push(ssm_parameter(
             env,
             "cluster_arn_parameter",
             "msk/cluster-arn",
             V::r("cluster"),
-            "This region's MSK cluster (its bootstrap brokers: kafka GetBootstrapBrokers)",
+            "This region's MSK cluster",
         ));
+        // The bootstrap brokers are no CloudFormation attribute, and `kafka:GetBootstrapBrokers`
+        // takes no resource in IAM (an application allowed it would be allowed it on `*`): the
+        // parameter holds them, written by Terraform, or by `deploy.sh` after this stack.
+        let mut brokers = ssm_parameter(
+            env,
+            "bootstrap_brokers_parameter",
+            "msk/bootstrap-brokers",
+            V::attr("cluster", Attr::BootstrapBrokers),
+            "This region's MSK bootstrap brokers (IAM authentication, TLS, port 9098)",
+        );
+        if let Kind::SsmParameter(p) = &mut brokers.kind {
+            p.read_after_deploy = Some(CliRead {
+                service: "kafka".into(),
+                operation: "get-bootstrap-brokers".into(),
+                args: vec![("cluster-arn".into(), Out::ClusterArn.name())],
+                query: "BootstrapBrokerStringSaslIam".into(),
+            });
+        }
+        s.resources.push(only(Backends::TerraformOnly, brokers));
         s.outputs.push(out(Out::ClusterArn, V::r("cluster"), "The MSK cluster"));
         stacks.push(s);
     }

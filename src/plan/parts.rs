@@ -80,6 +80,7 @@ pub(super) fn ssm_parameter(env: &Environment, id: &str, path: &str, value: V, d
             name: format!("{}/{path}", parameter_path(env)),
             value,
             description: description.to_string(),
+            read_after_deploy: None,
         }),
     )
 }

@@ -71,6 +71,22 @@ pub enum Attr {
     DnsName,
     /// The id of the Route 53 zone a load balancer's DNS name lives in (an alias target's zone).
     CanonicalHostedZoneId,
+    /// An MSK cluster's bootstrap brokers for IAM authentication (Terraform only: CloudFormation
+    /// has no such attribute).
+    BootstrapBrokers,
+}
+
+/// A value CloudFormation cannot read from a resource: `deploy.sh` reads it with the AWS CLI once
+/// the stack is deployed (`aws <service> <operation> --<option> <output of the stack> --query
+/// <query>`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliRead {
+    pub service: String,
+    pub operation: String,
+    /// (option without `--`, the name of an output of the same stack).
+    pub args: Vec<(String, String)>,
+    /// The JMESPath of the value in the response.
+    pub query: String,
 }
 
 /// Which backends render a resource (SPEC: the Terraform peering accepter and the ephemeral

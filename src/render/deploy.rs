@@ -9,7 +9,9 @@
 //! - a stack that a failed create left in `ROLLBACK_COMPLETE` (which CloudFormation can only
 //!   delete) is deleted, and the script waits for that before it creates the stack again;
 //! - a new stack with a `create-pass` (a value AWS refuses at create time) is created with the
-//!   pass's values, then deployed with its final ones; a stack that exists skips that pass.
+//!   pass's values, then deployed with its final ones; a stack that exists skips that pass;
+//! - a Parameter Store parameter whose value no CloudFormation attribute gives (MSK's bootstrap
+//!   brokers) is read with the AWS CLI after its stack and written with `put-parameter`.
 //!
 //! The script runs under bash 3.2 (macOS) as well as bash 5: no bash 4 construct, and every
 //! array expansion guarded as `${a[@]+"${a[@]}"}` (before bash 4.4, `set -u` calls an empty
@@ -17,7 +19,7 @@
 
 use super::manifest::{needs_s3_bucket, template_bytes, template_path};
 use super::{CfnReferences, File};
-use crate::plan::{ParamSource, Plan, Stack};
+use crate::plan::{Kind, ParamSource, Plan, Stack};
 use std::fmt::Write as _;
 
 /// Quotes a string for bash: `'…'`, with `'` written as `'\''`.
@@ -56,6 +58,22 @@ trap 'rm -f "${errors}"' EXIT
 # cfn ARG...: `aws cloudformation ARG...`, at AWS_ENDPOINT_URL when it is set.
 cfn() {
   aws ${endpoint[@]+"${endpoint[@]}"} cloudformation "$@"
+}
+
+# cli ARG...: `aws ARG...`, at AWS_ENDPOINT_URL when it is set.
+cli() {
+  aws ${endpoint[@]+"${endpoint[@]}"} "$@"
+}
+
+# publish STACK REGION NAME VALUE: writes a Parameter Store parameter that CloudFormation cannot
+# (its value is no attribute of any resource), once the stack that holds its source is deployed.
+publish() {
+  if [[ -z "$4" || "$4" == "None" ]]; then
+    echo "error: $1 ($2): no value for the parameter $3" >&2
+    return 1
+  fi
+  echo "==> $1 ($2): parameter $3"
+  cli ssm put-parameter --region "$2" --name "$3" --type String --overwrite --value "$4" >/dev/null
 }
 
 # output STACK REGION NAME: prints one output of a deployed stack, or fails.
@@ -190,6 +208,40 @@ fn buckets(plan: &Plan, templates: &[File]) -> String {
     s
 }
 
+/// The Parameter Store parameters of `st` that CloudFormation cannot write: each read with the
+/// AWS CLI from the deployed stack's outputs and written with `publish`.
+fn published(st: &Stack) -> String {
+    let mut s = String::new();
+    for r in &st.resources {
+        let Kind::SsmParameter(p) = &r.kind else { continue };
+        let Some(read) = &p.read_after_deploy else { continue };
+        let mut call = format!(
+            "cli {} {} --region {}",
+            sh_quote(&read.service),
+            sh_quote(&read.operation),
+            sh_quote(&st.region)
+        );
+        for (option, output) in &read.args {
+            let _ = write!(
+                call,
+                " --{option} \"$(output {} {} {})\"",
+                sh_quote(&st.name),
+                sh_quote(&st.region),
+                sh_quote(output)
+            );
+        }
+        let _ = write!(call, " --query {} --output text", sh_quote(&read.query));
+        let _ = writeln!(
+            s,
+            "publish {} {} {} \"$({call})\"",
+            sh_quote(&st.name),
+            sh_quote(&st.region),
+            sh_quote(&p.name)
+        );
+    }
+    s
+}
+
 /// `deploy STACK REGION TEMPLATE ARG...`, one argument a line, indented by `indent`.
 fn deploy_line(st: &Stack, args: &[String], indent: &str) -> String {
     let mut line = format!(
@@ -249,6 +301,7 @@ pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
         }
         let last: Vec<String> = args.into_iter().map(|(a, _)| a).collect();
         s.push_str(&deploy_line(st, &last, ""));
+        s.push_str(&published(st));
     }
     s.push_str("\necho \"All stacks deployed.\"\n");
     File {

@@ -164,6 +164,8 @@ impl CfnKind for SsmParameter {
             name,
             value,
             description,
+            // Such a parameter is Terraform's only; `deploy.sh` writes it (`render::deploy`).
+            read_after_deploy: _,
         } = self;
         json!({
             "Name": name,

@@ -34,7 +34,11 @@ impl TfKind for MskCluster {
         "arn"
     }
     fn attr_name(&self, a: Attr) -> Option<&'static str> {
-        arn_only(a)
+        match a {
+            // The brokers of the IAM-authenticated listener (TLS, 9098).
+            Attr::BootstrapBrokers => Some("bootstrap_brokers_sasl_iam"),
+            other => arn_only(other),
+        }
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let context = MskClusterContext {
