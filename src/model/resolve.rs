@@ -462,13 +462,6 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         }
     };
 
-    if storage.is_some() && dr_enabled && mr.mode == Some(Mode::ActiveActive) {
-        omitted.push((
-            "S3 replication from the secondaries back into the primary region".into(),
-            "two-way replication needs every region's buckets before any rule (a later pass); the primary's buckets replicate into the others".into(),
-        ));
-    }
-
     let mon = raw.monitoring.clone().unwrap_or_default();
     let monitoring = Monitoring {
         alarm_emails: mon.alarm_emails.unwrap_or_default(),

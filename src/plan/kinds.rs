@@ -43,6 +43,9 @@ pub struct Bucket {
 pub struct BucketReplication {
     pub role: V,
     pub rules: Vec<ReplicationRule>,
+    /// On (`V::Bool(true)`), or a switch parameter that is off on the first pass of a new stack
+    /// whose destinations are created later (two-way replication).
+    pub enabled: V,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -122,6 +122,7 @@ pub(super) fn stack(env: &Environment, layer: Layer, region: &str, description: 
         parameters: Vec::new(),
         resources: Vec::new(),
         outputs: Vec::new(),
+        final_pass_after: None,
     }
 }
 

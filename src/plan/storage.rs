@@ -9,16 +9,19 @@
 //! `logs` bucket with SSE-S3, since load balancer log delivery supports no KMS key.
 //!
 //! Replication: S3 refuses a replication rule whose destination bucket does not exist yet (or is
-//! not versioned), so the primary region's stack, which holds the rules, comes after every
-//! secondary's (it takes each one's key, which orders them). Replication back into the primary
-//! (active-active) needs the primary's buckets first: a cycle that a later pass will break, not
-//! rendered yet (`plan` says so).
+//! not versioned). The primary region's stack, which holds the rules into every secondary, comes
+//! after every secondary's (it takes each one's key replica, which orders them). In active-active
+//! each secondary replicates too, into every other region, with replica modification sync both
+//! ways; its rules need the primary's buckets, created after it, so a new secondary stack is
+//! first deployed with replication off and deployed again with it on once the primary's storage
+//! stack is (`Stack::final_pass_after`).
 
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::values::*;
 use crate::model::env::{RegionEnv, Storage};
+use crate::model::raw::Mode;
 use crate::model::Environment;
 use crate::naming::{global_id, regional_id, short_code};
 use crate::plan::kinds::*;
@@ -132,10 +135,27 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
         ));
         V::attr("multi_region_key_replica", Attr::Arn)
     };
-    let replication = if primary && env.regions.len() > 1 {
-        Some(replication_role(env, st, r, &key, &mut s))
+    // Where this region's buckets replicate to: the primary's into every secondary; in
+    // active-active every region's into every other.
+    let two_way = env.mode == Mode::ActiveActive;
+    let destinations: Vec<&RegionEnv> = if primary || two_way {
+        env.regions.iter().filter(|d| d.code != r.code).collect()
     } else {
-        None
+        Vec::new()
+    };
+    let replication = (!destinations.is_empty()).then(|| replication_role(env, st, r, &key, &destinations, &mut s));
+    // A secondary's rules need the primary's buckets, which come after it: off on its first
+    // pass, on once the primary's storage stack is deployed.
+    let enabled = if primary {
+        V::Bool(true)
+    } else {
+        s.parameters.push(on_once_created(
+            REPLICATION_SWITCH,
+            "Replication into the other regions' buckets",
+            "the primary region's buckets are created after this stack",
+        ));
+        s.final_pass_after = Some(stack_name(env, Layer::Storage, &env.primary().code));
+        V::p(REPLICATION_SWITCH)
     };
     let logs_id = bucket_id(LOGS);
     for b in &st.buckets {
@@ -145,23 +165,23 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
         let kms = purpose != LOGS;
         let rules = replication.as_ref().map(|role| BucketReplication {
             role: role.clone(),
-            rules: env
-                .secondaries()
+            rules: destinations
                 .iter()
                 .enumerate()
                 .map(|(i, dest)| ReplicationRule {
                     id: format!("to-{}", short_code(&dest.code)),
                     priority: i as i64,
                     destination: bucket_arn(&bucket_name_of(env, purpose, &dest.code), ""),
-                    replica_key: kms.then(|| V::p(&dest_key_param(&dest.code))),
-                    replica_modifications: false,
+                    replica_key: kms.then(|| dest_key(env, r, dest)),
+                    replica_modifications: two_way,
                 })
                 .collect(),
+            enabled: enabled.clone(),
         });
         // The destinations exist before the rules (Terraform's single module orders by this;
-        // the stacks are ordered by the parameters of `replication_role`).
+        // the stacks are ordered by the parameters of `replication_role`, or the final pass).
         let after: Vec<At> = if rules.is_some() {
-            env.secondaries()
+            destinations
                 .iter()
                 .map(|d| At {
                     stack: stack_name(env, Layer::Storage, &d.code),
@@ -244,9 +264,34 @@ fn bucket_name_of(env: &Environment, purpose: &str, region: &str) -> V {
     bucket_name(env, purpose, region).1
 }
 
+/// The parameter that turns a secondary's replication on (two-way replication).
+const REPLICATION_SWITCH: &str = "Replication";
+
 /// The parameter holding a secondary region's copy of the multi-Region key.
 fn dest_key_param(region: &str) -> String {
     format!("StorageKeyArn{}", pascal(&short_code(region)))
+}
+
+/// `dest`'s copy of the multi-Region key, as the stack of `src` names it: the primary's stack
+/// takes each secondary's replica from its storage stack (which orders the primary's after
+/// them); a secondary's stack, deployed before the others exist, builds the ARN from the key's
+/// id, which every replica shares.
+fn dest_key(env: &Environment, src: &RegionEnv, dest: &RegionEnv) -> V {
+    if src.code == env.primary().code {
+        V::p(&dest_key_param(&dest.code))
+    } else if dest.code == env.primary().code {
+        V::p(&Out::MultiRegionKeyArn.name())
+    } else {
+        V::Join(vec![
+            V::s(format!("arn:aws:kms:{}:", dest.code)),
+            V::AccountId,
+            V::s(":key/"),
+            V::Select(
+                1,
+                Box::new(V::Split("/".into(), Box::new(V::p(&Out::MultiRegionKeyArn.name())))),
+            ),
+        ])
+    }
 }
 
 /// Denies every request that does not come over TLS.
@@ -266,7 +311,14 @@ fn tls_only(bucket: &str) -> Statement {
 /// The role S3 replicates the primary region's buckets with, into every secondary's (the
 /// permissions of AWS's replication walkthrough, with KMS for the encrypted objects), and the
 /// parameters that order this stack after the secondaries'. Returns the role's ARN.
-fn replication_role(env: &Environment, st: &Storage, r: &RegionEnv, key: &V, s: &mut Stack) -> V {
+fn replication_role(
+    env: &Environment,
+    st: &Storage,
+    r: &RegionEnv,
+    key: &V,
+    destinations: &[&RegionEnv],
+    s: &mut Stack,
+) -> V {
     let purposes: Vec<&str> = st.buckets.iter().map(|b| b.value.as_str()).collect();
     // By name: the buckets refer to the role, so the role cannot refer to them.
     let sources: Vec<V> = purposes
@@ -296,10 +348,13 @@ fn replication_role(env: &Environment, st: &Storage, r: &RegionEnv, key: &V, s: 
     let mut decrypt = Statement::allow("DecryptSource", &["kms:Decrypt"], vec![key.clone()]);
     decrypt.string_equals = vec![via_s3(V::s(r.code.clone()))];
     policy.push(decrypt);
-    for dest in env.secondaries() {
-        let storage = stack_name(env, Layer::Storage, &dest.code);
-        let p = dest_key_param(&dest.code);
-        s.parameters.push(param(&p, &storage, Out::StorageKeyArn));
+    let primary = r.code == env.primary().code;
+    for dest in destinations {
+        if primary {
+            let storage = stack_name(env, Layer::Storage, &dest.code);
+            s.parameters
+                .push(param(&dest_key_param(&dest.code), &storage, Out::StorageKeyArn));
+        }
         let short = pascal(&short_code(&dest.code));
         policy.push(Statement::allow(
             &format!("ReplicateInto{short}"),
@@ -309,7 +364,11 @@ fn replication_role(env: &Environment, st: &Storage, r: &RegionEnv, key: &V, s: 
                 .map(|pu| bucket_arn(&bucket_name_of(env, pu, &dest.code), "/*"))
                 .collect(),
         ));
-        let mut encrypt = Statement::allow(&format!("EncryptIn{short}"), &["kms:Encrypt"], vec![V::p(&p)]);
+        let mut encrypt = Statement::allow(
+            &format!("EncryptIn{short}"),
+            &["kms:Encrypt"],
+            vec![dest_key(env, r, dest)],
+        );
         encrypt.string_equals = vec![via_s3(V::s(dest.code.clone()))];
         policy.push(encrypt);
     }

@@ -211,6 +211,11 @@ pub struct Stack {
     pub parameters: Vec<Parameter>,
     pub resources: Vec<Resource>,
     pub outputs: Vec<Output>,
+    /// Where the final values of a new stack's create-pass parameters need a later stack to
+    /// exist (two-way S3 replication needs every region's buckets): that stack. The stack is
+    /// deployed again with its final values once that one is (the manifest's
+    /// `final-pass-after`).
+    pub final_pass_after: Option<String>,
 }
 
 impl Stack {

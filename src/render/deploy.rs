@@ -41,7 +41,9 @@ const HEADER: &str = r#"#!/usr/bin/env bash
 # deleted and created anew. A new stack whose final settings AWS refuses at create time
 # (manifest.json's `create-pass`: MSK multi-VPC connectivity, deletion protection) is created
 # with the first pass's values, then deployed again; a stack that exists goes straight to its
-# final settings.
+# final settings. A stack whose final settings need a later stack (`final-pass-after`: two-way S3
+# replication needs the primary region's buckets) keeps the first pass's values until that
+# stack exists, and is deployed with its final ones right after it.
 #
 # Written for bash 3.2 (macOS) as well as bash 5: no bash 4 features, no `timeout` or `jq`, and
 # arrays expanded as ${a[@]+"${a[@]}"} (before bash 4.4, `set -u` calls an empty array unbound).
@@ -125,6 +127,15 @@ prepare() {
     *)
       new=0
       ;;
+  esac
+}
+
+# ready STACK REGION: whether the stack exists and its last operation completed (its resources
+# are there to be used).
+ready() {
+  case "$(status "$1" "$2")" in
+    CREATE_COMPLETE | UPDATE_COMPLETE | UPDATE_ROLLBACK_COMPLETE | IMPORT_COMPLETE) return 0 ;;
+    *) return 1 ;;
   esac
 }
 
@@ -260,11 +271,15 @@ fn deploy_line(st: &Stack, args: &[String], indent: &str) -> String {
 pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
     let mut s = HEADER.to_string();
     s.push_str(&buckets(plan, templates));
+    // (the stack a final pass waits for, the stack, its final deploy), written after the first.
+    let mut finals: Vec<(String, String, String)> = Vec::new();
     for st in &plan.stacks {
         let _ = writeln!(s, "\n# wave {}: {} ({})", st.wave, st.layer, st.region);
         // (final argument, first-pass argument) per parameter.
         let mut args: Vec<(String, String)> = Vec::new();
         let mut vars = 0;
+        // The reads of the outputs it takes (repeated before a final pass written later).
+        let mut reads = String::new();
         for p in &st.parameters {
             match (&p.source, refs) {
                 (ParamSource::Output { stack, output }, CfnReferences::Parameters) => {
@@ -272,7 +287,7 @@ pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
                     vars += 1;
                     let var = format!("p{vars}");
                     let _ = writeln!(
-                        s,
+                        reads,
                         "{var}=\"$(output {} {} {})\"",
                         sh_quote(stack),
                         sh_quote(region),
@@ -291,17 +306,45 @@ pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
                 (ParamSource::Output { .. }, CfnReferences::GetStackOutput) => {}
             }
         }
+        s.push_str(&reads);
         let _ = writeln!(s, "prepare {} {}", sh_quote(&st.name), sh_quote(&st.region));
-        if !st.create_pass().is_empty() {
-            let first: Vec<String> = args.iter().map(|(_, f)| f.clone()).collect();
-            s.push_str("if [[ \"${new}\" -eq 1 ]]; then\n");
-            s.push_str("  # A new stack: first created with what AWS takes at create time.\n");
-            s.push_str(&deploy_line(st, &first, "  "));
-            s.push_str("fi\n");
-        }
+        let first: Vec<String> = args.iter().map(|(_, f)| f.clone()).collect();
         let last: Vec<String> = args.into_iter().map(|(a, _)| a).collect();
-        s.push_str(&deploy_line(st, &last, ""));
+        match st.final_pass_after.as_deref().and_then(|n| plan.stack(n)) {
+            Some(later) => {
+                // The final values need `later`: until it exists, the first pass's.
+                let _ = writeln!(
+                    s,
+                    "if [[ \"${{new}}\" -eq 1 ]] || ! ready {} {}; then",
+                    sh_quote(&later.name),
+                    sh_quote(&later.region)
+                );
+                let _ = writeln!(
+                    s,
+                    "  # Created with what it takes before {} exists; the final pass follows it.",
+                    later.name
+                );
+                s.push_str(&deploy_line(st, &first, "  "));
+                s.push_str("else\n");
+                s.push_str(&deploy_line(st, &last, "  "));
+                s.push_str("fi\n");
+                finals.push((later.name.clone(), st.name.clone(), reads + &deploy_line(st, &last, "")));
+            }
+            None => {
+                if !st.create_pass().is_empty() {
+                    s.push_str("if [[ \"${new}\" -eq 1 ]]; then\n");
+                    s.push_str("  # A new stack: first created with what AWS takes at create time.\n");
+                    s.push_str(&deploy_line(st, &first, "  "));
+                    s.push_str("fi\n");
+                }
+                s.push_str(&deploy_line(st, &last, ""));
+            }
+        }
         s.push_str(&published(st));
+        for (_, stack, line) in finals.iter().filter(|(after, _, _)| *after == st.name) {
+            let _ = writeln!(s, "# The final pass of {stack}, now that {} exists.", st.name);
+            s.push_str(line);
+        }
     }
     s.push_str("\necho \"All stacks deployed.\"\n");
     File {

@@ -1,7 +1,7 @@
 //! `manifest.json`: the stacks in deploy order with their regions, layers, templates, direct
 //! dependencies, waves and parameter wiring (SPEC section 5), and what a deployment must know
 //! beyond that (SPEC section 5.1): the parameter values of a new stack's first pass
-//! (`create-pass`), and the templates too big to send without an S3 bucket (`needs-s3-bucket`).
+//! (`create-pass`) and the stack its final pass waits for (`final-pass-after`), and the templates too big to send without an S3 bucket (`needs-s3-bucket`).
 
 use super::{CfnReferences, File};
 use crate::aws::limits::CFN_TEMPLATE_BODY_MAX_BYTES;
@@ -32,6 +32,11 @@ struct StackEntry<'a> {
     /// stack that exists goes straight to `parameters`. Absent when one deploy creates a stack.
     #[serde(rename = "create-pass", skip_serializing_if = "BTreeMap::is_empty")]
     create_pass: BTreeMap<&'a str, &'a str>,
+    /// The stack that must exist before a new stack's final pass (its `parameters`) can be
+    /// deployed: the new stack is created with `create-pass`, and deployed with `parameters`
+    /// once that stack is. Absent when the final pass follows the first at once.
+    #[serde(rename = "final-pass-after", skip_serializing_if = "Option::is_none")]
+    final_pass_after: Option<&'a str>,
     /// Present (`true`) when the template is over 51,200 bytes, the most a request may carry:
     /// it must go through an S3 bucket in the stack's region.
     #[serde(rename = "needs-s3-bucket", skip_serializing_if = "std::ops::Not::not")]
@@ -81,6 +86,7 @@ pub fn render(plan: &Plan, refs: CfnReferences, templates: &[File]) -> File {
                 })
                 .collect(),
             create_pass: s.create_pass().into_iter().collect(),
+            final_pass_after: s.final_pass_after.as_deref(),
             needs_s3_bucket: needs_s3_bucket(template_bytes(templates, &s.name)),
         })
         .collect();

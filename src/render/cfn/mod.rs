@@ -85,6 +85,18 @@ pub fn template(plan: &Plan, stack: &Stack, refs: CfnReferences) -> Value {
     }
 
     let rendered: Vec<&Resource> = stack.resources.iter().filter(|r| renders(r)).collect();
+    let mut conditions = Map::new();
+    for r in &rendered {
+        for switch in cfn_kind(&r.kind).conditions() {
+            conditions.insert(
+                kinds::condition_name(switch),
+                json!({ "Fn::Equals": [{ "Ref": switch }, "true"] }),
+            );
+        }
+    }
+    if !conditions.is_empty() {
+        t.insert("Conditions".into(), Value::Object(conditions));
+    }
     let mut resources = Map::new();
     for r in &rendered {
         if let Some(body) = resource(&ctx, r, &rendered) {

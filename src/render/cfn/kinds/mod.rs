@@ -51,6 +51,17 @@ pub(super) trait CfnKind {
     fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
+
+    /// The switch parameters whose condition (`<parameter>On`: the parameter is `true`) the
+    /// resource's properties use in `Fn::If`.
+    fn conditions(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+/// The condition that switch parameter `param` is `true`.
+pub(super) fn condition_name(param: &str) -> String {
+    format!("{param}On")
 }
 
 /// `{{resolve:secretsmanager:<secret ARN>:SecretString:<field>}}`, built with `Fn::Join` (the ARN

@@ -2,9 +2,9 @@
 //! encrypted, public access blocked, noncurrent versions expiring, access logs and replication
 //! as the plan says), their policies, and the shared Parameter Store parameters.
 
-use super::CfnKind;
+use super::{condition_name, CfnKind};
 use crate::plan::kinds::*;
-use crate::plan::Attr;
+use crate::plan::{Attr, V};
 use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Map, Value};
 
@@ -125,10 +125,13 @@ impl CfnKind for Bucket {
                     Value::Object(rule)
                 })
                 .collect();
-            p.insert(
-                "ReplicationConfiguration".into(),
-                json!({ "Role": ctx.v(&rep.role), "Rules": rules }),
-            );
+            let config = json!({ "Role": ctx.v(&rep.role), "Rules": rules });
+            let config = match &rep.enabled {
+                // Off on a new stack's first pass, while its destinations do not exist yet.
+                V::Param(switch) => json!({ "Fn::If": [condition_name(switch), config, { "Ref": "AWS::NoValue" }] }),
+                _ => config,
+            };
+            p.insert("ReplicationConfiguration".into(), config);
         }
         p.insert("Tags".into(), ctx.tags(None));
         Value::Object(p)
@@ -136,6 +139,12 @@ impl CfnKind for Bucket {
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
+    }
+    fn conditions(&self) -> Vec<&str> {
+        match self.replication.as_ref().map(|r| &r.enabled) {
+            Some(V::Param(switch)) => vec![switch.as_str()],
+            _ => Vec::new(),
+        }
     }
 }
 
