@@ -290,6 +290,25 @@ impl CreateTimeSetting {
                             .or_else(|| t["Parameters"][p]["Default"].as_str().map(String::from));
                         value.unwrap_or_else(|| panic!("{}: parameter {p} has no value", path.display())) == "true"
                     }
+                    // `Fn::If` on a switch parameter's condition (`<Param>On`): on when the
+                    // condition holds and the branch it takes is not `AWS::NoValue`.
+                    Value::Object(m) if m.contains_key("Fn::If") => {
+                        let branches = m["Fn::If"].as_array().expect("[condition, then, else]");
+                        let cond = &t["Conditions"][branches[0].as_str().expect("a condition name")]["Fn::Equals"];
+                        let p = cond[0]["Ref"].as_str().expect("the condition tests a parameter");
+                        let value = overrides
+                            .get(p)
+                            .cloned()
+                            .or_else(|| t["Parameters"][p]["Default"].as_str().map(String::from))
+                            .unwrap_or_else(|| panic!("{}: parameter {p} has no value", path.display()));
+                        let taken = if Some(value.as_str()) == cond[1].as_str() {
+                            &branches[1]
+                        } else {
+                            &branches[2]
+                        };
+                        taken != &serde_json::json!({ "Ref": "AWS::NoValue" })
+                    }
+                    Value::Object(_) => true,
                     other => panic!("{}: {}: cannot evaluate {other}", path.display(), self.what),
                 };
                 seen.push(on);
@@ -344,6 +363,11 @@ impl CreateTimeSetting {
         }
     }
 }
+
+const REPLICATION: CreateTimeSetting = CreateTimeSetting {
+    what: "S3 replication",
+    at: &[("AWS::S3::Bucket", &["ReplicationConfiguration"])],
+};
 
 fn stacks_of(plan: &Plan, layer: Layer) -> Vec<String> {
     let v: Vec<String> = plan
@@ -917,4 +941,51 @@ fn botocore_problems(model: &serde_json::Value, args: &[String]) -> Vec<String> 
         }
     }
     problems
+}
+
+#[test]
+fn two_way_replication_is_turned_on_once_the_primary_regions_buckets_exist() {
+    // `global` is active-active: every region's buckets replicate into every other's.
+    let plan = crate::common::plan_with("global", &[]);
+    let primary = plan
+        .stacks
+        .iter()
+        .find(|s| s.layer == Layer::Storage && s.region == plan.regions[0])
+        .expect("the primary's storage stack")
+        .name
+        .clone();
+    let secondaries: Vec<String> = stacks_of(&plan, Layer::Storage)
+        .into_iter()
+        .filter(|s| *s != primary)
+        .collect();
+    assert!(!secondaries.is_empty());
+
+    let run = deploy("two-way", &plan, &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.shown());
+    let primary_deployed = run
+        .position("deploy", &primary)
+        .expect("the primary's storage deployed");
+    REPLICATION.always_on(&run, &primary);
+    for s in &secondaries {
+        REPLICATION.off_then_on(&run, s);
+        let first = run.position("deploy", s).expect("deployed");
+        let last = run.calls.iter().rposition(|c| c.is("deploy", s)).expect("deployed");
+        assert!(first < primary_deployed, "{s}: created after the primary's buckets");
+        assert!(
+            last > primary_deployed,
+            "{s}: replication turned on before the primary's buckets exist"
+        );
+    }
+
+    // A second run, every stack there: replication stays on in every deploy.
+    let existing: Vec<(&str, &str)> = plan
+        .stacks
+        .iter()
+        .map(|s| (s.name.as_str(), "UPDATE_COMPLETE"))
+        .collect();
+    let again = deploy("two-way-again", &plan, &existing, &[]);
+    assert_eq!(again.code, 0, "{}", again.shown());
+    for s in secondaries.iter().chain([&primary]) {
+        REPLICATION.always_on(&again, s);
+    }
 }

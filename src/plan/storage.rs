@@ -146,7 +146,7 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
     let replication = (!destinations.is_empty()).then(|| replication_role(env, st, r, &key, &destinations, &mut s));
     // A secondary's rules need the primary's buckets, which come after it: off on its first
     // pass, on once the primary's storage stack is deployed.
-    let enabled = if primary {
+    let enabled = if primary || replication.is_none() {
         V::Bool(true)
     } else {
         s.parameters.push(on_once_created(
