@@ -253,3 +253,58 @@ fn public(ingress: &[SgRule]) -> bool {
     }
     .public_web()
 }
+
+/// The buckets of a storage stack, by resource id.
+fn buckets(s: &Stack) -> Vec<(&str, &Bucket)> {
+    s.resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::Bucket(b) => Some((r.id.as_str(), b)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_region_has_each_bucket_and_replication_reaches_every_other_region_after_its_buckets() {
+    for p in plans() {
+        let primary = &p.regions[0];
+        let storage: Vec<&Stack> = p.stacks.iter().filter(|s| s.layer == Layer::Storage).collect();
+        assert_eq!(storage.len(), p.regions.len(), "{}", p.environment);
+        let two_way = p.stacks.iter().any(|s| s.final_pass_after.is_some());
+        for s in &storage {
+            let ids: Vec<&str> = buckets(s).iter().map(|(id, _)| *id).collect();
+            assert!(
+                ids.contains(&"bucket_app") && ids.contains(&"bucket_logs"),
+                "{}: {ids:?}",
+                s.name
+            );
+            for (id, b) in buckets(s) {
+                let short = crate::naming::short_code(&s.region);
+                assert!(b.name.contains(&format!("-{short}-")), "{}: {}", s.name, b.name);
+                match (&b.replication, p.regions.len() > 1 && (&s.region == primary || two_way)) {
+                    (Some(rep), true) => {
+                        let targets = rep.rules.len();
+                        assert_eq!(targets, p.regions.len() - 1, "{}: {id}", s.name);
+                        assert!(rep.rules.iter().all(|r| r.replica_modifications == two_way));
+                    }
+                    (None, false) => {}
+                    (other, _) => panic!("{}: {id}: replication {other:?}", s.name),
+                }
+            }
+            if &s.region == primary {
+                // After every bucket its rules name.
+                for other in storage.iter().filter(|o| o.region != *primary) {
+                    assert!(s.depends_on.contains(&other.name), "{} after {}", s.name, other.name);
+                }
+                assert_eq!(s.final_pass_after, None);
+            } else if two_way {
+                let primary_storage = find(&p, Layer::Storage, primary).unwrap();
+                assert_eq!(s.final_pass_after.as_deref(), Some(primary_storage.name.as_str()));
+                assert_eq!(s.create_pass(), vec![("Replication", "false")], "{}", s.name);
+            } else {
+                assert!(s.create_pass().is_empty());
+            }
+        }
+    }
+}
