@@ -268,10 +268,16 @@ case "$2" in
   init) exit 0 ;;
   output)
     if [ "$stack" = "${UNREADABLE:-}" ]; then exit 1; fi
+    if [ "$4" = "-json" ] && [ -z "${5:-}" ]; then
+      # All outputs: none before the stack is applied.
+      if [ -f "$dir/.applied" ]; then echo '{"x": {"value": "y"}}'; else echo '{}'; fi
+      exit 0
+    fi
     if [ "$4" = "-json" ]; then printf '["%s-%s-a", "%s-%s-b"]\n' "$stack" "$5" "$stack" "$5"; else printf '%s/%s' "$stack" "$5"; fi
     ;;
   apply | plan | destroy)
-    { echo "$2 $stack"; env | grep '^TF_VAR_' | sort; } >> "$LOG"
+    { echo "$2 $stack"; env | grep '^TF_VAR_' | sort; printf '%s\n' "$@" | grep '^-target=' || true; } >> "$LOG"
+    if [ "$2" = apply ]; then touch "$dir/.applied"; fi
     if [ "$2" = plan ] && [ "$stack" = "${CHANGED:-}" ]; then exit 2; fi
     ;;
 esac
@@ -435,5 +441,84 @@ fn every_stack_folder_is_fmt_clean_and_validates() {
         ENVIRONMENTS.len(),
         started.elapsed()
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn apply_sh_applies_two_way_replication_once_the_primarys_buckets_exist() {
+    // `global` is active-active: each secondary's buckets replicate into the primary's too.
+    let dir = tempdir("apply-sh-two-way");
+    let plan = plan_of("global", &shipped("global"));
+    write_files(&dir, &stacks_of(&plan));
+    let bin = dir.join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    std::fs::write(bin.join("terraform"), FAKE_TERRAFORM).expect("fake terraform");
+    let chmod = std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(bin.join("terraform"))
+        .status();
+    assert!(chmod.expect("chmod").success());
+    let log = dir.join("log");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let o = std::process::Command::new("bash")
+        .arg(dir.join("terraform/apply.sh"))
+        .arg("apply")
+        .env("PATH", &path)
+        .env("LOG", &log)
+        .env("TF_PLUGIN_CACHE_DIR", dir.join("cache"))
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("apply.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    let primary = plan
+        .stacks
+        .iter()
+        .find(|s| s.layer == mrgen::plan::Layer::Storage && s.region == plan.regions[0])
+        .expect("the primary's storage");
+    let primary_at = lines
+        .iter()
+        .position(|l| *l == format!("apply {}", primary.name))
+        .expect("the primary's storage applied");
+    let deferred: Vec<&Stack> = plan.stacks.iter().filter(|s| s.final_pass_after.is_some()).collect();
+    assert_eq!(deferred.len(), plan.regions.len() - 1);
+    for s in deferred {
+        let applies: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| **l == format!("apply {}", s.name))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(applies.len(), 2, "{}: applied {} times:\n{text}", s.name, applies.len());
+        // The first pass targets everything but the replication configurations; the final one
+        // comes after the primary's buckets and targets nothing.
+        let targets = |from: usize| -> Vec<&str> {
+            lines[from + 1..]
+                .iter()
+                .take_while(|l| !l.starts_with("apply ") && !l.starts_with("plan ") && !l.starts_with("destroy "))
+                .filter_map(|l| l.strip_prefix("-target="))
+                .collect()
+        };
+        let first = targets(applies[0]);
+        assert!(
+            applies[0] < primary_at && applies[1] > primary_at,
+            "{}:\n{text}",
+            s.name
+        );
+        assert!(
+            first.iter().any(|t| t.starts_with("aws_s3_bucket.")),
+            "{}: {first:?}",
+            s.name
+        );
+        assert!(
+            !first
+                .iter()
+                .any(|t| t.starts_with("aws_s3_bucket_replication_configuration.")),
+            "{}: {first:?}",
+            s.name
+        );
+        assert!(targets(applies[1]).is_empty(), "{}", s.name);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

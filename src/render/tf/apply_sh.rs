@@ -60,6 +60,16 @@ read_output() {
   terraform -chdir="$here/$1" output -no-color "-$3" "$2" 2>/dev/null
 }
 
+# applied STACK: whether the stack's state holds its outputs (it has been applied).
+applied() {
+  local out
+  if [ ! -d "$here/$1/.terraform" ]; then
+    terraform -chdir="$here/$1" init -input=false >/dev/null 2>&1 || true
+  fi
+  out="$(terraform -chdir="$here/$1" output -no-color -json 2>/dev/null)" || return 1
+  [ -n "$out" ] && [ "$out" != "{}" ]
+}
+
 # run COMMAND STACK REGION: init, then COMMAND, in the stack's folder with its variables set.
 run() {
   local command="$1" stack="$2" region="$3"
@@ -81,7 +91,21 @@ EOF
       exit 1
     fi
     case "$command" in
-      apply) terraform -chdir="$here/$stack" apply -input=false -auto-approve ;;
+      apply)
+        # A stack whose final settings need a later stack (two-way S3 replication): until that
+        # one is applied, only the resources its first pass names.
+        set --
+        after="$(first_pass "$stack" | head -n 1)"
+        if [ -n "$after" ] && ! applied "$after"; then
+          echo "==> $stack: first pass, without what needs $after"
+          while read -r address; do
+            set -- "$@" "-target=$address"
+          done <<EOF
+$(first_pass "$stack" | tail -n +2)
+EOF
+        fi
+        terraform -chdir="$here/$stack" apply -input=false -auto-approve ${1+"$@"}
+        ;;
       plan) terraform -chdir="$here/$stack" plan -input=false -detailed-exitcode ;;
       destroy) terraform -chdir="$here/$stack" destroy -input=false -auto-approve ;;
     esac
@@ -133,6 +157,20 @@ while read -r stack region; do
   esac
   status=0
   run "$command" "$stack" "$region" </dev/null || status=$?
+  if [ "$command" = apply ] && [ "$status" -eq 0 ]; then
+    # The final pass of the stacks that waited for this one.
+    while read -r later; do
+      [ -n "$later" ] || continue
+      case "$wanted" in
+        " " | *" $later "*) ;;
+        *) continue ;;
+      esac
+      echo "==> $later: final pass, now that $stack is applied"
+      run apply "$later" "$(stacks | awk -v n="$later" '$1 == n { print $2 }')" </dev/null || status=$?
+    done <<EOF2
+$(finals_after "$stack")
+EOF2
+  fi
   if [ "$command" = plan ] && [ "$status" -eq 2 ]; then
     changed="$changed $stack"
   elif [ "$status" -ne 0 ]; then
@@ -175,6 +213,40 @@ pub(super) fn render(plan: &Plan, modules: &[Module]) -> File {
         for v in &m.vars {
             let how = if v.list { "json" } else { "raw" };
             let _ = writeln!(s, "{} {} {} {how}", v.name, v.from, v.output);
+        }
+        s.push_str("EOF\n      ;;\n");
+    }
+    s.push_str("    *) ;;\n  esac\n}\n");
+    s.push_str(
+        "\n# first_pass STACK: for a stack whose final pass waits for a later one, that stack, then the\n\
+         # addresses its first pass applies, one a line; nothing for any other stack.\n",
+    );
+    s.push_str("first_pass() {\n  case \"$1\" in\n");
+    for m in modules {
+        let Some((after, targets)) = &m.first_pass else {
+            continue;
+        };
+        let _ = writeln!(s, "    {})\n      cat <<'EOF'\n{after}", sh_quote(&m.name));
+        for t in targets {
+            let _ = writeln!(s, "{t}");
+        }
+        s.push_str("EOF\n      ;;\n");
+    }
+    s.push_str("    *) ;;\n  esac\n}\n");
+    s.push_str("\n# finals_after STACK: the stacks whose final pass follows STACK's apply, one a line.\n");
+    s.push_str("finals_after() {\n  case \"$1\" in\n");
+    let mut afters: Vec<&str> = modules
+        .iter()
+        .filter_map(|m| m.first_pass.as_ref().map(|(a, _)| a.as_str()))
+        .collect();
+    afters.sort_unstable();
+    afters.dedup();
+    for after in afters {
+        let _ = writeln!(s, "    {})\n      cat <<'EOF'", sh_quote(after));
+        for m in modules {
+            if m.first_pass.as_ref().is_some_and(|(a, _)| a == after) {
+                let _ = writeln!(s, "{}", m.name);
+            }
         }
         s.push_str("EOF\n      ;;\n");
     }

@@ -39,6 +39,36 @@ pub(super) struct Module {
     pub name: String,
     pub region: String,
     pub vars: Vec<Var>,
+    /// A module whose switch-gated resources need a later stack (`Stack::final_pass_after`):
+    /// that stack, and the addresses its first pass applies (everything but those resources).
+    pub first_pass: Option<(String, Vec<String>)>,
+}
+
+/// The resource addresses of a module's body (`resource "T" "N"` → `T.N`), except the
+/// replication configurations of buckets whose replication a switch turns off on the first pass.
+fn first_pass_targets(body: &str, members: &[(&Stack, &Resource)]) -> Vec<String> {
+    let gated: Vec<String> = members
+        .iter()
+        .filter(|(_, r)| {
+            matches!(&r.kind, crate::plan::Kind::Bucket(b)
+                if b.replication.as_ref().is_some_and(|rep| matches!(rep.enabled, V::Param(_))))
+        })
+        .map(|(s, r)| {
+            format!(
+                "aws_s3_bucket_replication_configuration.{}",
+                super::resource_name(s, &r.id)
+            )
+        })
+        .collect();
+    body.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("resource \"")?;
+            let (ty, rest) = rest.split_once("\" \"")?;
+            let (name, _) = rest.split_once('"')?;
+            Some(format!("{ty}.{name}"))
+        })
+        .filter(|a| !gated.contains(a))
+        .collect()
 }
 
 /// The stack whose module renders resource `r` of plan stack `s`: `s`, unless the resource is
@@ -175,10 +205,15 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
                 ));
             }
         }
+        let first_pass = stack
+            .final_pass_after
+            .as_ref()
+            .map(|after| (after.clone(), first_pass_targets(&body, &members)));
         modules.push(Module {
             name: stack.name.clone(),
             region: stack.region.clone(),
             vars,
+            first_pass,
         });
     }
     files.push(apply_sh::render(plan, &modules));
