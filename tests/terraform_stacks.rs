@@ -283,12 +283,10 @@ case "$2" in
 esac
 "#;
 
-#[test]
-fn apply_sh_runs_in_order_and_passes_every_value() {
-    let dir = tempdir("apply-sh-fake");
-    let plan = plan_of("production", &shipped("production"));
-    let files = stacks_of(&plan);
-    write_files(&dir, &files);
+/// Writes `files` into `dir` with [`FAKE_TERRAFORM`] in `dir/bin`: the PATH that finds it first,
+/// and the log it writes to.
+fn with_fake_terraform(dir: &std::path::Path, files: &[File]) -> (String, std::path::PathBuf) {
+    write_files(dir, files);
     let bin = dir.join("bin");
     std::fs::create_dir(&bin).expect("bin");
     std::fs::write(bin.join("terraform"), FAKE_TERRAFORM).expect("fake terraform");
@@ -297,8 +295,16 @@ fn apply_sh_runs_in_order_and_passes_every_value() {
         .arg(bin.join("terraform"))
         .status();
     assert!(chmod.expect("chmod").success());
-    let log = dir.join("log");
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    (path, dir.join("log"))
+}
+
+#[test]
+fn apply_sh_runs_in_order_and_passes_every_value() {
+    let dir = tempdir("apply-sh-fake");
+    let plan = plan_of("production", &shipped("production"));
+    let files = stacks_of(&plan);
+    let (path, log) = with_fake_terraform(&dir, &files);
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let _ = std::fs::remove_file(&log);
         let mut c = std::process::Command::new("bash");
@@ -449,17 +455,7 @@ fn apply_sh_applies_two_way_replication_once_the_primarys_buckets_exist() {
     // `global` is active-active: each secondary's buckets replicate into the primary's too.
     let dir = tempdir("apply-sh-two-way");
     let plan = plan_of("global", &shipped("global"));
-    write_files(&dir, &stacks_of(&plan));
-    let bin = dir.join("bin");
-    std::fs::create_dir(&bin).expect("bin");
-    std::fs::write(bin.join("terraform"), FAKE_TERRAFORM).expect("fake terraform");
-    let chmod = std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(bin.join("terraform"))
-        .status();
-    assert!(chmod.expect("chmod").success());
-    let log = dir.join("log");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let (path, log) = with_fake_terraform(&dir, &stacks_of(&plan));
     let o = std::process::Command::new("bash")
         .arg(dir.join("terraform/apply.sh"))
         .arg("apply")
