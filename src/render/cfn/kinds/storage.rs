@@ -6,6 +6,7 @@ use super::CfnKind;
 use crate::plan::kinds::*;
 use crate::plan::Attr;
 use crate::render::cfn::value::{plain, Ctx};
+use crate::render::checkov;
 use serde_json::{json, Map, Value};
 
 impl CfnKind for KmsReplicaKey {
@@ -137,6 +138,10 @@ impl CfnKind for Bucket {
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
     }
+
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        checkov::bucket_cfn(self)
+    }
 }
 
 impl CfnKind for BucketPolicy {
@@ -176,5 +181,9 @@ impl CfnKind for SsmParameter {
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
+    }
+
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        checkov::SSM_PARAMETER_CFN.to_vec()
     }
 }
