@@ -47,37 +47,66 @@ pub const HTTP_REDIRECT_PORT: (&str, &str) = (
 );
 
 /// Parameter Store parameters: plain `String`s holding names and endpoints, never a secret
-/// (CloudFormation cannot create a `SecureString`; secrets stay in Secrets Manager).
+/// (CloudFormation cannot create a `SecureString`: `AWS::SSM::Parameter` takes `String` and
+/// `StringList` only; secrets stay in Secrets Manager). checkov's Terraform check CKV2_AWS_34
+/// asks for `SecureString`.
 pub const SSM_PARAMETER: &[(&str, &str)] = &[(
     "CKV2_AWS_34",
     "Holds a name, ARN or endpoint an application looks up, never a secret (secrets stay in Secrets Manager); CloudFormation cannot create a SecureString",
 )];
+/// The same parameters in CloudFormation. Empty: no checkov check fails on them (measured with
+/// checkov 3.3.30: CKV2_AWS_34 is a Terraform check; CloudFormation's CKV_AWS_384, no secret
+/// in the value, passes).
+pub const SSM_PARAMETER_CFN: &[(&str, &str)] = &[];
 
-/// The suppressions of a bucket: the logs bucket takes SSE-S3 (load balancer log delivery
-/// supports no KMS key) and logs nowhere itself; a bucket that only receives replicas has no
-/// replication of its own; no bucket sends event notifications (nothing consumes them).
+/// Bucket event notifications (checkov's Terraform check only).
+const BUCKET_EVENTS: (&str, &str) = (
+    "CKV2_AWS_62",
+    "Nothing consumes bucket events: applications read and write the bucket directly",
+);
+/// The logs bucket's own server access logs (checkov's CloudFormation check only: its
+/// Terraform check counts an `aws_s3_bucket_logging` that names the bucket as its target).
+/// Amazon S3 advises against logging a bucket into itself: each delivery would be logged again
+/// ("Enabling Amazon S3 server access logging", Amazon S3 User Guide).
+const LOGS_BUCKET_UNLOGGED: (&str, &str) = (
+    "CKV_AWS_18",
+    "The logs bucket receives the other buckets' server access logs; logging it into itself would loop",
+);
+/// SSE-S3 on the logs bucket (checkov's Terraform check only): server access log delivery
+/// supports default encryption with SSE-S3 only on the destination bucket, not SSE-KMS
+/// ("Enabling Amazon S3 server access logging", Amazon S3 User Guide), and so does load
+/// balancer access log delivery ("Access logs for your Application Load Balancer", Elastic
+/// Load Balancing User Guide).
+const LOGS_BUCKET_SSE_S3: (&str, &str) = (
+    "CKV_AWS_145",
+    "Server access log delivery (and load balancer access log delivery) supports only SSE-S3 on the destination bucket, not SSE-KMS",
+);
+/// A bucket without replication of its own (checkov's Terraform check only): a secondary
+/// region's in active-passive, which the primary's replicates into, or the only region's. In
+/// active-active every region's buckets replicate.
+const BUCKET_NOT_REPLICATED: (&str, &str) = (
+    "CKV_AWS_144",
+    "In active-passive only the primary region's buckets replicate, into every secondary's: this one receives those replicas, or is the only region's (DR off)",
+);
+
+/// The suppressions of a bucket in Terraform.
 pub(crate) fn bucket(b: &crate::plan::Bucket) -> Vec<(&'static str, &'static str)> {
-    let mut skips = vec![(
-        "CKV2_AWS_62",
-        "Nothing consumes bucket events: applications read and write the bucket directly",
-    )];
-    if b.access_logs.is_none() {
-        skips.push((
-            "CKV_AWS_18",
-            "The logs bucket receives the other buckets' server access logs; logging it into itself would loop",
-        ));
-    }
+    let mut skips = vec![BUCKET_EVENTS];
     if matches!(b.encryption, crate::plan::BucketEncryption::S3Managed) {
-        skips.push((
-            "CKV_AWS_145",
-            "Load balancer access log delivery supports SSE-S3 only, not KMS keys",
-        ));
+        skips.push(LOGS_BUCKET_SSE_S3);
     }
     if b.replication.is_none() {
-        skips.push((
-            "CKV_AWS_144",
-            "Replicas arrive here from the primary region's bucket, which replicates into this one",
-        ));
+        skips.push(BUCKET_NOT_REPLICATED);
     }
     skips
+}
+
+/// The suppressions of a bucket in CloudFormation (measured with checkov 3.3.30: of the checks
+/// above, only the access logging one fails there).
+pub(crate) fn bucket_cfn(b: &crate::plan::Bucket) -> Vec<(&'static str, &'static str)> {
+    if b.access_logs.is_none() {
+        vec![LOGS_BUCKET_UNLOGGED]
+    } else {
+        Vec::new()
+    }
 }

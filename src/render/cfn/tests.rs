@@ -580,6 +580,11 @@ fn checkov_suppressions_are_explained_and_listed_in_the_readme() {
                     // from anywhere on the public load balancer's group alone.
                     match check {
                         "CKV_AWS_91" => assert_eq!(r["Type"], "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+                        // The logs bucket alone logs nowhere.
+                        "CKV_AWS_18" => {
+                            assert_eq!(r["Type"], "AWS::S3::Bucket", "{name} {id}");
+                            assert!(r["Properties"].get("LoggingConfiguration").is_none(), "{name} {id}");
+                        }
                         "CKV_AWS_260" => {
                             assert!(name.contains("-ingress-") && id == "LbSecurityGroup", "{name} {id}");
                             let redirect = resources_of_type(&t, "AWS::ElasticLoadBalancingV2::Listener")
@@ -598,10 +603,21 @@ fn checkov_suppressions_are_explained_and_listed_in_the_readme() {
         }
     }
     // Global Datastore secondaries: encryption at rest, in transit, AUTH (inherited); the
-    // load balancers' access logs (no logs bucket yet) and their groups' port 80 (a redirect).
+    // load balancers' access logs (no logs bucket yet) and their groups' port 80 (a redirect);
+    // the logs buckets' own access logs.
     assert_eq!(
         seen,
-        BTreeSet::from(["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_31", "CKV_AWS_91", "CKV_AWS_260"].map(String::from))
+        BTreeSet::from(
+            [
+                "CKV_AWS_29",
+                "CKV_AWS_30",
+                "CKV_AWS_31",
+                "CKV_AWS_91",
+                "CKV_AWS_260",
+                "CKV_AWS_18"
+            ]
+            .map(String::from)
+        )
     );
     for check in &seen {
         assert!(

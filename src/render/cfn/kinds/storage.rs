@@ -6,6 +6,7 @@ use super::{condition_name, CfnKind};
 use crate::plan::kinds::*;
 use crate::plan::{Attr, V};
 use crate::render::cfn::value::{plain, Ctx};
+use crate::render::checkov;
 use serde_json::{json, Map, Value};
 
 impl CfnKind for KmsReplicaKey {
@@ -140,6 +141,11 @@ impl CfnKind for Bucket {
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
     }
+
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        checkov::bucket_cfn(self)
+    }
+
     fn conditions(&self) -> Vec<&str> {
         match self.replication.as_ref().map(|r| &r.enabled) {
             Some(V::Param(switch)) => vec![switch.as_str()],
@@ -187,5 +193,9 @@ impl CfnKind for SsmParameter {
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
+    }
+
+    fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
+        checkov::SSM_PARAMETER_CFN.to_vec()
     }
 }

@@ -243,6 +243,15 @@ struct Common {
 
 impl Common {
     fn new<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource, kind: &dyn TfKind) -> Result<Common, String> {
+        let mut common = Common::without_after(cx, stack, r, kind)?;
+        common.depends_on.extend(after(cx, r)?);
+        Ok(common)
+    }
+
+    /// [`Common::new`] without the waits of `r.after`: for a kind whose wait belongs on one of
+    /// its companions (a bucket's replication configuration, not the bucket), which takes them
+    /// from [`after`].
+    fn without_after<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource, kind: &dyn TfKind) -> Result<Common, String> {
         let name = resource_name(stack, &r.id);
         if !is_identifier(&name) {
             return Err(format!("{}: `{}` does not make a Terraform name", stack.name, r.id));
@@ -250,18 +259,6 @@ impl Common {
         let mut depends_on = Deps::default();
         for d in &r.depends_on {
             depends_on.push(cx.address(stack, cx.resource(stack, d)?));
-        }
-        for at in &r.after {
-            if let Some(address) = cx.after_address(at)? {
-                depends_on.push(address);
-                // And what makes it usable (a destination bucket's versioning).
-                if let Some(s) = cx.plan.stack(&at.stack) {
-                    let target = cx.resource(s, &at.id)?;
-                    for d in tf_kind(&target.kind).ready_after(&resource_name(s, &target.id)) {
-                        depends_on.push(d);
-                    }
-                }
-            }
         }
         Ok(Common {
             name: code(name),
@@ -277,16 +274,43 @@ impl Common {
     }
 
     /// Also waits for what the resource `v` refers to needs to be usable (see
-    /// [`TfKind::ready_after`]); nothing when `v` is not a reference, or refers to a resource of
-    /// another module (the stacks layout: its stack was applied whole before this one).
+    /// [`TfKind::ready_after`] and [`ready_after`]).
     fn ready_after<'a>(&mut self, cx: &Cx<'a>, stack: &'a Stack, v: &V) {
-        if let Some((s, r)) = cx.target(stack, v).filter(|(s, r)| cx.here(s, r)) {
-            let name = resource_name(s, &r.id);
-            for d in tf_kind(&r.kind).ready_after(&name) {
-                self.depends_on.push(d);
+        self.depends_on.extend(ready_after(cx, stack, v));
+    }
+}
+
+/// The addresses a resource waits for because of `r.after` (resources of earlier stacks), when
+/// they are in this module, each followed by what makes it usable (a destination bucket's
+/// versioning). In the stacks layout they are not: the manifest applies their stack first.
+fn after<'a>(cx: &Cx<'a>, r: &'a Resource) -> Result<Deps, String> {
+    let mut deps = Deps::default();
+    for at in &r.after {
+        if let Some(address) = cx.after_address(at)? {
+            deps.push(address);
+            if let Some(s) = cx.plan.stack(&at.stack) {
+                let target = cx.resource(s, &at.id)?;
+                for d in tf_kind(&target.kind).ready_after(&resource_name(s, &target.id)) {
+                    deps.push(d);
+                }
             }
         }
     }
+    Ok(deps)
+}
+
+/// What the resource `v` refers to needs to be usable besides itself (see
+/// [`TfKind::ready_after`]): nothing when `v` is not a reference, or refers to a resource of
+/// another module (the stacks layout: its stack was applied whole before this one).
+fn ready_after<'a>(cx: &Cx<'a>, stack: &'a Stack, v: &V) -> Deps {
+    let mut deps = Deps::default();
+    if let Some((s, r)) = cx.target(stack, v).filter(|(s, r)| cx.here(s, r)) {
+        let name = resource_name(s, &r.id);
+        for d in tf_kind(&r.kind).ready_after(&name) {
+            deps.push(d);
+        }
+    }
+    deps
 }
 
 /// The `depends_on` addresses, each once in a row, written as code.
@@ -297,6 +321,12 @@ impl Deps {
     fn push(&mut self, address: String) {
         if self.0.last() != Some(&address) {
             self.0.push(address);
+        }
+    }
+
+    fn extend(&mut self, other: Deps) {
+        for address in other.0 {
+            self.push(address);
         }
     }
 }

@@ -19,6 +19,9 @@ struct KmsKeyContext {
     common: Common,
     description: String,
     policy: Value,
+    /// A multi-Region primary key (`multi_region`, which forces a new key when changed: the
+    /// provider's `aws_kms_key` documentation).
+    multi_region: bool,
 }
 
 impl TfKind for KmsKey {
@@ -32,10 +35,16 @@ impl TfKind for KmsKey {
         arn_only(a)
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
+        let KmsKey {
+            description,
+            policy: statements,
+            multi_region,
+        } = self;
         let context = KmsKeyContext {
             common: Common::new(cx, stack, r, self)?,
-            description: self.description.clone(),
-            policy: policy(cx, stack, &self.policy)?,
+            description: description.clone(),
+            policy: policy(cx, stack, statements)?,
+            multi_region: *multi_region,
         };
         Block::new(t::KMS_KEY, &context)
     }

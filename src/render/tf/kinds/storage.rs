@@ -5,8 +5,8 @@
 
 use super::super::hcl::text;
 use super::super::templates as t;
-use super::super::Cx;
-use super::{arn_only, policy, Block, Common, TfKind};
+use super::super::{resource_name, Cx};
+use super::{after, arn_only, policy, ready_after, Block, Common, Deps, TfKind};
 use crate::plan::kinds::*;
 use crate::plan::{Attr, Resource, Stack};
 use crate::render::checkov;
@@ -67,6 +67,10 @@ struct BucketContext {
     log_prefix: String,
     replication_role: Option<Value>,
     rules: Vec<RuleContext>,
+    /// What the replication configuration waits for: the bucket's own versioning, the role's
+    /// policy, and the destination buckets with their versioning where this module has them
+    /// (the plan's `after`, which waits on the configuration, not on the bucket).
+    replication_depends_on: Deps,
 }
 
 impl TfKind for Bucket {
@@ -129,8 +133,21 @@ impl TfKind for Bucket {
             Some((b, p)) => (Some(cx.value(stack, b)?), p.clone()),
             None => (None, String::new()),
         };
+        // Replication needs versioning on the source and on every destination bucket
+        // ("Requirements and considerations for replication", Amazon S3 User Guide; the
+        // provider's `aws_s3_bucket_replication_configuration` example waits for the source's
+        // `aws_s3_bucket_versioning` with `depends_on`), and the role's permissions: the
+        // configuration waits for them. The bucket itself waits for nothing.
+        let mut replication_depends_on = Deps::default();
+        if let Some(rep) = &self.replication {
+            for d in self.ready_after(&resource_name(stack, &r.id)) {
+                replication_depends_on.push(d);
+            }
+            replication_depends_on.extend(ready_after(cx, stack, &rep.role));
+            replication_depends_on.extend(after(cx, r)?);
+        }
         let context = BucketContext {
-            common: Common::new(cx, stack, r, self)?,
+            common: Common::without_after(cx, stack, r, self)?,
             bucket_name: cx.value(stack, &self.bucket_name)?,
             kms_key: match &self.encryption {
                 BucketEncryption::Kms(k) => Some(cx.value(stack, k)?),
@@ -145,6 +162,7 @@ impl TfKind for Bucket {
                 .map(|rep| cx.value(stack, &rep.role))
                 .transpose()?,
             rules,
+            replication_depends_on,
         };
         Block::new(t::BUCKET, &context)
     }
@@ -171,10 +189,8 @@ impl TfKind for BucketPolicy {
         None
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
-        let mut common = Common::new(cx, stack, r, self)?;
-        common.ready_after(cx, stack, &self.bucket);
         let context = BucketPolicyContext {
-            common,
+            common: Common::new(cx, stack, r, self)?,
             bucket: cx.value(stack, &self.bucket)?,
             policy: policy(cx, stack, &self.policy)?,
         };
