@@ -71,6 +71,9 @@ pub enum Attr {
     DnsName,
     /// The id of the Route 53 zone a load balancer's DNS name lives in (an alias target's zone).
     CanonicalHostedZoneId,
+    /// A load balancer's full name (`app/<name>/<id>`, the end of its ARN): the value of the
+    /// `LoadBalancer` dimension of its CloudWatch metrics.
+    LoadBalancerFullName,
 }
 
 /// Which backends render a resource (SPEC: the Terraform peering accepter and the ephemeral

@@ -206,5 +206,6 @@ pub(super) fn plain(a: Attr) -> Option<&'static str> {
         Attr::ClusterResourceId => "DBClusterResourceId",
         Attr::DnsName => "DNSName",
         Attr::CanonicalHostedZoneId => "CanonicalHostedZoneID",
+        Attr::LoadBalancerFullName => "LoadBalancerFullName",
     })
 }

@@ -153,7 +153,8 @@ impl CfnKind for GlobalCluster {
             | Attr::ClusterSecurityGroupId
             | Attr::HealthCheckId
             | Attr::DnsName
-            | Attr::CanonicalHostedZoneId => plain(a),
+            | Attr::CanonicalHostedZoneId
+            | Attr::LoadBalancerFullName => plain(a),
         }
     }
 }

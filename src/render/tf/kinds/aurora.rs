@@ -178,7 +178,8 @@ impl TfKind for GlobalCluster {
             | Attr::ClusterSecurityGroupId
             | Attr::HealthCheckId
             | Attr::DnsName
-            | Attr::CanonicalHostedZoneId => arn_only(a),
+            | Attr::CanonicalHostedZoneId
+            | Attr::LoadBalancerFullName => arn_only(a),
         }
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {

@@ -218,7 +218,8 @@ fn arn_only(a: Attr) -> Option<&'static str> {
         | Attr::HealthCheckId
         | Attr::ClusterResourceId
         | Attr::DnsName
-        | Attr::CanonicalHostedZoneId => None,
+        | Attr::CanonicalHostedZoneId
+        | Attr::LoadBalancerFullName => None,
     }
 }
 
