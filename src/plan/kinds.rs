@@ -523,6 +523,14 @@ pub struct Budget {
     pub emails: Vec<String>,
 }
 
+/// A CloudWatch dashboard: account-wide, created in one region. Its widgets are laid out by the
+/// plan, and both backends write [`Dashboard::body`] of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dashboard {
+    pub name: String,
+    pub widgets: Vec<super::dashboard::Widget>,
+}
+
 /// Declares [`Kind`] with one variant per struct (`Kind::Vpc(Vpc)`) and `From` for each.
 macro_rules! kinds {
     ($($(#[$doc:meta])* $name:ident,)*) => {
@@ -612,6 +620,7 @@ kinds! {
     TopicPolicy,
     EmailSubscription,
     Alarm,
+    Dashboard,
     Budget,
 }
 
@@ -649,6 +658,7 @@ impl Kind {
             Kind::WebAcl(k) => named(&k.name, &limits::WEB_ACL_NAME),
             Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
             Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
+            Kind::Dashboard(k) => named(&k.name, &limits::CLOUDWATCH_DASHBOARD_NAME),
             Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
             // An add-on's name is AWS's (`vpc-cni`); access entries and Pod Identity associations
             // are named by the principal, or the namespace and service account, they stand for.

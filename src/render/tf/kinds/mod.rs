@@ -165,6 +165,7 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         Kind::TopicPolicy(k) => k,
         Kind::EmailSubscription(k) => k,
         Kind::Alarm(k) => k,
+        Kind::Dashboard(k) => k,
         Kind::Budget(k) => k,
     }
 }
