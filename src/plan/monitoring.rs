@@ -1,10 +1,12 @@
-//! The `monitoring` layer: per region the alert topic and the replication-lag alarms; in
-//! us-east-1 the health-check alarms, their topic and the budget.
+//! The `monitoring` layer: per region the alert topic, the replication-lag alarms and the
+//! CloudWatch agent that publishes the EKS node counts (Container Insights); in us-east-1 the
+//! health-check alarms, their topic and the budget.
 
 use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::values::*;
+use crate::model::env::RegionEnv;
 use crate::model::Environment;
 use crate::naming::{self, global_id, regional_id, short_code, GLOBAL_REGION};
 use crate::plan::kinds::*;
@@ -16,6 +18,23 @@ pub(super) fn publish_policy(services: Vec<String>) -> Vec<Statement> {
     st.string_equals = vec![("aws:SourceAccount".into(), vec![V::AccountId])];
     vec![st]
 }
+
+/// The EKS add-on that runs the CloudWatch agent (Container Insights) and its identity: the
+/// service account it runs under, in its namespace, and the managed policy it needs.
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html
+const OBSERVABILITY_ADDON: &str = "amazon-cloudwatch-observability";
+const AGENT_NAMESPACE: &str = "amazon-cloudwatch";
+const AGENT_SERVICE_ACCOUNT: &str = "cloudwatch-agent";
+const AGENT_POLICY: &str = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy";
+/// The log groups Container Insights writes to (`/aws/containerinsights/<cluster>/<kind>`): the
+/// performance log events its metrics come from, and the containers' logs that Fluent Bit
+/// sends. mrgen creates them, so they are encrypted with the region's key and kept for a year
+/// instead of being created by the agent without either. (The `dataplane` and `host` groups
+/// stay empty on the Amazon Linux 2023 nodes mrgen renders: the add-on sends no data-plane or
+/// host logs from them by default.)
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html
+/// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-logs-FluentBit.html
+const CONTAINER_INSIGHTS_LOGS: [&str; 2] = ["performance", "application"];
 
 pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<Stack> {
     let m = &env.monitoring;
@@ -143,6 +162,7 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
         if !sources.is_empty() {
             s.depends_on.push(stack_name(env, Layer::MskReplication, &r.code));
         }
+        container_insights(env, r, &mut s);
         if r.code == GLOBAL_REGION {
             services.push("budgets.amazonaws.com".into());
             global_parts(env, dns_stack, &mut s);
@@ -218,6 +238,79 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
         stacks.push(s);
     }
     stacks
+}
+
+/// Container Insights on the region's EKS cluster, the source of the dashboard's node counts:
+/// the `amazon-cloudwatch-observability` add-on, its CloudWatch agent's identity through EKS
+/// Pod Identity (the option AWS recommends, from add-on version 3.1.0), and the log groups it
+/// writes to. (The node group's Auto Scaling group would publish its instance counts only once
+/// group metrics collection is switched on, and EKS creates that group itself: neither
+/// CloudFormation nor Terraform can switch it on.)
+fn container_insights(env: &Environment, r: &RegionEnv, s: &mut Stack) {
+    if env.eks.is_none() {
+        return;
+    }
+    let eks = stack_name(env, Layer::Eks, &r.code);
+    s.parameters.push(param("EksClusterName", &eks, Out::ClusterName));
+    s.parameters.push(param("EksClusterArn", &eks, Out::ClusterArn));
+    let cluster = regional_id(env, "eks", &r.code);
+    let mut before = Vec::new();
+    for kind in CONTAINER_INSIGHTS_LOGS {
+        let id = format!("container_insights_{kind}_logs");
+        s.resources.push(res(
+            &id,
+            Kind::LogGroup(LogGroup {
+                name: format!("/aws/containerinsights/{cluster}/{kind}"),
+                retention_days: LOG_RETENTION_DAYS,
+                kms_key: V::p("KmsKeyArn"),
+            }),
+        ));
+        before.push(id);
+    }
+    let mut trust = Statement::allow("EksPodIdentity", &["sts:AssumeRole", "sts:TagSession"], Vec::new());
+    trust.service_principals = vec!["pods.eks.amazonaws.com".into()];
+    // The session tags Pod Identity sets: only this cluster's agent may assume the role.
+    trust.string_equals = vec![
+        ("aws:RequestTag/eks-cluster-arn".into(), vec![V::p("EksClusterArn")]),
+        (
+            "aws:RequestTag/kubernetes-namespace".into(),
+            vec![V::s(AGENT_NAMESPACE)],
+        ),
+        (
+            "aws:RequestTag/kubernetes-service-account".into(),
+            vec![V::s(AGENT_SERVICE_ACCOUNT)],
+        ),
+    ];
+    s.resources.push(res(
+        "cloudwatch_agent_role",
+        Kind::IamRole(IamRole {
+            name: regional_id(env, "eks-cw-agent", &r.code),
+            trust: vec![trust],
+            managed_policies: vec![AGENT_POLICY.into()],
+            policy: Vec::new(),
+        }),
+    ));
+    s.resources.push(res(
+        "cloudwatch_agent_pod_identity",
+        Kind::EksPodIdentityAssociation(EksPodIdentityAssociation {
+            cluster: V::p("EksClusterName"),
+            namespace: AGENT_NAMESPACE.into(),
+            service_account: AGENT_SERVICE_ACCOUNT.into(),
+            role: V::attr("cloudwatch_agent_role", Attr::Arn),
+        }),
+    ));
+    before.push("cloudwatch_agent_pod_identity".into());
+    // After its identity and its log groups: the agent starts with credentials and finds the
+    // groups made.
+    let mut addon = res(
+        "cloudwatch_observability",
+        Kind::EksAddon(EksAddon {
+            cluster: V::p("EksClusterName"),
+            name: OBSERVABILITY_ADDON.into(),
+        }),
+    );
+    addon.depends_on = before;
+    s.resources.push(addon);
 }
 
 /// Health-check alarms and the budget: added to the us-east-1 monitoring stack.

@@ -253,3 +253,80 @@ fn public(ingress: &[SgRule]) -> bool {
     }
     .public_web()
 }
+
+/// A shipped environment, or any environment file's text, resolved and planned, with
+/// `--context` overrides.
+fn checked(name: &str, file: &str, bytes: &[u8], overrides: &[&str]) -> (crate::model::Environment, Plan) {
+    let ctx: Vec<_> = overrides
+        .iter()
+        .map(|o| crate::model::parse_context(o).unwrap())
+        .collect();
+    let c = crate::check::check(name, file, bytes, &ctx);
+    assert!(!c.has_errors(), "{name} {overrides:?}: {:?}", c.diagnostics);
+    let env = c.env.unwrap();
+    let plan = build(&env);
+    (env, plan)
+}
+
+fn shipped(name: &str, overrides: &[&str]) -> (crate::model::Environment, Plan) {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}.yaml"));
+    checked(name, &p.display().to_string(), &std::fs::read(&p).unwrap(), overrides)
+}
+
+const SHIPPED: [&str; 5] = ["development", "eu-production", "global", "production", "staging"];
+
+/// The resources of one kind in the stack of `layer` in `region`, as their structs.
+fn kinds_in<'a, T>(p: &'a Plan, layer: Layer, region: &str, pick: fn(&'a Kind) -> Option<&'a T>) -> Vec<&'a T> {
+    find(p, layer, region)
+        .map(|s| s.resources.iter().filter_map(|r| pick(&r.kind)).collect())
+        .unwrap_or_default()
+}
+
+/// The node counts come from Container Insights: each region's cluster gets the add-on, the
+/// agent's identity and the log groups it writes to, encrypted with the region's key.
+#[test]
+fn every_cluster_runs_the_cloudwatch_agent_that_counts_its_nodes() {
+    for name in SHIPPED {
+        let (env, p) = shipped(name, &[]);
+        for region in &p.regions {
+            let s = find(&p, Layer::Monitoring, region).unwrap();
+            let clusters = kinds_in(&p, Layer::Eks, region, |k| {
+                if let Kind::EksCluster(c) = k {
+                    Some(c)
+                } else {
+                    None
+                }
+            });
+            assert_eq!(clusters.len(), usize::from(env.eks.is_some()), "{name} {region}");
+            let addon = s.resource("cloudwatch_observability");
+            assert_eq!(addon.is_some(), env.eks.is_some(), "{name} {region}");
+            let Some(addon) = addon else { continue };
+            let Kind::EksAddon(a) = &addon.kind else {
+                panic!("{addon:?}")
+            };
+            assert_eq!(a.name, "amazon-cloudwatch-observability");
+            let cluster_param = s.parameter("EksClusterName").unwrap();
+            assert_eq!(a.cluster, V::p(&cluster_param.name));
+            assert!(
+                matches!(&cluster_param.source, ParamSource::Output { stack, .. } if *stack == find(&p, Layer::Eks, region).unwrap().name)
+            );
+            let Kind::EksPodIdentityAssociation(assoc) = &s.resource("cloudwatch_agent_pod_identity").unwrap().kind
+            else {
+                panic!()
+            };
+            assert_eq!(
+                (assoc.namespace.as_str(), assoc.service_account.as_str()),
+                ("amazon-cloudwatch", "cloudwatch-agent")
+            );
+            for kind in ["performance", "application"] {
+                let Kind::LogGroup(g) = &s.resource(&format!("container_insights_{kind}_logs")).unwrap().kind else {
+                    panic!()
+                };
+                assert_eq!(g.name, format!("/aws/containerinsights/{}/{kind}", clusters[0].name));
+                assert_eq!(g.kms_key, V::p("KmsKeyArn"));
+                assert!(addon.depends_on.contains(&format!("container_insights_{kind}_logs")));
+            }
+            assert!(addon.depends_on.contains(&"cloudwatch_agent_pod_identity".to_string()));
+        }
+    }
+}
