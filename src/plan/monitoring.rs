@@ -1,7 +1,7 @@
-//! The `monitoring` layer: per region the alert topic, the replication-lag alarms and the
-//! CloudWatch agent that publishes the EKS node counts (Container Insights); in the primary
-//! region the cross-region dashboard; in us-east-1 the health-check alarms, their topic and the
-//! budget.
+//! The `monitoring` layer: per region the alert topic, the replication-lag alarms, the health
+//! alarms of the region's data stores and replicators, and the CloudWatch agent that publishes
+//! the EKS node counts (Container Insights); in the primary region the cross-region dashboard;
+//! in us-east-1 the health-check alarms, their topic and the budget.
 //!
 //! Every alarm watches a metric in its own region and goes to that region's topic; Route 53's
 //! health-check metrics exist only in us-east-1, so their alarms live there. Each metric cites
@@ -33,21 +33,33 @@ mod metric {
     // (DBClusterIdentifier; DBClusterIdentifier with Role = WRITER or READER).
     pub const RDS: &str = "AWS/RDS";
     pub const AURORA_GLOBAL_LAG: &str = "AuroraGlobalDBReplicationLag";
+    // "For Aurora, use WRITER or READER role metrics to set up alarms instead of relying on
+    // metrics for specific DB instances. Aurora DB instance roles can change roles over time."
+    // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/creating_alarms.html
+    pub const CPU: &str = "CPUUtilization";
     // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html
-    // (GlobalDatastoreReplicationLag in seconds; every metric is a cache node's, dimension
-    // CacheClusterId: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.html)
+    // (GlobalDatastoreReplicationLag in seconds; EngineCPUUtilization, the engine thread's CPU,
+    // in percent; every metric is a cache node's, dimension CacheClusterId:
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.html)
     pub const ELASTICACHE: &str = "AWS/ElastiCache";
     pub const DATASTORE_LAG: &str = "GlobalDatastoreReplicationLag";
+    pub const ENGINE_CPU: &str = "EngineCPUUtilization";
     // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-metrics-ref.html
     // (dimension ReplicatorName, published in the target cluster's region:
     // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-monitor.html).
     // ReplicationLatency: ms from produce at the source to the write at the target, Maximum;
     // ReplicatorThroughput: bytes replicated per second; MessageLag: messages the replicator is
-    // behind the source.
+    // behind the source; ReplicatorFailure: failures the replicator is experiencing.
     pub const KAFKA: &str = "AWS/Kafka";
     pub const REPLICATION_LATENCY: &str = "ReplicationLatency";
     pub const REPLICATOR_THROUGHPUT: &str = "ReplicatorThroughput";
     pub const MESSAGE_LAG: &str = "MessageLag";
+    pub const REPLICATOR_FAILURE: &str = "ReplicatorFailure";
+    // DEFAULT (free) level, dimension "Cluster Name": "Total number of partitions that are
+    // offline in the cluster."
+    // https://docs.aws.amazon.com/msk/latest/developerguide/metrics-details.html
+    pub const OFFLINE_PARTITIONS: &str = "OfflinePartitionsCount";
+    pub const MSK_CLUSTER: &str = "Cluster Name";
     // Published only in us-east-1, dimension HealthCheckId; 1 healthy, 0 not.
     // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-check-status.html
     pub const ROUTE53: &str = "AWS/Route53";
@@ -66,6 +78,15 @@ mod metric {
     pub const NODE_COUNT: &str = "cluster_node_count";
     pub const FAILED_NODE_COUNT: &str = "cluster_failed_node_count";
 }
+
+/// The CPU share that a health alarm calls too high, in percent: AWS suggests 90 % of the
+/// available CPU for ElastiCache nodes
+/// (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html);
+/// mrgen uses it for the Aurora writer too.
+const SATURATED_PERCENT: f64 = 90.0;
+
+/// Minutes a replicator may publish no latency before its alarm calls it stalled.
+const STALLED_MINUTES: i64 = 10;
 
 /// The EKS add-on that runs the CloudWatch agent (Container Insights) and its identity: the
 /// service account it runs under, in its namespace, and the managed policy it needs.
@@ -187,7 +208,6 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                         ),
                     ));
                 }
-                s.depends_on.push(stack_name(env, Layer::Aurora, &r.code));
             }
             if env.redis.is_some() {
                 // The metric is a node's (CacheClusterId); whichever node is the group's primary
@@ -213,9 +233,9 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                         ));
                     }
                 }
-                s.depends_on.push(stack_name(env, Layer::Redis, &r.code));
             }
         }
+        health_alarms(env, r, &mut s);
         let sources: Vec<&String> = pairs.iter().filter(|(_, t)| *t == r.code).map(|(src, _)| src).collect();
         for src in &sources {
             let ss = short_code(src);
@@ -235,6 +255,46 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
                     ),
                 ));
             }
+            // Errors: AWS's troubleshooting asks whether ReplicatorFailure is above 0.
+            // https://docs.aws.amazon.com/msk/latest/developerguide/msk-replicator-troubleshooting.html
+            s.resources.push(res(
+                &format!("msk_failure_from_{ss}"),
+                Kind::Alarm(Alarm {
+                    statistic: "Sum".into(),
+                    ..watch(
+                        format!("{}-from-{ss}", regional_id(env, "msk-replicator-failure", &r.code)),
+                        format!("MSK Replicator from {src} into {} reports failures", r.code),
+                        metric::KAFKA,
+                        metric::REPLICATOR_FAILURE,
+                        by_replicator(),
+                    )
+                }),
+            ));
+            // Stalled: a running replicator publishes ReplicationLatency every minute (0 while a
+            // topic has nothing to copy, per the metrics reference), so none for ten minutes
+            // means it has stopped. (KafkaClusterPingSuccessCount, the connection's health, is
+            // by ReplicatorName and ClusterAlias, an alias MSK makes up when it creates the
+            // replicator, which no template can know.)
+            s.resources.push(res(
+                &format!("msk_stalled_from_{ss}"),
+                Kind::Alarm(Alarm {
+                    statistic: "SampleCount".into(),
+                    evaluation_periods: STALLED_MINUTES,
+                    threshold: 1.0,
+                    comparison: "LessThanThreshold".into(),
+                    treat_missing: "breaching".into(),
+                    ..watch(
+                        format!("{}-from-{ss}", regional_id(env, "msk-replicator-stalled", &r.code)),
+                        format!(
+                            "MSK Replicator from {src} into {} has published no replication latency for {STALLED_MINUTES} minutes",
+                            r.code
+                        ),
+                        metric::KAFKA,
+                        metric::REPLICATION_LATENCY,
+                        by_replicator(),
+                    )
+                }),
+            ));
         }
         if !sources.is_empty() {
             s.depends_on.push(stack_name(env, Layer::MskReplication, &r.code));
@@ -317,6 +377,75 @@ pub(super) fn monitoring(env: &Environment, dns_stack: Option<&Stack>) -> Vec<St
         stacks.push(s);
     }
     stacks
+}
+
+/// The health of the region's own data stores, whatever their role: the Aurora writer (by the
+/// WRITER role, so the alarm follows the writer instance inside the cluster and stays quiet in
+/// a secondary cluster, which has none), every cache node, and the MSK cluster's partitions.
+fn health_alarms(env: &Environment, r: &RegionEnv, s: &mut Stack) {
+    if env.aurora.is_some() {
+        s.resources.push(res(
+            "aurora_writer_cpu",
+            Kind::Alarm(Alarm {
+                statistic: "Average".into(),
+                evaluation_periods: 5,
+                threshold: SATURATED_PERCENT,
+                ..watch(
+                    regional_id(env, "aurora-writer-cpu", &r.code),
+                    format!(
+                        "Aurora writer of {} above {SATURATED_PERCENT} % CPU for 5 minutes",
+                        r.code
+                    ),
+                    metric::RDS,
+                    metric::CPU,
+                    vec![
+                        ("DBClusterIdentifier".into(), V::s(regional_id(env, "aurora", &r.code))),
+                        ("Role".into(), V::s("WRITER")),
+                    ],
+                )
+            }),
+        ));
+        s.depends_on.push(stack_name(env, Layer::Aurora, &r.code));
+    }
+    if env.redis.is_some() {
+        // Every node of the group, since any of them can be its primary after a failover (SPEC
+        // section 5.1: alarms watch every node, never one node's id). The engine's own thread:
+        // Valkey and Redis OSS run commands on one core, which the host's CPUUtilization hides
+        // on nodes of more than one vCPU.
+        for (n, node) in cache_nodes(env, r).into_iter().enumerate() {
+            let n = n + 1;
+            s.resources.push(res(
+                &format!("redis_cpu_{n}"),
+                Kind::Alarm(Alarm {
+                    statistic: "Average".into(),
+                    evaluation_periods: 5,
+                    threshold: SATURATED_PERCENT,
+                    ..watch(
+                        format!("{}-{n:03}", regional_id(env, "redis-cpu", &r.code)),
+                        format!("Cache node {node} above {SATURATED_PERCENT} % engine CPU for 5 minutes"),
+                        metric::ELASTICACHE,
+                        metric::ENGINE_CPU,
+                        vec![("CacheClusterId".into(), V::s(node.clone()))],
+                    )
+                }),
+            ));
+        }
+        s.depends_on.push(stack_name(env, Layer::Redis, &r.code));
+    }
+    if env.msk.is_some() {
+        // A partition offline can be neither written nor read: any is too many.
+        s.resources.push(res(
+            "msk_offline_partitions",
+            Kind::Alarm(watch(
+                regional_id(env, "msk-offline-partitions", &r.code),
+                format!("MSK cluster of {} has offline partitions", r.code),
+                metric::KAFKA,
+                metric::OFFLINE_PARTITIONS,
+                vec![(metric::MSK_CLUSTER.into(), V::s(regional_id(env, "msk", &r.code)))],
+            )),
+        ));
+        s.depends_on.push(stack_name(env, Layer::Msk, &r.code));
+    }
 }
 
 /// Container Insights on the region's EKS cluster, the source of the dashboard's node counts:

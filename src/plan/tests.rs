@@ -114,9 +114,11 @@ fn monitoring_waits_for_what_it_watches() {
         for s in p.stacks.iter().filter(|s| s.layer == Layer::Monitoring) {
             for r in &s.resources {
                 if let Kind::Alarm(a) = &r.kind {
+                    let by_cluster = a.dimensions.iter().any(|(d, _)| d == "Cluster Name");
                     let watched = match a.namespace.as_str() {
                         "AWS/RDS" => Some(Layer::Aurora),
                         "AWS/ElastiCache" => Some(Layer::Redis),
+                        "AWS/Kafka" if by_cluster => Some(Layer::Msk),
                         "AWS/Kafka" => Some(Layer::MskReplication),
                         "AWS/Route53" => Some(Layer::Dns),
                         _ => None,
@@ -522,6 +524,133 @@ fn each_enabled_component_has_its_widgets_in_every_region() {
                 let apart =
                     a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
                 assert!(apart, "{name}: {a:?} overlaps {b:?}");
+            }
+        }
+    }
+}
+
+/// The alarm of the stack's resource `id`.
+fn alarm<'a>(s: &'a Stack, id: &str) -> &'a Alarm {
+    let r = s.resource(id).unwrap_or_else(|| panic!("{}: no {id}", s.name));
+    let Kind::Alarm(a) = &r.kind else {
+        panic!("{}: {id} is {r:?}", s.name)
+    };
+    a
+}
+
+/// The alarms that were missing: the Aurora writer, every cache node, the MSK cluster's
+/// partitions and each replicator's failures and stalls, per region, on that region's own
+/// topic, naming what the plan creates there, within CloudWatch's name limit.
+#[test]
+fn the_health_alarms_exist_per_region_on_that_regions_topic() {
+    for name in SHIPPED {
+        let (env, p) = shipped(name, &[]);
+        for region in &p.regions {
+            let s = find(&p, Layer::Monitoring, region).unwrap();
+            let Kind::Topic(t) = &s.resource("alerts_topic").unwrap().kind else {
+                panic!()
+            };
+            let topic = t.name.clone();
+            assert!(topic.ends_with(&crate::naming::short_code(region)), "{topic}");
+            let mut watched: Vec<&Alarm> = Vec::new();
+            for c in kinds_in(&p, Layer::Aurora, region, |k| {
+                if let Kind::DbCluster(c) = k {
+                    Some(c)
+                } else {
+                    None
+                }
+            }) {
+                let a = alarm(s, "aurora_writer_cpu");
+                assert_eq!(a.metric, "CPUUtilization");
+                assert_eq!(
+                    a.dimensions,
+                    [
+                        ("DBClusterIdentifier".to_string(), V::s(&c.id)),
+                        ("Role".to_string(), V::s("WRITER"))
+                    ]
+                );
+                watched.push(a);
+            }
+            for g in kinds_in(&p, Layer::Redis, region, |k| {
+                if let Kind::ReplicationGroup(g) = k {
+                    Some(g)
+                } else {
+                    None
+                }
+            }) {
+                for n in 1..=1 + g.replicas {
+                    let a = alarm(s, &format!("redis_cpu_{n}"));
+                    assert_eq!(a.metric, "EngineCPUUtilization");
+                    assert_eq!(
+                        a.dimensions,
+                        [("CacheClusterId".to_string(), V::s(format!("{}-{n:03}", g.id)))]
+                    );
+                    watched.push(a);
+                }
+                assert!(s.resource(&format!("redis_cpu_{}", g.replicas + 2)).is_none());
+            }
+            for c in kinds_in(&p, Layer::Msk, region, |k| {
+                if let Kind::MskCluster(c) = k {
+                    Some(c)
+                } else {
+                    None
+                }
+            }) {
+                let a = alarm(s, "msk_offline_partitions");
+                assert_eq!(a.metric, "OfflinePartitionsCount");
+                assert_eq!(a.dimensions, [("Cluster Name".to_string(), V::s(&c.name))]);
+                watched.push(a);
+            }
+            let replicators = kinds_in(&p, Layer::MskReplication, region, |k| {
+                if let Kind::MskReplicator(r) = k {
+                    Some(r)
+                } else {
+                    None
+                }
+            });
+            let by_replicator: Vec<&Alarm> = s
+                .resources
+                .iter()
+                .filter_map(|r| if let Kind::Alarm(a) = &r.kind { Some(a) } else { None })
+                .filter(|a| a.metric == "ReplicatorFailure" || a.statistic == "SampleCount")
+                .collect();
+            assert_eq!(by_replicator.len(), 2 * replicators.len(), "{name} {region}");
+            for r in &replicators {
+                let of = |pred: &dyn Fn(&Alarm) -> bool| {
+                    by_replicator
+                        .iter()
+                        .filter(|a| a.dimensions == [("ReplicatorName".to_string(), V::s(&r.name))] && pred(a))
+                        .count()
+                };
+                assert_eq!(of(&|a| a.metric == "ReplicatorFailure"), 1, "{}", r.name);
+                assert_eq!(
+                    of(&|a| a.metric == "ReplicationLatency" && a.treat_missing == "breaching"),
+                    1,
+                    "{}",
+                    r.name
+                );
+            }
+            watched.extend(by_replicator);
+            assert_eq!(env.aurora.is_some(), s.resource("aurora_writer_cpu").is_some());
+            assert_eq!(env.msk.is_some(), s.resource("msk_offline_partitions").is_some());
+            for a in watched {
+                assert_eq!(a.topic, V::r("alerts_topic"), "{}", a.name);
+                assert!(crate::aws::limits::CLOUDWATCH_ALARM_NAME.fits(&a.name), "{}", a.name);
+                assert!(
+                    a.name.ends_with(&crate::naming::short_code(region))
+                        || a.name.contains(&format!("-{}-", crate::naming::short_code(region))),
+                    "{}",
+                    a.name
+                );
+            }
+            // Route 53's alarms stay in us-east-1.
+            if region != crate::naming::GLOBAL_REGION {
+                assert!(
+                    !s.resources
+                        .iter()
+                        .any(|r| matches!(&r.kind, Kind::Alarm(a) if a.namespace == "AWS/Route53")),
+                    "{name} {region}"
+                );
             }
         }
     }
