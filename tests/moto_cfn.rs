@@ -78,11 +78,18 @@ const MOTO_SKIPS: &[&str] = &[
 /// Attributes moto 5.2.1 cannot give through `Fn::GetAtt` of a resource it does create:
 /// (type, attribute, why). An output of one is given the resource's `Ref` instead, and the test
 /// reads the attribute from moto's own API once the stack exists (`attribute_from_api`).
-const MOTO_NO_ATTRIBUTE: &[(&str, &str, &str)] = &[(
-    "AWS::ElasticLoadBalancingV2::LoadBalancer",
-    "CanonicalHostedZoneID",
-    "moto's FakeLoadBalancer.get_cfn_attribute raises NotImplementedError for it (moto/elbv2/models.py) and the output then holds the unresolved function as text",
-)];
+const MOTO_NO_ATTRIBUTE: &[(&str, &str, &str)] = &[
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "CanonicalHostedZoneID",
+        "moto's FakeLoadBalancer.get_cfn_attribute raises NotImplementedError for it (moto/elbv2/models.py) and the output then holds the unresolved function as text",
+    ),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "LoadBalancerFullName",
+        "moto's FakeLoadBalancer.get_cfn_attribute raises NotImplementedError for it (moto/elbv2/models.py) and the output then holds the unresolved function as text",
+    ),
+];
 
 /// Outputs that name something AWS creates by itself, which moto cannot give because it skipped
 /// the resource that makes it: (output, why). The test makes a stand-in in moto and feeds its id
@@ -630,6 +637,17 @@ fn attribute_from_api(moto: &Moto, region: &str, ty: &str, attr: &str, physical:
             .as_str()
             .unwrap_or_else(|| panic!("{physical}: no CanonicalHostedZoneId in moto"))
             .to_string(),
+        // AWS's definition: the part of the ARN after `loadbalancer/` (`app/<name>/<id>`).
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "LoadBalancerFullName") => {
+            let arn = load_balancer(moto, region, physical)["LoadBalancerArn"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{physical}: no LoadBalancerArn in moto"))
+                .to_string();
+            arn.split_once(":loadbalancer/")
+                .unwrap_or_else(|| panic!("{arn}: not a load balancer ARN"))
+                .1
+                .to_string()
+        }
         _ => panic!("no way to read {ty}.{attr} from moto"),
     }
 }
@@ -1379,12 +1397,24 @@ fn reduction_removes_dependants_and_placeholders_outputs() {
         json!({ "Ref": "LoadBalancer" })
     );
     assert_eq!(
+        t["Outputs"]["LoadBalancerFullName"]["Value"],
+        json!({ "Ref": "LoadBalancer" })
+    );
+    let lb = "AWS::ElasticLoadBalancingV2::LoadBalancer".to_string();
+    assert_eq!(
         red.from_api,
-        [(
-            "LoadBalancerZoneId".to_string(),
-            "AWS::ElasticLoadBalancingV2::LoadBalancer".to_string(),
-            "CanonicalHostedZoneID".to_string()
-        )]
+        [
+            (
+                "LoadBalancerFullName".to_string(),
+                lb.clone(),
+                "LoadBalancerFullName".to_string()
+            ),
+            (
+                "LoadBalancerZoneId".to_string(),
+                lb,
+                "CanonicalHostedZoneID".to_string()
+            )
+        ]
     );
     assert!(red.placeholders.is_empty(), "{:?}", red.placeholders);
     // Route 53 keeps every record and health check: its parameters are the load balancers'.

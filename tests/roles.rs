@@ -2,7 +2,8 @@
 //! region of every shipped environment changes no create-only property of a stateful resource (as
 //! CloudFormation's own resource schemas, shipped with cfn-lint, define them), renames no stack,
 //! moves no resource to another stack, and keeps every Terraform address and stateful block. Only
-//! what follows the writer may change: node group sizing, failover records, lag alarms.
+//! what follows the writer may change: node group sizing, failover records, lag alarms. The
+//! dashboard, account-wide and created in the primary region, does not move at all.
 //!
 //! The same comparison, run on the old way of saying "the writer moved" (swapping
 //! `regions.primary` and the secondary), must find the damage: that is the check failing on the
@@ -260,6 +261,65 @@ fn the_writer_moves_without_touching_create_time_identity() {
             let back = render(&name, &[&format!("genai-demo:multi-region.writer={}", plan_regions[0])]);
             assert_eq!(base.cfn, back.cfn, "{name}: back to the primary");
             assert_eq!(base.tf, back.tf, "{name}: back to the primary");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 4, "only {compared} writer moves compared");
+}
+
+/// The dashboard was created in `regions.primary` and stays there: dashboards are account-wide,
+/// and one that moved with the writer would be deleted and made again elsewhere (SPEC 5.4). In
+/// both backends it is the one dashboard, in the primary's monitoring stack, the same bytes
+/// whichever region writes.
+#[test]
+fn the_dashboard_stays_in_the_primary_whoever_writes() {
+    let dashboards = |r: &Rendered| -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for (stack, resources) in &r.cfn {
+            for (id, res) in resources {
+                if res["Type"] == "AWS::CloudWatch::Dashboard" {
+                    found.push((stack.clone(), id.clone()));
+                }
+            }
+        }
+        for (folder, address) in r.tf.keys() {
+            if address.starts_with("aws_cloudwatch_dashboard.") {
+                found.push((folder.clone(), address.clone()));
+            }
+        }
+        found
+    };
+    let mut compared = 0;
+    for name in shipped_environments() {
+        let plan = plan_with(&name, &[]);
+        let stack = format!("{}-{}-monitoring-{}", plan.prefix, plan.environment, plan.regions[0]);
+        let base = render(&name, &[]);
+        let found = dashboards(&base);
+        let address = format!(
+            "aws_cloudwatch_dashboard.monitoring_dashboard_{}",
+            crate::common::short_code(&plan.regions[0])
+        );
+        assert_eq!(
+            found,
+            [
+                (stack.clone(), "Dashboard".to_string()),
+                (format!("terraform/{stack}"), address.clone())
+            ],
+            "{name}: one dashboard, in the primary's monitoring stack"
+        );
+        for region in plan.regions.iter().skip(1) {
+            let moved = render(&name, &[&format!("genai-demo:multi-region.writer={region}")]);
+            assert_eq!(dashboards(&moved), found, "{name}, writer {region}");
+            assert_eq!(
+                serde_json::to_string(&base.cfn[&stack]["Dashboard"]).unwrap(),
+                serde_json::to_string(&moved.cfn[&stack]["Dashboard"]).unwrap(),
+                "{name}, writer {region}: the CloudFormation dashboard changes"
+            );
+            let key = (format!("terraform/{stack}"), address.clone());
+            assert_eq!(
+                base.tf[&key], moved.tf[&key],
+                "{name}, writer {region}: the Terraform dashboard changes"
+            );
             compared += 1;
         }
     }

@@ -255,6 +255,14 @@ pub const SSM_PARAMETER_NAME: NameLimit = NameLimit {
     source: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html",
 };
 
+/// DashboardName: "The maximum length is 255, and valid characters are A-Z, a-z, 0-9, \"-\", and
+/// \"_\"" (mrgen's names are prefix, environment and `-` only).
+pub const CLOUDWATCH_DASHBOARD_NAME: NameLimit = NameLimit {
+    what: "CloudWatch dashboard name",
+    max: 255,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+};
+
 /// AlarmName: 1..=255 UTF-8 characters, no ASCII control characters.
 pub const CLOUDWATCH_ALARM_NAME: NameLimit = NameLimit {
     what: "CloudWatch alarm name",
@@ -325,6 +333,7 @@ pub const NAME_LIMITS: &[&NameLimit] = &[
     &LOG_GROUP_NAME,
     &BUDGET_NAME,
     &CLOUDWATCH_ALARM_NAME,
+    &CLOUDWATCH_DASHBOARD_NAME,
     &SECURITY_GROUP_NAME,
     &LOAD_BALANCER_NAME,
     &TARGET_GROUP_NAME,
@@ -392,6 +401,7 @@ mod tests {
         assert_eq!(LOG_GROUP_NAME.max, 512);
         assert_eq!(BUDGET_NAME.max, 100);
         assert_eq!(CLOUDWATCH_ALARM_NAME.max, 255);
+        assert_eq!(CLOUDWATCH_DASHBOARD_NAME.max, 255);
         assert_eq!(DB_SUBNET_GROUP.max, 255);
         assert_eq!(S3_BUCKET_NAME.max, 63);
         assert_eq!(SSM_PARAMETER_NAME.max, 1011);
@@ -399,7 +409,7 @@ mod tests {
 
     #[test]
     fn name_limit_table_is_complete_and_sourced() {
-        assert_eq!(NAME_LIMITS.len(), 26);
+        assert_eq!(NAME_LIMITS.len(), 27);
         let mut whats: Vec<&str> = NAME_LIMITS.iter().map(|l| l.what).collect();
         whats.sort_unstable();
         whats.dedup();

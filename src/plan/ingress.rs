@@ -221,6 +221,11 @@ fn region_stack(env: &Environment, ing: &Ingress, r53: &Route53, r: &RegionEnv) 
         "The hosted zone of the load balancer's DNS name",
     ));
     s.outputs.push(out(
+        Out::LoadBalancerFullName,
+        V::attr("load_balancer", Attr::LoadBalancerFullName),
+        "The load balancer's full name (app/<name>/<id>), the LoadBalancer dimension of its metrics",
+    ));
+    s.outputs.push(out(
         Out::TargetGroupArn,
         V::r("target_group"),
         "The application's target group (for a TargetGroupBinding by ARN)",

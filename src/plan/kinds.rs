@@ -602,6 +602,14 @@ pub struct Budget {
     pub emails: Vec<String>,
 }
 
+/// A CloudWatch dashboard: account-wide, created in one region. Its widgets are laid out by the
+/// plan, and both backends write [`Dashboard::body`] of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dashboard {
+    pub name: String,
+    pub widgets: Vec<super::dashboard::Widget>,
+}
+
 /// Declares [`Kind`] with one variant per struct (`Kind::Vpc(Vpc)`) and `From` for each.
 macro_rules! kinds {
     ($($(#[$doc:meta])* $name:ident,)*) => {
@@ -697,6 +705,7 @@ kinds! {
     TopicPolicy,
     EmailSubscription,
     Alarm,
+    Dashboard,
     Budget,
 }
 
@@ -734,6 +743,7 @@ impl Kind {
             Kind::WebAcl(k) => named(&k.name, &limits::WEB_ACL_NAME),
             Kind::Topic(k) => named(&k.name, &limits::SNS_TOPIC_NAME),
             Kind::Alarm(k) => named(&k.name, &limits::CLOUDWATCH_ALARM_NAME),
+            Kind::Dashboard(k) => named(&k.name, &limits::CLOUDWATCH_DASHBOARD_NAME),
             Kind::Budget(k) => named(&k.name, &limits::BUDGET_NAME),
             Kind::Bucket(k) => named(&k.name, &limits::S3_BUCKET_NAME),
             Kind::SsmParameter(k) => named(&k.name, &limits::SSM_PARAMETER_NAME),

@@ -2,6 +2,7 @@
 
 mod aurora;
 pub mod build;
+pub mod dashboard;
 mod dns;
 mod eks;
 mod ingress;
@@ -23,6 +24,7 @@ pub mod values;
 mod tests;
 
 pub use build::build;
+pub use dashboard::{Doc, Widget, WidgetBody, WidgetMetric};
 pub use kinds::*;
 pub use layer::{Layer, LayerInfo, LAYERS};
 pub use types::*;

@@ -84,6 +84,8 @@ pub enum Out {
     LoadBalancerArn,
     LoadBalancerDnsName,
     LoadBalancerZoneId,
+    /// A load balancer's full name (`app/<name>/<id>`), what its CloudWatch metrics are by.
+    LoadBalancerFullName,
     TargetGroupArn,
     /// The Route 53 health check of one region.
     HealthCheckId(String),
@@ -122,6 +124,7 @@ impl Out {
             Out::LoadBalancerArn => ("LoadBalancerArn", None),
             Out::LoadBalancerDnsName => ("LoadBalancerDnsName", None),
             Out::LoadBalancerZoneId => ("LoadBalancerZoneId", None),
+            Out::LoadBalancerFullName => ("LoadBalancerFullName", None),
             Out::TargetGroupArn => ("TargetGroupArn", None),
             Out::GlobalReplicationGroupId => ("GlobalReplicationGroupId", None),
             Out::ReplicationGroupId => ("ReplicationGroupId", None),
@@ -161,6 +164,7 @@ impl Out {
             | Out::LoadBalancerArn
             | Out::LoadBalancerDnsName
             | Out::LoadBalancerZoneId
+            | Out::LoadBalancerFullName
             | Out::TargetGroupArn
             | Out::GlobalReplicationGroupId
             | Out::ReplicationGroupId

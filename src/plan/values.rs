@@ -74,6 +74,9 @@ pub enum Attr {
     /// An MSK cluster's bootstrap brokers for IAM authentication (Terraform only: CloudFormation
     /// has no such attribute).
     BootstrapBrokers,
+    /// A load balancer's full name (`app/<name>/<id>`, the end of its ARN): the value of the
+    /// `LoadBalancer` dimension of its CloudWatch metrics.
+    LoadBalancerFullName,
 }
 
 /// A value CloudFormation cannot read from a resource: `deploy.sh` reads it with the AWS CLI once

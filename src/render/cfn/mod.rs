@@ -197,6 +197,7 @@ fn cfn_kind(kind: &Kind) -> &dyn CfnKind {
         Kind::TopicPolicy(k) => k,
         Kind::EmailSubscription(k) => k,
         Kind::Alarm(k) => k,
+        Kind::Dashboard(k) => k,
         Kind::Budget(k) => k,
     }
 }

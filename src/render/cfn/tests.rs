@@ -626,3 +626,63 @@ fn checkov_suppressions_are_explained_and_listed_in_the_readme() {
         );
     }
 }
+
+/// The dashboard's body is JSON text: a plain string when nothing in it comes from another
+/// stack, else `Fn::Join` of text around the references (parameters, or the outputs they name);
+/// read with each reference as a string, it is the plan's widgets.
+#[test]
+fn the_dashboard_body_is_json_text_joined_around_references() {
+    let (mut plain, mut joined) = (0, 0);
+    for env in ENVIRONMENTS {
+        let plan = plan_of(env);
+        for refs in MODES {
+            for (name, t) in templates(&plan, refs) {
+                for (id, d) in resources_of_type(&t, "AWS::CloudWatch::Dashboard") {
+                    let body = &d["Properties"]["DashboardBody"];
+                    let text = match body.as_str() {
+                        Some(s) => {
+                            plain += 1;
+                            s.to_string()
+                        }
+                        None => {
+                            joined += 1;
+                            assert_eq!(body["Fn::Join"][0], "", "{name} {id}");
+                            let parts = body["Fn::Join"][1].as_array().unwrap();
+                            parts
+                                .iter()
+                                .map(|p| match p.as_str() {
+                                    Some(s) => s.to_string(),
+                                    None => {
+                                        let reference = p.get("Ref").or(p.get("Fn::GetStackOutput"));
+                                        assert!(reference.is_some(), "{name} {id}: {p}");
+                                        "a-reference".to_string()
+                                    }
+                                })
+                                .collect()
+                        }
+                    };
+                    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} {id}: {e}: {text}"));
+                    let widgets = doc["widgets"].as_array().unwrap();
+                    let planned = plan
+                        .stack(&name)
+                        .unwrap()
+                        .resources
+                        .iter()
+                        .find_map(|r| {
+                            if let crate::plan::Kind::Dashboard(d) = &r.kind {
+                                Some(d.widgets.len())
+                            } else {
+                                None
+                            }
+                        })
+                        .unwrap();
+                    assert_eq!(widgets.len(), planned, "{name} {id}");
+                    assert!(widgets.iter().all(|w| w["properties"].is_object()), "{name} {id}");
+                    // Objects are written with sorted keys, as Terraform's jsonencode writes them.
+                    assert!(text.starts_with(r#"{"widgets":[{"height":"#), "{name} {id}");
+                }
+            }
+        }
+    }
+    assert!(plain > 0 && joined > 0, "{plain} plain, {joined} joined");
+}

@@ -222,5 +222,6 @@ pub(super) fn plain(a: Attr) -> Option<&'static str> {
         // No CloudFormation type has it (`deploy.sh` reads MSK's with the CLI); cfn-lint would
         // refuse a template that asked.
         Attr::BootstrapBrokers => "BootstrapBrokerStringSaslIam",
+        Attr::LoadBalancerFullName => "LoadBalancerFullName",
     })
 }

@@ -81,6 +81,7 @@ templates! {
     TOPIC_POLICY => "topic_policy.tf.j2",
     EMAIL_SUBSCRIPTION => "email_subscription.tf.j2",
     ALARM => "alarm.tf.j2",
+    DASHBOARD => "dashboard.tf.j2",
     BUDGET => "budget.tf.j2",
 }
 

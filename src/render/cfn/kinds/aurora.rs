@@ -154,7 +154,8 @@ impl CfnKind for GlobalCluster {
             | Attr::HealthCheckId
             | Attr::DnsName
             | Attr::CanonicalHostedZoneId
-            | Attr::BootstrapBrokers => plain(a),
+            | Attr::BootstrapBrokers
+            | Attr::LoadBalancerFullName => plain(a),
         }
     }
 }

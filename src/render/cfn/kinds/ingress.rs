@@ -42,6 +42,7 @@ impl CfnKind for LoadBalancer {
             Attr::Arn => None,
             Attr::DnsName => Some("DNSName"),
             Attr::CanonicalHostedZoneId => Some("CanonicalHostedZoneID"),
+            Attr::LoadBalancerFullName => Some("LoadBalancerFullName"),
             other => plain(other),
         }
     }

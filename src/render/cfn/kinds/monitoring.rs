@@ -1,9 +1,9 @@
 //! Monitoring as CloudFormation resources: the encrypted alert topic, its policy and e-mail
-//! subscriptions, the CloudWatch alarms, and the monthly cost budget.
+//! subscriptions, the CloudWatch alarms and dashboard, and the monthly cost budget.
 
 use super::CfnKind;
 use crate::plan::kinds::*;
-use crate::plan::{Attr, BudgetAlert, V};
+use crate::plan::{Attr, BudgetAlert, Doc, V};
 use crate::render::cfn::value::{plain, Ctx};
 use serde_json::{json, Value};
 
@@ -100,6 +100,72 @@ impl CfnKind for Alarm {
 
     fn attribute(&self, a: Attr) -> Option<&'static str> {
         plain(a)
+    }
+}
+
+impl CfnKind for Dashboard {
+    fn type_name(&self) -> Option<&'static str> {
+        Some("AWS::CloudWatch::Dashboard")
+    }
+
+    fn properties(&self, ctx: &Ctx) -> Value {
+        // The widgets are written through the body, the document both backends write.
+        let Dashboard { name, widgets: _ } = self;
+        json!({ "DashboardName": name, "DashboardBody": json_text(ctx, &self.body()) })
+    }
+
+    fn attribute(&self, a: Attr) -> Option<&'static str> {
+        plain(a)
+    }
+}
+
+/// A document as compact JSON text: a string when every leaf is a literal; else `Fn::Join` of
+/// the text around each reference (no `Fn::Sub`: nothing in the text is interpolated).
+fn json_text(ctx: &Ctx, doc: &Doc) -> Value {
+    let mut parts: Vec<Value> = Vec::new();
+    let mut text = String::new();
+    write_json(ctx, doc, &mut text, &mut parts);
+    if parts.is_empty() {
+        return Value::String(text);
+    }
+    parts.push(Value::String(text));
+    json!({ "Fn::Join": ["", parts] })
+}
+
+fn write_json(ctx: &Ctx, doc: &Doc, text: &mut String, parts: &mut Vec<Value>) {
+    match doc {
+        Doc::Map(entries) => {
+            text.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push_str(&Value::String(k.clone()).to_string());
+                text.push(':');
+                write_json(ctx, v, text, parts);
+            }
+            text.push('}');
+        }
+        Doc::List(items) => {
+            text.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                write_json(ctx, v, text, parts);
+            }
+            text.push(']');
+        }
+        Doc::Leaf(v) => match ctx.v(v) {
+            // A reference (to a parameter, or another stack's output) to a text value.
+            reference @ Value::Object(_) => {
+                text.push('"');
+                parts.push(Value::String(std::mem::take(text)));
+                parts.push(reference);
+                text.push('"');
+            }
+            literal => text.push_str(&literal.to_string()),
+        },
     }
 }
 

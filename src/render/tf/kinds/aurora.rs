@@ -179,7 +179,8 @@ impl TfKind for GlobalCluster {
             | Attr::HealthCheckId
             | Attr::DnsName
             | Attr::CanonicalHostedZoneId
-            | Attr::BootstrapBrokers => arn_only(a),
+            | Attr::BootstrapBrokers
+            | Attr::LoadBalancerFullName => arn_only(a),
         }
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {

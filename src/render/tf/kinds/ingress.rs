@@ -41,6 +41,8 @@ impl TfKind for LoadBalancer {
         match a {
             Attr::DnsName => Some("dns_name"),
             Attr::CanonicalHostedZoneId => Some("zone_id"),
+            // `app/<name>/<id>`: the `LoadBalancer` dimension of its CloudWatch metrics.
+            Attr::LoadBalancerFullName => Some("arn_suffix"),
             other => arn_only(other),
         }
     }

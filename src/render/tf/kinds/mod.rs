@@ -171,6 +171,7 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         Kind::TopicPolicy(k) => k,
         Kind::EmailSubscription(k) => k,
         Kind::Alarm(k) => k,
+        Kind::Dashboard(k) => k,
         Kind::Budget(k) => k,
     }
 }
@@ -225,7 +226,8 @@ fn arn_only(a: Attr) -> Option<&'static str> {
         | Attr::ClusterResourceId
         | Attr::DnsName
         | Attr::CanonicalHostedZoneId
-        | Attr::BootstrapBrokers => None,
+        | Attr::BootstrapBrokers
+        | Attr::LoadBalancerFullName => None,
     }
 }
 

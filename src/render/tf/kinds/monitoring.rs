@@ -1,12 +1,12 @@
 //! The monitoring layer's kinds in Terraform: the encrypted alarm topic, its policy and email
-//! subscriptions, CloudWatch alarms, and the account's monthly budget.
+//! subscriptions, CloudWatch alarms and the dashboard, and the account's monthly budget.
 
 use super::super::hcl::Obj;
 use super::super::templates as t;
 use super::super::Cx;
 use super::{arn_only, policy, Block, Common, TfKind};
 use crate::plan::kinds::*;
-use crate::plan::{Attr, Resource, Stack};
+use crate::plan::{Attr, Doc, Resource, Stack};
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -149,6 +149,57 @@ impl TfKind for Alarm {
         };
         Block::new(t::ALARM, &context)
     }
+}
+
+/// `dashboard.tf.j2`.
+#[derive(Serialize)]
+struct DashboardContext {
+    #[serde(flatten)]
+    common: Common,
+    dashboard_name: String,
+    /// The body as an HCL object, for `jsonencode`.
+    body: Value,
+}
+
+impl TfKind for Dashboard {
+    fn tf_type(&self) -> &'static str {
+        "aws_cloudwatch_dashboard"
+    }
+    fn ref_attr(&self) -> &'static str {
+        "id"
+    }
+    fn attr_name(&self, a: Attr) -> Option<&'static str> {
+        match a {
+            Attr::Arn => Some("dashboard_arn"),
+            other => arn_only(other),
+        }
+    }
+    fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
+        // The widgets are written through the body, the document both backends write.
+        let Dashboard { name, widgets: _ } = self;
+        let context = DashboardContext {
+            common: Common::new(cx, stack, r, self)?,
+            dashboard_name: name.clone(),
+            body: doc(cx, stack, &self.body())?,
+        };
+        Block::new(t::DASHBOARD, &context)
+    }
+}
+
+/// A document as an HCL value: objects keep the document's (sorted) key order, which is also
+/// the order `jsonencode` writes them in.
+fn doc<'a>(cx: &Cx<'a>, stack: &'a Stack, d: &Doc) -> Result<Value, String> {
+    Ok(match d {
+        Doc::Leaf(v) => cx.value(stack, v)?,
+        Doc::List(items) => Value::from(items.iter().map(|i| doc(cx, stack, i)).collect::<Result<Vec<_>, _>>()?),
+        Doc::Map(entries) => {
+            let mut o = Obj::new();
+            for (k, v) in entries {
+                o.put(k, doc(cx, stack, v)?);
+            }
+            o.value()
+        }
+    })
 }
 
 /// One `notification` block of `budget.tf.j2`.
