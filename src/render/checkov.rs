@@ -17,12 +17,13 @@ pub const AZ_DATA_SOURCE: (&str, &str) = (
     "mrgen takes the account's first zones at deploy time as the spec requires: zone names differ per account, so pinning them would break new accounts; created subnets keep their zone",
 );
 
-/// Application Load Balancers: access logs go to the `logs` bucket of the storage layer, which
-/// mrgen does not render yet (the README says so). An accepted gap until that layer exists, not
-/// a false positive.
+/// Application Load Balancers: access logs are to go to the `logs` bucket of the storage layer,
+/// which the load balancer is not pointed at yet (it sets no `access_logs.s3.*` attribute, and
+/// the logs bucket's policy admits no load balancer log delivery). An accepted gap until it is,
+/// not a false positive.
 pub const LOAD_BALANCER: &[(&str, &str)] = &[(
     "CKV_AWS_91",
-    "Access logs go to the region's logs bucket once mrgen renders the storage layer, which it does not yet (log delivery needs an existing SSE-S3 bucket); until then the load balancer's and target group's CloudWatch metrics are what there is",
+    "Access logs are to go to the region's logs bucket (the storage layer's, SSE-S3 as log delivery needs), which mrgen does not point the load balancer at yet; until it does, the load balancer's and target group's CloudWatch metrics are what there is",
 )];
 /// The target group speaks HTTP to the pods: TLS ends at the load balancer, inside the VPC.
 /// Empty: no checkov check fails on it (measured with checkov 3.3: the Terraform check
