@@ -208,6 +208,11 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
             Retain::Retain,
         );
         bucket.after = after;
+        if purpose != LOGS {
+            // Server access logs are delivered under the logs bucket's policy: the bucket that
+            // logs into it waits for that policy, so no log is refused in between.
+            bucket.depends_on.push(format!("{logs_id}_policy"));
+        }
         s.resources.push(bucket);
         let mut policy = vec![tls_only(&id)];
         if purpose == LOGS {
