@@ -308,6 +308,32 @@ fn reduce(template: &mut Value, stack: &Stack, zones: &[String], dead: &mut BTre
                 .insert(id.clone(), format!("{ty}: moto has no model for it"));
         }
     }
+    // A `DependsOn` on a skipped resource only orders the two (a bucket that logs into the logs
+    // bucket waits for that bucket's policy): it is dropped, not the resource that waits.
+    for (id, r) in resources.iter_mut() {
+        let Some(deps) = r.get("DependsOn").cloned() else {
+            continue;
+        };
+        let list: Vec<Value> = match deps {
+            Value::Array(a) => a,
+            one => vec![one],
+        };
+        let (gone, kept): (Vec<Value>, Vec<Value>) = list
+            .into_iter()
+            .partition(|d| d.as_str().is_some_and(|x| red.removed.contains_key(x)));
+        if gone.is_empty() {
+            continue;
+        }
+        let m = r.as_object_mut().expect("a resource");
+        if kept.is_empty() {
+            m.remove("DependsOn");
+        } else {
+            m.insert("DependsOn".into(), Value::Array(kept));
+        }
+        red.changes.push(format!(
+            "{id}: DependsOn {gone:?} dropped (moto skips them; they only order)"
+        ));
+    }
     loop {
         let mut more = Vec::new();
         for (id, r) in resources.iter() {
@@ -666,9 +692,22 @@ fn check_storage(moto: &Moto, plan: &Plan, outputs: &BTreeMap<String, BTreeMap<S
                 match encryption {
                     BucketEncryption::Kms(_) => {
                         assert_eq!(default["SSEAlgorithm"], "aws:kms", "{region}: {name}: {got:#}");
+                        // The region's copy: the primary key itself, which the primary's
+                        // network stack gives, or the region's replica.
+                        let key = match out.get("StorageKeyArn") {
+                            Some(k) => k.clone(),
+                            None => {
+                                let net = plan
+                                    .stacks
+                                    .iter()
+                                    .find(|s| s.layer == Layer::Network && s.region == region)
+                                    .expect("the region's network stack");
+                                outputs[&net.name]["MultiRegionKeyArn"].clone()
+                            }
+                        };
                         assert_eq!(
                             default["KMSMasterKeyID"],
-                            out["StorageKeyArn"].as_str(),
+                            key.as_str(),
                             "{region}: {name} is encrypted with the region's copy of the multi-Region key"
                         );
                     }
