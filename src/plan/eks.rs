@@ -19,7 +19,7 @@
 
 use super::layer::Layer;
 use super::parts::*;
-use super::storage::{app_purposes, bucket_out, storage_key};
+use super::storage::{app_purposes, bucket_arn, bucket_out, storage_key};
 use super::topic_glob::topic_globs;
 use super::types::*;
 use super::values::*;
@@ -213,20 +213,8 @@ fn node_access(env: &Environment, s: &mut Stack, r: &RegionEnv) {
 /// account) and its Pod Identity association.
 fn application(env: &Environment, e: &crate::model::env::Eks, s: &mut Stack, r: &RegionEnv) {
     let w = &e.workload;
-    let mut trust = Statement::allow("EksPodIdentity", &["sts:AssumeRole", "sts:TagSession"], Vec::new());
-    trust.service_principals = vec!["pods.eks.amazonaws.com".into()];
-    // The session tags Pod Identity sets: only this cluster's association may assume the role.
-    trust.string_equals = vec![
-        (
-            "aws:RequestTag/eks-cluster-arn".into(),
-            vec![V::attr("cluster", Attr::Arn)],
-        ),
-        ("aws:RequestTag/kubernetes-namespace".into(), vec![V::s(&w.namespace)]),
-        (
-            "aws:RequestTag/kubernetes-service-account".into(),
-            vec![V::s(&w.service_account)],
-        ),
-    ];
+    // Only this cluster's association may assume the role.
+    let trust = pod_identity_trust(V::attr("cluster", Attr::Arn), &w.namespace, &w.service_account);
     let mut policy = Vec::new();
     kafka(env, s, r, &mut policy);
     cache(env, r, &mut policy);
@@ -338,14 +326,7 @@ fn cache(env: &Environment, r: &RegionEnv, policy: &mut Vec<Statement>) {
             ])],
         ));
         let mut decrypt = Statement::allow("CacheAuthSecretKey", &["kms:Decrypt"], vec![V::p("KmsKeyArn")]);
-        decrypt.string_equals = vec![(
-            "kms:ViaService".into(),
-            vec![V::Join(vec![
-                V::s("secretsmanager."),
-                V::Region,
-                V::s(".amazonaws.com"),
-            ])],
-        )];
+        decrypt.string_equals = vec![via_service("secretsmanager", V::Region)];
         policy.push(decrypt);
     } else {
         // A single-region cache: RBAC with the IAM-authenticated user.
@@ -410,10 +391,11 @@ fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Sta
     let mut objects = Vec::new();
     for purpose in app_purposes(st) {
         let out = bucket_out(purpose);
-        let p = format!("Bucket{}", out.name().trim_start_matches("BucketName"));
+        let p = format!("Bucket{}", pascal(purpose));
+        let name = V::p(&p);
         s.parameters.push(param(&p, &storage, out));
-        arns.push(V::Join(vec![V::s("arn:aws:s3:::"), V::p(&p)]));
-        objects.push(V::Join(vec![V::s("arn:aws:s3:::"), V::p(&p), V::s("/*")]));
+        arns.push(bucket_arn(&name, ""));
+        objects.push(bucket_arn(&name, "/*"));
     }
     if arns.is_empty() {
         return;
@@ -431,10 +413,7 @@ fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Sta
         &["kms:Decrypt", "kms:GenerateDataKey"],
         vec![V::p("StorageKeyArn")],
     );
-    key.string_equals = vec![(
-        "kms:ViaService".into(),
-        vec![V::Join(vec![V::s("s3."), V::Region, V::s(".amazonaws.com")])],
-    )];
+    key.string_equals = vec![via_service("s3", V::Region)];
     policy.push(key);
 }
 

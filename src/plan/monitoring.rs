@@ -476,20 +476,8 @@ fn container_insights(env: &Environment, r: &RegionEnv, s: &mut Stack) {
         ));
         before.push(id);
     }
-    let mut trust = Statement::allow("EksPodIdentity", &["sts:AssumeRole", "sts:TagSession"], Vec::new());
-    trust.service_principals = vec!["pods.eks.amazonaws.com".into()];
-    // The session tags Pod Identity sets: only this cluster's agent may assume the role.
-    trust.string_equals = vec![
-        ("aws:RequestTag/eks-cluster-arn".into(), vec![V::p("EksClusterArn")]),
-        (
-            "aws:RequestTag/kubernetes-namespace".into(),
-            vec![V::s(AGENT_NAMESPACE)],
-        ),
-        (
-            "aws:RequestTag/kubernetes-service-account".into(),
-            vec![V::s(AGENT_SERVICE_ACCOUNT)],
-        ),
-    ];
+    // Only this cluster's agent may assume the role.
+    let trust = pod_identity_trust(V::p("EksClusterArn"), AGENT_NAMESPACE, AGENT_SERVICE_ACCOUNT);
     s.resources.push(res(
         "cloudwatch_agent_role",
         Kind::IamRole(IamRole {
@@ -577,44 +565,31 @@ fn dashboard(env: &Environment, dns_stack: Option<&Stack>, s: &mut Stack) {
         }));
     }
     if env.ingress.is_some() && env.route53.is_some() {
-        let mut names = Vec::new();
-        for r in regions {
+        // The region's load balancer, by the full name its ingress stack gives.
+        let mut by_lb = |r: &RegionEnv| {
             let name = format!("LoadBalancerFullName{}", pascal(&short_code(&r.code)));
             let ingress = stack_name(env, Layer::Ingress, &r.code);
             take_once(s, param(&name, &ingress, Out::LoadBalancerFullName));
-            names.push(name);
-        }
-        let by_lb = |i: usize| vec![("LoadBalancer", V::p(&names[i]))];
-        rows.push(
-            regions
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    graph(
-                        &r.code,
-                        "load balancer 5XX",
-                        &r.code,
-                        "Sum",
-                        vec![
-                            line(metric::ELB, metric::ELB_5XX, by_lb(i), &r.code, "load balancer"),
-                            line(metric::ELB, metric::TARGET_5XX, by_lb(i), &r.code, "pods"),
-                        ],
-                    )
-                })
-                .collect(),
-        );
-        rows.push(
-            regions
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut p99 = line(metric::ELB, metric::RESPONSE_TIME, by_lb(i), &r.code, "p99");
-                    p99.stat = Some("p99".into());
-                    let average = line(metric::ELB, metric::RESPONSE_TIME, by_lb(i), &r.code, "average");
-                    graph(&r.code, "response time (s)", &r.code, "Average", vec![p99, average])
-                })
-                .collect(),
-        );
+            vec![("LoadBalancer", V::p(&name))]
+        };
+        rows.push(column(&mut |r| {
+            graph(
+                &r.code,
+                "load balancer 5XX",
+                &r.code,
+                "Sum",
+                vec![
+                    line(metric::ELB, metric::ELB_5XX, by_lb(r), &r.code, "load balancer"),
+                    line(metric::ELB, metric::TARGET_5XX, by_lb(r), &r.code, "pods"),
+                ],
+            )
+        }));
+        rows.push(column(&mut |r| {
+            let mut p99 = line(metric::ELB, metric::RESPONSE_TIME, by_lb(r), &r.code, "p99");
+            p99.stat = Some("p99".into());
+            let average = line(metric::ELB, metric::RESPONSE_TIME, by_lb(r), &r.code, "average");
+            graph(&r.code, "response time (s)", &r.code, "Average", vec![p99, average])
+        }));
     }
     if env.eks.is_some() {
         rows.push(column(&mut |r| {

@@ -90,6 +90,36 @@ pub fn parameter_path(env: &Environment) -> String {
     format!("/{}/{}", env.prefix, env.name)
 }
 
+/// The condition that a KMS key is used only through `service` (`s3`, `secretsmanager`) in
+/// `region`: `kms:ViaService` = `<service>.<region>.amazonaws.com`.
+pub(super) fn via_service(service: &str, region: V) -> (String, Vec<V>) {
+    (
+        "kms:ViaService".into(),
+        vec![V::Join(vec![
+            V::s(format!("{service}.")),
+            region,
+            V::s(".amazonaws.com"),
+        ])],
+    )
+}
+
+/// The trust of a role that EKS Pod Identity gives to one service account of one cluster: the
+/// Pod Identity service may assume it and tag the session, and the session tags it sets must
+/// name that cluster, namespace and service account.
+pub(super) fn pod_identity_trust(cluster_arn: V, namespace: &str, service_account: &str) -> Statement {
+    let mut trust = Statement::allow("EksPodIdentity", &["sts:AssumeRole", "sts:TagSession"], Vec::new());
+    trust.service_principals = vec!["pods.eks.amazonaws.com".into()];
+    trust.string_equals = vec![
+        ("aws:RequestTag/eks-cluster-arn".into(), vec![cluster_arn]),
+        ("aws:RequestTag/kubernetes-namespace".into(), vec![V::s(namespace)]),
+        (
+            "aws:RequestTag/kubernetes-service-account".into(),
+            vec![V::s(service_account)],
+        ),
+    ];
+    trust
+}
+
 /// A parameter named like the output that feeds it.
 pub(super) fn take(stack: &str, output: Out) -> Parameter {
     param(&output.name(), stack, output)

@@ -41,7 +41,7 @@ pub(super) fn bucket_name(env: &Environment, purpose: &str, region: &str) -> (St
 }
 
 /// `arn:aws:s3:::<name>`, plus `suffix` (`/*`: its objects).
-fn bucket_arn(name: &V, suffix: &str) -> V {
+pub(super) fn bucket_arn(name: &V, suffix: &str) -> V {
     let mut parts = vec![V::s("arn:aws:s3:::")];
     match name {
         V::Join(p) => parts.extend(p.iter().cloned()),
@@ -74,14 +74,6 @@ pub(super) fn multi_region_key_policy() -> Vec<Statement> {
     let mut admin = Statement::allow("AccountAdministers", &["kms:*"], vec![V::s("*")]);
     admin.account_principal = true;
     vec![admin]
-}
-
-/// `kms:ViaService` for S3 in `region`: a key used only through S3 there.
-fn via_s3(region: V) -> (String, Vec<V>) {
-    (
-        "kms:ViaService".into(),
-        vec![V::Join(vec![V::s("s3."), region, V::s(".amazonaws.com")])],
-    )
 }
 
 pub(super) fn storage(env: &Environment) -> Vec<Stack> {
@@ -351,7 +343,7 @@ fn replication_role(
         ),
     ];
     let mut decrypt = Statement::allow("DecryptSource", &["kms:Decrypt"], vec![key.clone()]);
-    decrypt.string_equals = vec![via_s3(V::s(r.code.clone()))];
+    decrypt.string_equals = vec![via_service("s3", V::s(r.code.clone()))];
     policy.push(decrypt);
     let primary = r.code == env.primary().code;
     for dest in destinations {
@@ -374,7 +366,7 @@ fn replication_role(
             &["kms:Encrypt"],
             vec![dest_key(env, r, dest)],
         );
-        encrypt.string_equals = vec![via_s3(V::s(dest.code.clone()))];
+        encrypt.string_equals = vec![via_service("s3", V::s(dest.code.clone()))];
         policy.push(encrypt);
     }
     s.resources.push(res(
