@@ -391,9 +391,8 @@ fn buckets(env: &Environment, s: &mut Stack, r: &RegionEnv, policy: &mut Vec<Sta
     let mut objects = Vec::new();
     for purpose in app_purposes(st) {
         let out = bucket_out(purpose);
-        let p = format!("Bucket{}", pascal(purpose));
-        let name = V::p(&p);
-        s.parameters.push(param(&p, &storage, out));
+        let name = V::p(&out.name());
+        s.parameters.push(take(&storage, out));
         arns.push(bucket_arn(&name, ""));
         objects.push(bucket_arn(&name, "/*"));
     }
