@@ -38,6 +38,17 @@ pub struct Bucket {
     pub replication: Option<BucketReplication>,
 }
 
+impl Bucket {
+    /// The switch parameter that turns the bucket's replication on, where one does (off on a
+    /// new stack's first pass, while its destinations do not exist yet).
+    pub fn replication_switch(&self) -> Option<&str> {
+        match self.replication.as_ref().map(|r| &r.enabled) {
+            Some(V::Param(switch)) => Some(switch),
+            _ => None,
+        }
+    }
+}
+
 /// A bucket's replication to buckets in other regions (every object, delete markers too).
 #[derive(Clone, Debug, PartialEq)]
 pub struct BucketReplication {

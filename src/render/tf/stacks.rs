@@ -44,21 +44,12 @@ pub(super) struct Module {
     pub first_pass: Option<(String, Vec<String>)>,
 }
 
-/// The resource addresses of a module's body (`resource "T" "N"` → `T.N`), except the
-/// replication configurations of buckets whose replication a switch turns off on the first pass.
+/// The resource addresses of a module's body (`resource "T" "N"` → `T.N`), except those its
+/// members leave out of a first pass (`TfKind::first_pass_leaves_out`).
 fn first_pass_targets(body: &str, members: &[(&Stack, &Resource)]) -> Vec<String> {
     let gated: Vec<String> = members
         .iter()
-        .filter(|(_, r)| {
-            matches!(&r.kind, crate::plan::Kind::Bucket(b)
-                if b.replication.as_ref().is_some_and(|rep| matches!(rep.enabled, V::Param(_))))
-        })
-        .map(|(s, r)| {
-            format!(
-                "aws_s3_bucket_replication_configuration.{}",
-                super::resource_name(s, &r.id)
-            )
-        })
+        .flat_map(|(s, r)| kinds::first_pass_leaves_out(&r.kind, &super::resource_name(s, &r.id)))
         .collect();
     body.lines()
         .filter_map(|l| {

@@ -4,7 +4,7 @@
 
 use super::{condition_name, CfnKind};
 use crate::plan::kinds::*;
-use crate::plan::{Attr, V};
+use crate::plan::Attr;
 use crate::render::cfn::value::{plain, Ctx};
 use crate::render::checkov;
 use serde_json::{json, Map, Value};
@@ -127,10 +127,10 @@ impl CfnKind for Bucket {
                 })
                 .collect();
             let config = json!({ "Role": ctx.v(&rep.role), "Rules": rules });
-            let config = match &rep.enabled {
-                // Off on a new stack's first pass, while its destinations do not exist yet.
-                V::Param(switch) => json!({ "Fn::If": [condition_name(switch), config, { "Ref": "AWS::NoValue" }] }),
-                _ => config,
+            // Off on a new stack's first pass, while its destinations do not exist yet.
+            let config = match self.replication_switch() {
+                Some(switch) => json!({ "Fn::If": [condition_name(switch), config, { "Ref": "AWS::NoValue" }] }),
+                None => config,
             };
             p.insert("ReplicationConfiguration".into(), config);
         }
@@ -147,10 +147,7 @@ impl CfnKind for Bucket {
     }
 
     fn conditions(&self) -> Vec<&str> {
-        match self.replication.as_ref().map(|r| &r.enabled) {
-            Some(V::Param(switch)) => vec![switch.as_str()],
-            _ => Vec::new(),
-        }
+        self.replication_switch().into_iter().collect()
     }
 }
 

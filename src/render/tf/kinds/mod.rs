@@ -71,6 +71,14 @@ pub(crate) trait TfKind {
         Vec::new()
     }
 
+    /// The resources rendered for this one (by address, the resource named `name`) that a
+    /// switch parameter leaves out of a new stack's first pass (`Stack::final_pass_after`):
+    /// `apply.sh` applies everything else first.
+    fn first_pass_leaves_out(&self, name: &str) -> Vec<String> {
+        let _ = name;
+        Vec::new()
+    }
+
     /// checkov suppressions (id, reason) on this resource, from `render::checkov`.
     fn checkov_skips(&self) -> Vec<(&'static str, &'static str)> {
         Vec::new()
@@ -194,6 +202,10 @@ pub fn companions(kind: &Kind) -> &'static [(&'static str, &'static str)] {
 /// The checkov suppressions the Terraform backend writes on a plan resource: (id, reason).
 pub fn checkov_skips(kind: &Kind) -> Vec<(&'static str, &'static str)> {
     tf_kind(kind).checkov_skips()
+}
+
+pub(super) fn first_pass_leaves_out(kind: &Kind, name: &str) -> Vec<String> {
+    tf_kind(kind).first_pass_leaves_out(name)
 }
 
 pub(super) fn ephemeral(kind: &Kind) -> bool {

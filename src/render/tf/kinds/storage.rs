@@ -109,6 +109,13 @@ impl TfKind for Bucket {
             ),
         ]
     }
+    /// A replication configuration that a switch turns on once the destinations exist.
+    fn first_pass_leaves_out(&self, name: &str) -> Vec<String> {
+        self.replication_switch()
+            .map(|_| format!("aws_s3_bucket_replication_configuration.{name}"))
+            .into_iter()
+            .collect()
+    }
     /// A bucket is a replication destination only once it is versioned.
     fn ready_after(&self, name: &str) -> Vec<String> {
         vec![format!("aws_s3_bucket_versioning.{name}")]
