@@ -11,8 +11,7 @@
 //! a module is ignored there). An output that reads a left-out resource is not applied either,
 //! so a later stack that takes it gets a placeholder in a `zz_moto_placeholders.auto.tfvars`
 //! file of its folder (which Terraform prefers to the `TF_VAR_` that `apply.sh` could not
-//! read), and whatever reads such a variable is left out too. So does an output that reads no
-//! resource (one that passes an input variable on): Terraform does not write it under `-target`. Each stack's provider is pointed
+//! read), and whatever reads such a variable is left out too. Each stack's provider is pointed
 //! at moto by a `zz_moto_override.tf` in its folder; the rendered files never mention a mock.
 //!
 //! The change during the outage is the one a failover asks for (SPEC 5.4): the writer moves to
@@ -247,19 +246,13 @@ fn production_stacks_apply_on_moto_and_a_secondary_plans_and_applies_while_the_p
             println!("  {stack}: {address}: {why}");
         }
         (applied, total) = (applied + these.len(), total + all.len());
-        let mut gone = BTreeSet::new();
-        for (name, body) in outputs(&module) {
-            let refs = references(&body);
-            if refs.is_empty() {
-                // Under `-target` Terraform writes only the outputs that depend on a targeted
-                // resource: one that passes an input variable on is not written (the primary
-                // storage stack's key, which is the network stack's).
-                println!("  {stack}: output {name}: reads no resource, so Terraform does not write it under -target");
-                gone.insert(name);
-            } else if refs.iter().any(|r| left_out.contains_key(r)) || unset.iter().any(|v| reads_var(&body, v)) {
-                gone.insert(name);
-            }
-        }
+        let gone: BTreeSet<String> = outputs(&module)
+            .into_iter()
+            .filter(|(_, body)| {
+                references(body).iter().any(|r| left_out.contains_key(r)) || unset.iter().any(|v| reads_var(body, v))
+            })
+            .map(|(name, _)| name)
+            .collect();
         missing.insert(stack.clone(), gone);
         targets.extend(these);
     }
