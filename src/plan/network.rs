@@ -41,7 +41,7 @@ pub(super) fn network(env: &Environment, r: &RegionEnv) -> Stack {
         }),
         Retain::Retain,
     ));
-    let multi_region_key = env.storage.is_some() && r.code == env.primary().code;
+    let multi_region_key = env.storage.is_some() && r.primary;
     if multi_region_key {
         // The environment's multi-Region key, created here in the primary region; its replicas
         // live in the secondaries' storage stacks.

@@ -78,14 +78,11 @@ pub(super) fn multi_region_key_policy() -> Vec<Statement> {
 
 pub(super) fn storage(env: &Environment) -> Vec<Stack> {
     let Some(st) = &env.storage else { return Vec::new() };
-    let primary = env.primary().code.clone();
-    env.regions
-        .iter()
-        .map(|r| region_stack(env, st, r, r.code == primary))
-        .collect()
+    env.regions.iter().map(|r| region_stack(env, st, r)).collect()
 }
 
-fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -> Stack {
+fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv) -> Stack {
+    let primary = r.primary;
     let mut s = stack(
         env,
         Layer::Storage,
@@ -164,7 +161,7 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv, primary: bool) -
                     id: format!("to-{}", short_code(&dest.code)),
                     priority: i as i64,
                     destination: bucket_arn(&bucket_name_of(env, purpose, &dest.code), ""),
-                    replica_key: kms.then(|| dest_key(env, r, dest)),
+                    replica_key: kms.then(|| dest_key(r, dest)),
                     replica_modifications: two_way,
                 })
                 .collect(),
@@ -273,10 +270,10 @@ fn dest_key_param(region: &str) -> String {
 /// takes each secondary's replica from its storage stack (which orders the primary's after
 /// them); a secondary's stack, deployed before the others exist, builds the ARN from the key's
 /// id, which every replica shares.
-fn dest_key(env: &Environment, src: &RegionEnv, dest: &RegionEnv) -> V {
-    if src.code == env.primary().code {
+fn dest_key(src: &RegionEnv, dest: &RegionEnv) -> V {
+    if src.primary {
         V::p(&dest_key_param(&dest.code))
-    } else if dest.code == env.primary().code {
+    } else if dest.primary {
         V::p(&Out::MultiRegionKeyArn.name())
     } else {
         V::Join(vec![
@@ -345,9 +342,8 @@ fn replication_role(
     let mut decrypt = Statement::allow("DecryptSource", &["kms:Decrypt"], vec![key.clone()]);
     decrypt.string_equals = vec![via_service("s3", V::s(r.code.clone()))];
     policy.push(decrypt);
-    let primary = r.code == env.primary().code;
     for dest in destinations {
-        if primary {
+        if r.primary {
             let storage = stack_name(env, Layer::Storage, &dest.code);
             s.parameters
                 .push(param(&dest_key_param(&dest.code), &storage, Out::StorageKeyArn));
@@ -361,11 +357,7 @@ fn replication_role(
                 .map(|pu| bucket_arn(&bucket_name_of(env, pu, &dest.code), "/*"))
                 .collect(),
         ));
-        let mut encrypt = Statement::allow(
-            &format!("EncryptIn{short}"),
-            &["kms:Encrypt"],
-            vec![dest_key(env, r, dest)],
-        );
+        let mut encrypt = Statement::allow(&format!("EncryptIn{short}"), &["kms:Encrypt"], vec![dest_key(r, dest)]);
         encrypt.string_equals = vec![via_service("s3", V::s(dest.code.clone()))];
         policy.push(encrypt);
     }

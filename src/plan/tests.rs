@@ -466,7 +466,8 @@ fn each_enabled_component_has_its_widgets_in_every_region() {
         let name = &p.environment;
         for region in &p.regions {
             let lines = shown_for(d, region);
-            let lb = |_: &str| {
+            // The dashboard's parameter fed by this region's load balancer's full name.
+            let lb = || {
                 find(p, Layer::Monitoring, &p.regions[0])
                     .unwrap()
                     .parameters
@@ -485,7 +486,7 @@ fn each_enabled_component_has_its_widgets_in_every_region() {
             assert_eq!(health, dns.is_some(), "{name} {region}: health check");
             match find(p, Layer::Ingress, region) {
                 Some(_) => {
-                    let v = lb(region).expect("the load balancer's full name is a parameter");
+                    let v = lb().expect("the load balancer's full name is a parameter");
                     for m in [
                         "HTTPCode_ELB_5XX_Count",
                         "HTTPCode_Target_5XX_Count",
