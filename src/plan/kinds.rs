@@ -8,7 +8,7 @@
 //! [`Kind::name_limit`]) is a compile error there.
 
 use super::values::{
-    BudgetAlert, CliRead, Elsewhere, HostedZone, ListenerAction, ListenerTls, RecordSpec, RouteTarget, SgRule,
+    At, BudgetAlert, CliRead, Elsewhere, HostedZone, ListenerAction, ListenerTls, RecordSpec, RouteTarget, SgRule,
     Statement, V,
 };
 use crate::aws::limits::{self, NameLimit};
@@ -57,6 +57,9 @@ pub struct BucketReplication {
     /// On (`V::Bool(true)`), or a switch parameter that is off on the first pass of a new stack
     /// whose destinations are created later (two-way replication).
     pub enabled: V,
+    /// The destination buckets, in other stacks: the configuration waits for them (Terraform's
+    /// single module orders by this; the stacks are ordered by the manifest).
+    pub destinations: Vec<At>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

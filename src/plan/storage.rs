@@ -166,20 +166,14 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv) -> Stack {
                 })
                 .collect(),
             enabled: enabled.clone(),
-        });
-        // The destinations exist before the rules (Terraform's single module orders by this;
-        // the stacks are ordered by the parameters of `replication_role`, or the final pass).
-        let after: Vec<At> = if rules.is_some() {
-            destinations
+            destinations: destinations
                 .iter()
                 .map(|d| At {
                     stack: stack_name(env, Layer::Storage, &d.code),
                     id: id.clone(),
                 })
-                .collect()
-        } else {
-            Vec::new()
-        };
+                .collect(),
+        });
         let mut bucket = retained(
             &id,
             Kind::Bucket(Bucket {
@@ -196,7 +190,6 @@ fn region_stack(env: &Environment, st: &Storage, r: &RegionEnv) -> Stack {
             }),
             Retain::Retain,
         );
-        bucket.after = after;
         if purpose != LOGS {
             // Server access logs are delivered under the logs bucket's policy: the bucket that
             // logs into it waits for that policy, so no log is refused in between.

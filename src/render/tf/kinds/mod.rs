@@ -32,7 +32,7 @@ mod storage;
 
 use super::hcl::{code, is_identifier, text, Interp, Obj};
 use super::{resource_name, Cx};
-use crate::plan::{Attr, Kind, ParamSource, Resource, Stack, Statement, V};
+use crate::plan::{At, Attr, Kind, ParamSource, Resource, Stack, Statement, V};
 use minijinja::value::{Serde, Value, ValueKind};
 use serde::{Serialize, Serializer};
 
@@ -257,15 +257,6 @@ struct Common {
 
 impl Common {
     fn new<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource, kind: &dyn TfKind) -> Result<Common, String> {
-        let mut common = Common::without_after(cx, stack, r, kind)?;
-        common.depends_on.extend(after(cx, r)?);
-        Ok(common)
-    }
-
-    /// [`Common::new`] without the waits of `r.after`: for a kind whose wait belongs on one of
-    /// its companions (a bucket's replication configuration, not the bucket), which takes them
-    /// from [`after`].
-    fn without_after<'a>(cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource, kind: &dyn TfKind) -> Result<Common, String> {
         let name = resource_name(stack, &r.id);
         if !is_identifier(&name) {
             return Err(format!("{}: `{}` does not make a Terraform name", stack.name, r.id));
@@ -274,6 +265,7 @@ impl Common {
         for d in &r.depends_on {
             depends_on.push(cx.address(stack, cx.resource(stack, d)?));
         }
+        depends_on.extend(after(cx, &r.after)?);
         Ok(Common {
             name: code(name),
             // Where the resource is created: its stack's region, or the one it names.
@@ -294,12 +286,13 @@ impl Common {
     }
 }
 
-/// The addresses a resource waits for because of `r.after` (resources of earlier stacks), when
-/// they are in this module, each followed by what makes it usable (a destination bucket's
-/// versioning). In the stacks layout they are not: the manifest applies their stack first.
-fn after<'a>(cx: &Cx<'a>, r: &'a Resource) -> Result<Deps, String> {
+/// The addresses of `ats` (resources of earlier stacks: a resource's `after`, a replication's
+/// destinations), when they are in this module, each followed by what makes it usable (a
+/// destination bucket's versioning). In the stacks layout they are not: the manifest applies
+/// their stack first.
+fn after(cx: &Cx<'_>, ats: &[At]) -> Result<Deps, String> {
     let mut deps = Deps::default();
-    for at in &r.after {
+    for at in ats {
         if let Some(address) = cx.after_address(at)? {
             deps.push(address);
             if let Some(s) = cx.plan.stack(&at.stack) {

@@ -69,7 +69,7 @@ struct BucketContext {
     rules: Vec<RuleContext>,
     /// What the replication configuration waits for: the bucket's own versioning, the role's
     /// policy, and the destination buckets with their versioning where this module has them
-    /// (the plan's `after`, which waits on the configuration, not on the bucket).
+    /// (the replication's `destinations`).
     replication_depends_on: Deps,
 }
 
@@ -151,10 +151,10 @@ impl TfKind for Bucket {
                 replication_depends_on.push(d);
             }
             replication_depends_on.extend(ready_after(cx, stack, &rep.role));
-            replication_depends_on.extend(after(cx, r)?);
+            replication_depends_on.extend(after(cx, &rep.destinations)?);
         }
         let context = BucketContext {
-            common: Common::without_after(cx, stack, r, self)?,
+            common: Common::new(cx, stack, r, self)?,
             bucket_name: cx.value(stack, &self.bucket_name)?,
             kms_key: match &self.encryption {
                 BucketEncryption::Kms(k) => Some(cx.value(stack, k)?),
