@@ -51,7 +51,7 @@ pub enum Command {
         #[arg(value_name = "ENV")]
         envs: Vec<String>,
     },
-    /// Write the templates (CloudFormation stacks, manifest and deploy script; Terraform module).
+    /// Write the templates (CloudFormation stacks, manifest and deploy script; Terraform modules) and the runbook.
     Render {
         /// Environment name.
         #[arg(value_name = "ENV")]
@@ -80,6 +80,14 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the DR runbook: switchover, failover and failback to each region, and a drill.
+    Runbook {
+        /// Environment name.
+        #[arg(value_name = "ENV")]
+        env: String,
+        #[arg(long, value_enum, default_value_t = RunbookFormat::Text)]
+        format: RunbookFormat,
     },
     /// Draw the stack and replication topology.
     Graph {
@@ -114,6 +122,14 @@ pub enum TerraformLayout {
     Stacks,
     /// One root module, an aliased provider per region.
     Single,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunbookFormat {
+    /// The steps for a person to read.
+    Text,
+    /// `runbook/runbook.json`.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

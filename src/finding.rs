@@ -67,6 +67,7 @@ rules! {
     MR506 => "weighted record: weight outside 0..255 (error), all weights 0 (warning)",
     MR507 => "geolocation record without a default `*` location (warning)",
     MR508 => "unknown geolocation code",
+    MR509 => "the recovery estimate (detection, DNS TTL, the slowest data store promotion, EKS scale-up) exceeds the RTO (warning)",
     MR510 => "a record Route 53 would refuse or that points at itself (a CNAME at the zone apex, a record named like an endpoint, an entry point outside the zone)",
     MR511 => "`multi-region.writer` is not one of the environment's regions",
     MR512 => "a region's certificate needs more than ACM's default 10 names (warning)",

@@ -4,11 +4,12 @@
 //! environment without a model), never the user's input or the disk, and says so.
 
 use crate::check::{self, Checked};
-use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat, TerraformLayout};
+use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat, RunbookFormat, TerraformLayout};
 use crate::diagnostics::{self, Diagnostic};
 use crate::finding::Severity;
+use crate::model::Environment;
 use crate::model::{self, ContextOverride};
-use crate::{output, plan, render};
+use crate::{output, plan, render, runbook};
 use clap::Parser;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -98,19 +99,36 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             &overrides,
         ),
         Command::Plan { env, json } => {
-            let Some(plan) = valid_plan(&cli.global, env, &overrides)? else {
+            let Some((model, plan)) = valid_plan(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
             };
+            let book = runbook::build(&model, &plan);
             let text = if *json {
-                plan::show::json(&plan)
+                let mut v = plan::show::json_value(&plan);
+                v["recovery"] = runbook::text::estimates_json(&book);
+                let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+                t.push('\n');
+                t
             } else {
-                plan::show::table(&plan)
+                plan::show::table(&plan) + &runbook::text::estimates(&book)
+            };
+            say(&cli.global, &text)?;
+            Ok(EXIT_OK)
+        }
+        Command::Runbook { env, format } => {
+            let Some((model, plan)) = valid_plan(&cli.global, env, &overrides)? else {
+                return Ok(EXIT_INVALID);
+            };
+            let book = runbook::build(&model, &plan);
+            let text = match format {
+                RunbookFormat::Text => runbook::text::render(&book),
+                RunbookFormat::Json => runbook::json(&book),
             };
             say(&cli.global, &text)?;
             Ok(EXIT_OK)
         }
         Command::Graph { env, format } => {
-            let Some(plan) = valid_plan(&cli.global, env, &overrides)? else {
+            let Some((_, plan)) = valid_plan(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
             };
             let text = match format {
@@ -134,7 +152,11 @@ fn say(g: &Global, text: &str) -> Result<(), Failure> {
 }
 
 /// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
-fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Option<plan::Plan>, Failure> {
+fn valid_plan(
+    g: &Global,
+    env: &str,
+    overrides: &[ContextOverride],
+) -> Result<Option<(Environment, plan::Plan)>, Failure> {
     let checked = load_and_check(g, env, overrides)?;
     // JSON diagnostics are always printed (an empty array included); the others only when there
     // is something to say.
@@ -144,9 +166,9 @@ fn valid_plan(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Op
     if status(&checked.diagnostics, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
-    match checked.plan {
-        Some(plan) => Ok(Some(plan)),
-        None => Err(Failure::Internal(format!(
+    match (checked.env, checked.plan) {
+        (Some(model), Some(plan)) => Ok(Some((model, plan))),
+        _ => Err(Failure::Internal(format!(
             "`{env}` has no error, yet no plan was built from it"
         ))),
     }
@@ -262,7 +284,7 @@ fn render(
         None => g.env_dir.clone(),
     };
     // Validation first: an unusable ENV is MR701 before any path is looked at.
-    let Some(plan) = valid_plan(g, env, overrides)? else {
+    let Some((model, plan)) = valid_plan(g, env, overrides)? else {
         return Ok(EXIT_INVALID);
     };
     safe_target(&out, &env_folder)?;
@@ -277,7 +299,10 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
-    let files = render_files(&plan, owned, layout, refs)?;
+    let mut files = render_files(&plan, owned, layout, refs)?;
+    // Every format writes the runbook (SPEC section 2).
+    files.extend(runbook::files(&runbook::build(&model, &plan)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;

@@ -11,6 +11,7 @@
 use super::folders_of;
 use crate::render::tf::{self, Layout};
 use crate::render::{kubernetes, File};
+use crate::runbook;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
@@ -31,9 +32,8 @@ impl Owned {
         {
             return true;
         }
-        if (self.cloudformation || self.terraform)
-            && (rel == kubernetes::FOLDER || rel.strip_prefix(kubernetes::FOLDER).is_some_and(|r| r.starts_with('/')))
-        {
+        let within = |folder: &str| rel == folder || rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'));
+        if (self.cloudformation || self.terraform) && (within(kubernetes::FOLDER) || within(runbook::FOLDER)) {
             return true;
         }
         if self.terraform {
@@ -146,6 +146,7 @@ impl OwnedOnDisk {
         }
         if owned.cloudformation || owned.terraform {
             found.folder(out, kubernetes::FOLDER)?;
+            found.folder(out, runbook::FOLDER)?;
         }
         if owned.terraform {
             // One listing per folder, then the files mrgen would write there: no look-up of a
@@ -292,6 +293,8 @@ mod tests {
             assert!(o.owns("kubernetes"));
             assert!(o.owns("kubernetes/ap-northeast-1/target-group-binding.yaml"));
             assert!(!o.owns("kubernetes-notes.txt"));
+            assert!(o.owns("runbook/failover-ap-northeast-2.sh"));
+            assert!(!o.owns("runbook-notes.txt"));
         }
     }
 

@@ -97,6 +97,13 @@ pub fn table(plan: &Plan) -> String {
 }
 
 pub fn json(plan: &Plan) -> String {
+    let mut s = serde_json::to_string_pretty(&json_value(plan)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The plan as `plan --json` prints it.
+pub fn json_value(plan: &Plan) -> serde_json::Value {
     let stacks: Vec<serde_json::Value> = plan
         .stacks
         .iter()
@@ -117,17 +124,14 @@ pub fn json(plan: &Plan) -> String {
         .iter()
         .map(|(p, w)| serde_json::json!({"part": p, "reason": w}))
         .collect();
-    let v = serde_json::json!({
+    serde_json::json!({
         "environment": plan.environment,
         "prefix": plan.prefix,
         "regions": plan.regions,
         "writer": plan.writer,
         "stacks": stacks,
         "omitted": omitted,
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
+    })
 }
 
 fn node_id(plan: &Plan, name: &str) -> String {

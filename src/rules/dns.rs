@@ -3,6 +3,7 @@
 //! record fields that depend on the policy (MR002/MR005) and of the health-check path (MR003).
 
 use crate::aws::{aurora, regions, route53};
+use crate::estimate::{self, record_ttl};
 use crate::finding::{Finding, RuleId};
 use crate::model::raw::{MskReplication, Policy};
 use crate::model::{Document, Environment};
@@ -39,7 +40,12 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
 
     let global = env.regions.len() > 1;
     if global && interval_ok && threshold_ok {
+        // MR509 adds to MR503's terms: said once MR503 holds, not beside it.
+        let before = out.len();
         rto(env, out);
+        if out.len() == before {
+            recovery(env, out);
+        }
     }
 
     // MR504: RPO 0 cannot be promised over asynchronous replication.
@@ -81,14 +87,36 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     records(env, doc, out);
 }
 
-/// The TTL clients cache a record for, and whether the records are aliases: an alias to a load
-/// balancer takes its fixed 60 s (ingress without given endpoints), else `dns-ttl-seconds`.
-pub fn record_ttl(env: &Environment) -> (i64, bool) {
-    if env.alias_records() {
-        (route53::LOAD_BALANCER_ALIAS_TTL_SECONDS, true)
-    } else {
-        (env.dns_ttl_seconds.value, false)
+/// MR509: the slowest failover's estimate against the RTO.
+fn recovery(env: &Environment, out: &mut Vec<Finding>) {
+    let worst = env
+        .readers()
+        .map(|r| {
+            (
+                r.code.as_str(),
+                estimate::scenario(env, estimate::Case::Failover, &r.code),
+            )
+        })
+        .max_by_key(|(_, e)| e.total_seconds);
+    let Some((target, est)) = worst else { return };
+    let rto = env.rto_minutes.value * 60;
+    if est.total_seconds as i64 <= rto {
+        return;
     }
+    let minutes = est.total_seconds.div_ceil(60);
+    out.push(Finding::warning(
+        RuleId::MR509,
+        env.rto_minutes.path.clone(),
+        format!(
+            "a failover to {target} is estimated at {} s, over the RTO of {rto} s: {}",
+            est.total_seconds,
+            est.sum()
+        ),
+        format!(
+            "promise `failover-rto-minutes: {minutes}`, or shorten a term (faster health checks; `eks-desired-nodes` in `{}-dr` as in `{}`, so that no node has to start); `mrgen runbook {}` shows each scenario's estimate",
+            env.name, env.name, env.name
+        ),
+    ));
 }
 
 fn rto(env: &Environment, out: &mut Vec<Finding>) {

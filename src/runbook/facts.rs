@@ -1,0 +1,148 @@
+//! What the runbook needs to know of the plan: the names the stacks create, per region. Read
+//! from the plan's own resources, so the runbook names exactly what the stacks make.
+
+use crate::model::Environment;
+use crate::naming;
+use crate::plan::{Kind, Layer, Plan};
+
+/// A region's managed node group and the sizing the plan gives it now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeGroup {
+    pub cluster: String,
+    pub name: String,
+    pub min: i64,
+    pub max: i64,
+    pub desired: i64,
+}
+
+/// The names one region's stacks create.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegionFacts {
+    pub code: String,
+    pub aurora_cluster: Option<String>,
+    /// The replication group and the ids of its nodes (`<group>-001`, …).
+    pub cache_group: Option<(String, Vec<String>)>,
+    pub msk_cluster: Option<String>,
+    /// The role this region's replicators run as (it may read and write every cluster they
+    /// join).
+    pub replicator_role: Option<String>,
+    pub nodes: Option<NodeGroup>,
+    /// The name the region's Route 53 health check probes.
+    pub health_check: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts {
+    pub global_cluster: Option<String>,
+    /// The Global Datastore's suffix (AWS puts a prefix of its own before it).
+    pub datastore_suffix: Option<String>,
+    pub regions: Vec<RegionFacts>,
+    /// MSK Replicators: (source, target, name).
+    pub replicators: Vec<(String, String, String)>,
+}
+
+impl Facts {
+    pub fn of(env: &Environment, plan: &Plan) -> Facts {
+        let mut f = Facts::default();
+        for code in &plan.regions {
+            f.regions.push(RegionFacts {
+                code: code.clone(),
+                ..RegionFacts::default()
+            });
+        }
+        // The health checks live in the dns stack (us-east-1, which may be one of the regions).
+        let checks: Vec<(&str, &str)> = plan
+            .stacks
+            .iter()
+            .flat_map(|s| &s.resources)
+            .filter_map(|res| match &res.kind {
+                Kind::HealthCheck(h) => Some((res.id.as_str(), h.fqdn.as_str())),
+                _ => None,
+            })
+            .collect();
+        for (id, fqdn) in checks {
+            health_check(&mut f, id, fqdn);
+        }
+        for s in &plan.stacks {
+            let Some(r) = f.regions.iter_mut().find(|r| r.code == s.region) else {
+                continue;
+            };
+            for res in &s.resources {
+                match (&res.kind, s.layer) {
+                    (Kind::GlobalCluster(g), _) => f.global_cluster = Some(g.id.clone()),
+                    (Kind::DbCluster(c), _) => r.aurora_cluster = Some(c.id.clone()),
+                    (Kind::GlobalReplicationGroup(g), _) => f.datastore_suffix = Some(g.suffix.clone()),
+                    (Kind::ReplicationGroup(g), _) => {
+                        let nodes = (1..=1 + g.replicas.max(0))
+                            .map(|n| format!("{}-{n:03}", g.id))
+                            .collect();
+                        r.cache_group = Some((g.id.clone(), nodes));
+                    }
+                    (Kind::MskCluster(c), _) => r.msk_cluster = Some(c.name.clone()),
+                    (Kind::IamRole(role), Layer::MskReplication) => r.replicator_role = Some(role.name.clone()),
+                    (Kind::EksCluster(c), _) => {
+                        let cluster = c.name.clone();
+                        match &mut r.nodes {
+                            Some(n) => n.cluster = cluster,
+                            None => {
+                                r.nodes = Some(NodeGroup {
+                                    cluster,
+                                    name: String::new(),
+                                    min: 0,
+                                    max: 0,
+                                    desired: 0,
+                                })
+                            }
+                        }
+                    }
+                    (Kind::EksNodegroup(g), _) => {
+                        let cluster = r.nodes.as_ref().map(|n| n.cluster.clone()).unwrap_or_default();
+                        r.nodes = Some(NodeGroup {
+                            cluster,
+                            name: g.name.clone(),
+                            min: g.min,
+                            max: g.max,
+                            desired: g.desired,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (src, tgt) in env.replication_pairs() {
+            let name = naming::replicator_name(env, &src.code, &tgt.code);
+            let in_plan = plan.stacks.iter().any(|s| {
+                s.region == tgt.code
+                    && s.resources
+                        .iter()
+                        .any(|r| matches!(&r.kind, Kind::MskReplicator(m) if m.name == name))
+            });
+            if in_plan {
+                f.replicators.push((src.code.clone(), tgt.code.clone(), name));
+            }
+        }
+        f
+    }
+
+    pub fn region(&self, code: &str) -> Option<&RegionFacts> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The replicator that copies from `src` into `tgt`, if one does.
+    pub fn replicator(&self, src: &str, tgt: &str) -> Option<&str> {
+        self.replicators
+            .iter()
+            .find(|(s, t, _)| s == src && t == tgt)
+            .map(|(_, _, n)| n.as_str())
+    }
+}
+
+/// The dns stack names each region's health check `health_check_<short code>`.
+fn health_check(f: &mut Facts, id: &str, fqdn: &str) {
+    let Some(short) = id.strip_prefix("health_check_") else {
+        return;
+    };
+    if let Some(r) = f.regions.iter_mut().find(|r| naming::short_code(&r.code) == short) {
+        r.health_check = Some(fqdn.to_string());
+    }
+}
