@@ -736,7 +736,8 @@ fn scripts_of(files: &[crate::common::File]) -> Vec<(&str, &str)> {
 fn every_script_mrgen_writes_runs_on_bash_3_2() {
     let mut checked = 0;
     for env in shipped_environments() {
-        let files = crate::common::render_env(&env);
+        let mut files = crate::common::render_env(&env);
+        files.extend(crate::common::runbook_files(&env));
         let scripts = scripts_of(&files);
         assert!(
             scripts.iter().any(|(p, _)| *p == "cloudformation/deploy.sh"),
@@ -766,7 +767,8 @@ fn every_deploy_script_passes_bash_n_and_shellcheck() {
     let mut renders: Vec<(String, Vec<crate::common::File>)> = shipped_environments()
         .into_iter()
         .map(|env| {
-            let files = crate::common::render_env(&env);
+            let mut files = crate::common::render_env(&env);
+            files.extend(crate::common::runbook_files(&env));
             (env, files)
         })
         .collect();
@@ -870,7 +872,7 @@ fn msk_bootstrap_brokers_reach_parameter_store_after_each_msk_stack() {
 
 /// The service model botocore, the AWS CLI (v1)'s library, holds for `service`. Under CI a
 /// Python without botocore fails the test.
-fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
+pub(crate) fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
     let o = Command::new(python)
         .args([
             "-c",

@@ -22,6 +22,7 @@ mod reach;
 mod real_aws;
 mod render;
 mod roles;
+mod runbook;
 mod schema;
 mod scripts;
 mod secrets;

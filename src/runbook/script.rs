@@ -101,7 +101,7 @@ change() {
     show "$region" "$@"
     return
   fi
-  if [[ -n "$until" ]] && holds "$until" "${done_call[@]}"; then
+  if [[ -n "$until" ]] && holds "$until" ${done_call[@]+"${done_call[@]}"}; then
     echo "    already done: skipped"
     return
   fi

@@ -182,6 +182,26 @@ pub fn render_env(name: &str) -> Vec<File> {
     render_plan(&plan_from(name, &file.display().to_string(), &bytes))
 }
 
+/// The runbook of shipped environment `name` with `--context` overrides, as `mrgen runbook`
+/// builds it.
+pub fn runbook_with(name: &str, overrides: &[&str]) -> mrgen::runbook::Runbook {
+    let file = shipped_file(name);
+    let bytes = std::fs::read(&file).expect("environment file");
+    let ctx: Vec<_> = overrides
+        .iter()
+        .map(|o| mrgen::model::parse_context(o).expect("an override"))
+        .collect();
+    let checked = mrgen::check::check(name, &file.display().to_string(), &bytes, &ctx);
+    assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
+    let (env, plan) = (checked.env.expect("a model"), checked.plan.expect("a plan"));
+    mrgen::runbook::build(&env, &plan)
+}
+
+/// The files `mrgen render` writes under `runbook/` for a shipped environment.
+pub fn runbook_files(name: &str) -> Vec<File> {
+    mrgen::runbook::files(&runbook_with(name, &[]))
+}
+
 /// The names of the shipped environments (`environments/*.yaml` and `*.json`), sorted.
 pub fn shipped_environments() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("environments"))

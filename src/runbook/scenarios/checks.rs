@@ -131,7 +131,7 @@ impl B<'_> {
     }
 
     pub(super) fn has_health_check(&self, region: &str) -> bool {
-        self.facts.region(region).is_some_and(|r| r.health_check.is_some())
+        !self.no_route53 && self.facts.region(region).is_some_and(|r| r.health_check.is_some())
     }
 
     /// The region answers its health check (checked now, or waited for).
@@ -217,6 +217,7 @@ pub fn drill(env: &Environment, facts: &Facts) -> Vec<Step> {
         env,
         facts,
         steps: Vec::new(),
+        no_route53: false,
     };
     let writer = env.writer().code.clone();
     let readers: Vec<String> = env.readers().map(|r| r.code.clone()).collect();

@@ -64,6 +64,8 @@ struct B<'a> {
     env: &'a Environment,
     facts: &'a Facts,
     steps: Vec<Step>,
+    /// us-east-1 is down: no step reads Route 53 or its metrics.
+    no_route53: bool,
 }
 
 impl B<'_> {
@@ -143,6 +145,9 @@ impl B<'_> {
     /// The id of each listed region's Route 53 health check, found by the name it probes.
     fn health_ids(&mut self, regions: &[&str]) {
         for region in regions {
+            if self.no_route53 {
+                return;
+            }
             let Some(fqdn) = self.facts.region(region).and_then(|r| r.health_check.clone()) else {
                 continue;
             };
@@ -463,6 +468,28 @@ impl B<'_> {
         }
     }
 
+    /// Route 53's API and its health checks' metrics are in us-east-1: when that is the region
+    /// that is down, a person checks from outside instead (the DNS answers themselves come from
+    /// Route 53's data plane, which has no home region).
+    fn route53_down(&mut self, down: &str) {
+        if down != GLOBAL_REGION || self.facts.region(down).is_none_or(|r| r.health_check.is_none()) {
+            return;
+        }
+        let names: Vec<String> = self
+            .env
+            .route53
+            .iter()
+            .flat_map(|r| r.records.iter().map(|x| x.fqdn.clone()))
+            .collect();
+        self.push(Step::manual(
+            "route53-from-outside",
+            format!(
+                "Route 53's API and health-check metrics are in {GLOBAL_REGION}, which is down: check from outside that the names ({}) answer with the surviving region's load balancer (`dig +short <name>`)",
+                names.join(", ")
+            ),
+        ));
+    }
+
     fn set_writer(&mut self, to: &str, note: &str) {
         self.push(Step::manual(
             "set-writer",
@@ -487,6 +514,7 @@ pub fn steps(env: &Environment, facts: &Facts, kind: Kind, from: &str, to: &str)
         env,
         facts,
         steps: Vec::new(),
+        no_route53: kind == Kind::Failover && from == GLOBAL_REGION,
     };
     b.identity(to);
     b.datastore_id(to);
@@ -496,6 +524,7 @@ pub fn steps(env: &Environment, facts: &Facts, kind: Kind, from: &str, to: &str)
         Kind::Failover => {
             b.lags(from, to, LagUse::Report);
             b.healthy(to, false, false);
+            b.route53_down(from);
             b.capacity(to, false);
             b.scale_up(from, to);
             b.aurora(from, to, true);

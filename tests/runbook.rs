@@ -1,0 +1,385 @@
+//! The runbook (SPEC section 5.2), checked against what nobody here wrote: every step is a call
+//! the AWS CLI's own service models (botocore) accept, with real option names, every required
+//! option and values of the right type, and waits on read operations or real waiters; the
+//! scripts dry-run as snapshotted; the steps moto models run against moto.
+
+use crate::common::{self, runbook_with, shipped_environments};
+use mrgen::runbook::{Arg, Call, Kind, Runbook, Step};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Command;
+
+/// botocore's service model and waiters of each service, as one Python call reads them.
+struct Models(BTreeMap<String, (Value, Value, Value)>);
+
+impl Models {
+    fn load(python: &std::path::Path, services: &[String]) -> Models {
+        let script = r#"import json, sys, botocore, botocore.loaders as l
+L = l.Loader()
+out = {}
+for s in sys.argv[1:]:
+    try:
+        w = L.load_service_model(s, 'waiters-2')
+    except Exception:
+        w = {'waiters': {}}
+    m = L.load_service_model(s, 'service-2')
+    # The CLI's names: botocore.xform_name, as the AWS CLI derives them.
+    names = {'ops': {}, 'waiters': {}, 'options': {}}
+    for op, d in m['operations'].items():
+        names['ops'][botocore.xform_name(op, '-')] = op
+        shape = d.get('input', {}).get('shape')
+        members = m['shapes'][shape]['members'] if shape else {}
+        names['options'][op] = {botocore.xform_name(k, '-'): k for k in members}
+    for wn in w['waiters']:
+        names['waiters'][botocore.xform_name(wn, '-')] = wn
+    out[s] = [m, w, names]
+print(json.dumps(out))
+"#;
+        let o = Command::new(python)
+            .arg("-c")
+            .arg(script)
+            .args(services)
+            .output()
+            .expect("python3");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: BTreeMap<String, (Value, Value, Value)> = serde_json::from_slice(&o.stdout).expect("models");
+        Models(v)
+    }
+}
+
+/// What botocore's model refuses in a call: an unknown operation, waiter or option, a missing
+/// required option, a value of the wrong type, a condition or query on no output member, a wait
+/// on an operation that changes something.
+fn problems(models: &Models, c: &Call, waiter: Option<&str>, until: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some((model, waiters, names)) = models.0.get(&c.service) else {
+        return vec![format!("no service {}", c.service)];
+    };
+    let op_name = match waiter {
+        Some(w) => {
+            if c.operation != "wait" {
+                out.push(format!("a waiter with operation {}", c.operation));
+            }
+            let Some(def) = names["waiters"][w].as_str().and_then(|n| waiters["waiters"].get(n)) else {
+                return vec![format!("no waiter {} {w}", c.service)];
+            };
+            def["operation"].as_str().unwrap_or_default().to_string()
+        }
+        None => names["ops"][c.operation.as_str()]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    let Some(op) = model["operations"].get(&op_name) else {
+        return vec![format!("no operation {} {}", c.service, c.operation)];
+    };
+    let shape = |name: &str| &model["shapes"][name];
+    let input = op["input"]["shape"].as_str().map(shape);
+    let output = op["output"]["shape"].as_str().map(shape);
+    let mut given = Vec::new();
+    for (name, value) in &c.parameters.0 {
+        let member = names["options"][&op_name][name.as_str()]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let Some(m) = input.and_then(|i| i["members"].get(&member)) else {
+            out.push(format!("{} {}: no option --{name}", c.service, c.operation));
+            continue;
+        };
+        given.push(member);
+        let ty = shape(m["shape"].as_str().unwrap_or_default())["type"]
+            .as_str()
+            .unwrap_or_default();
+        let fits = match value {
+            Arg::Flag => ty == "boolean",
+            Arg::Int(_) => matches!(ty, "integer" | "long"),
+            Arg::Str(_) => matches!(ty, "string" | "timestamp"),
+            Arg::Json(Value::Array(_)) => ty == "list",
+            Arg::Json(Value::Object(_)) => matches!(ty, "structure" | "map"),
+            Arg::Json(_) => false,
+        };
+        if !fits {
+            out.push(format!(
+                "{} {}: --{name} takes a {ty}, given {value:?}",
+                c.service, c.operation
+            ));
+        }
+    }
+    for r in input.and_then(|i| i["required"].as_array()).into_iter().flatten() {
+        if !given.iter().any(|g| r == g.as_str()) {
+            out.push(format!("{} {}: required --{r} missing", c.service, c.operation));
+        }
+    }
+    if let Some(u) = until {
+        // Reads only: a condition polls describe/get/list, never a change.
+        let read = ["Describe", "Get", "List"].iter().any(|p| op_name.starts_with(p));
+        if !read {
+            out.push(format!("{} {} is polled, but it is no read", c.service, c.operation));
+        }
+        for field in top_fields(u) {
+            if output.and_then(|o| o["members"].get(&field)).is_none() {
+                out.push(format!(
+                    "{} {}: `{u}` reads {field}, which it does not answer",
+                    c.service, c.operation
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The top-level output members a JMESPath expression reads (`GlobalClusters[0]…` → GlobalClusters).
+fn top_fields(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    let (mut depth, mut quote) = (0, None::<char>);
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '\'' | '`' => quote = Some(c),
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0
+                && c.is_ascii_uppercase()
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != '.') =>
+            {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                out.push(b[start..i].iter().collect());
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Every problem of a step: its own call and its "done" check.
+fn step_problems(models: &Models, s: &Step) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(c) = s.call() {
+        let until = s.until.as_deref().or(s.query.as_deref());
+        out.extend(problems(
+            models,
+            &c,
+            s.waiter.as_deref(),
+            if s.waiter.is_some() { None } else { until },
+        ));
+    } else if !s.manual {
+        out.push(format!("{}: neither a call nor manual", s.id));
+    }
+    if let Some(d) = &s.skip_when {
+        out.extend(problems(models, &d.call, None, Some(&d.until)));
+    }
+    out
+}
+
+fn services(books: &[Runbook]) -> Vec<String> {
+    let mut s: Vec<String> = books
+        .iter()
+        .flat_map(|b| &b.scenarios)
+        .flat_map(|sc| &sc.steps)
+        .flat_map(|st| st.call().into_iter().chain(st.skip_when.iter().map(|d| d.call.clone())))
+        .map(|c| c.service)
+        .collect();
+    s.sort();
+    s.dedup();
+    s
+}
+
+/// Every shipped environment's runbook, and production's with the writer moved.
+fn books() -> Vec<(String, Runbook)> {
+    let mut b: Vec<(String, Runbook)> = shipped_environments()
+        .into_iter()
+        .map(|e| {
+            let r = runbook_with(&e, &[]);
+            (e, r)
+        })
+        .collect();
+    b.push((
+        "production, writer in Seoul".into(),
+        runbook_with("production", &["genai-demo:multi-region.writer=ap-northeast-2"]),
+    ));
+    b
+}
+
+#[test]
+fn every_step_is_a_call_the_aws_clis_models_accept() {
+    let test = "every_step_is_a_call_the_aws_clis_models_accept";
+    let Some(python) = common::require_tool("python3", test) else {
+        return;
+    };
+    let books = books();
+    let all: Vec<Runbook> = books.iter().map(|(_, b)| b.clone()).collect();
+    let models = Models::load(&python, &services(&all));
+    let mut steps = 0;
+    for (env, book) in &books {
+        for sc in &book.scenarios {
+            for s in &sc.steps {
+                let p = step_problems(&models, s);
+                assert!(
+                    p.is_empty(),
+                    "{env}: {} {}: step {}: {p:#?}",
+                    sc.name.name(),
+                    sc.to,
+                    s.id
+                );
+                steps += 1;
+            }
+        }
+    }
+    assert!(steps > 100, "{steps} steps");
+    println!("{steps} steps checked against botocore's models");
+
+    // The check can fail: each of these mutations of a real step is refused.
+    let prod = &books.iter().find(|(e, _)| e == "production").unwrap().1;
+    let find = |op: &str| -> Step {
+        prod.scenarios
+            .iter()
+            .flat_map(|s| &s.steps)
+            .find(|s| s.operation.as_deref() == Some(op))
+            .unwrap_or_else(|| panic!("a {op} step"))
+            .clone()
+    };
+    let refused = |s: Step, why: &str| {
+        assert!(!step_problems(&models, &s).is_empty(), "{why} passed: {s:?}");
+    };
+    let mut s = find("switchover-global-cluster");
+    s.operation = Some("switch-global-cluster".into());
+    refused(s, "an unknown operation");
+    let mut s = find("switchover-global-cluster");
+    s.parameters.0.retain(|(k, _)| k != "target-db-cluster-identifier");
+    refused(s, "a missing required option");
+    let mut s = find("failover-global-cluster");
+    s.parameters.0.push(("allow-dataloss".into(), Arg::Flag));
+    refused(s, "a misspelt option");
+    let mut s = find("failover-global-cluster");
+    s.parameters.0[0].1 = Arg::Flag;
+    refused(s, "a flag where a string belongs");
+    let mut s = find("update-nodegroup-config");
+    s.parameters.0.retain(|(k, _)| k != "scaling-config");
+    s.parameters
+        .0
+        .push(("scaling-config".into(), Arg::Str("minSize=1".into())));
+    refused(s, "a string where a structure belongs");
+    let mut s = find("wait");
+    s.waiter = Some("db-cluster-ready".into());
+    refused(s, "an unknown waiter");
+    let mut s = find("describe-global-clusters");
+    s.until = Some("GlobalCluster.Status == 'available'".into());
+    refused(s, "a condition on no output member");
+    let mut s = find("describe-global-clusters");
+    s.operation = Some("switchover-global-cluster".into());
+    refused(s, "a poll of an operation that changes something");
+}
+
+#[test]
+fn every_variable_is_set_before_a_step_uses_it() {
+    for (env, book) in books() {
+        for sc in &book.scenarios {
+            let mut set: Vec<String> = vec!["WINDOW_START".into(), "WINDOW_END".into()];
+            for s in &sc.steps {
+                let text = serde_json::to_string(s).unwrap();
+                for v in mrgen::runbook::step::variables(&text) {
+                    if s.sets.as_deref() == Some(v.as_str()) {
+                        continue;
+                    }
+                    assert!(
+                        set.contains(&v),
+                        "{env}: {} {}: step {} uses ${{{v}}} before it is set",
+                        sc.name.name(),
+                        sc.to,
+                        s.id
+                    );
+                }
+                if let Some(v) = &s.sets {
+                    set.push(v.clone());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn each_region_other_than_the_writers_gets_every_scenario_and_the_drill_changes_nothing() {
+    for (env, book) in books() {
+        let readers: Vec<&String> = book.regions.iter().filter(|r| **r != book.writer).collect();
+        let expect = readers.len() * 3 + usize::from(!readers.is_empty());
+        assert_eq!(book.scenarios.len(), expect, "{env}");
+        for r in &readers {
+            for k in [Kind::Switchover, Kind::Failover] {
+                let sc = book
+                    .scenarios
+                    .iter()
+                    .find(|s| s.name == k && &&s.to == r)
+                    .expect("scenario");
+                assert_eq!(sc.from, book.writer, "{env}");
+                assert!(
+                    sc.steps.last().is_some_and(|s| s.manual && s.id == "set-writer"),
+                    "{env}: ends with the writer's render"
+                );
+            }
+        }
+        for sc in &book.scenarios {
+            if sc.name == Kind::Drill {
+                assert!(
+                    sc.steps.iter().all(|s| !s.changes),
+                    "{env}: the drill changes something"
+                );
+            }
+            // A failover never calls the region that is down (only its lag, read elsewhere).
+            if sc.name == Kind::Failover {
+                let calls_down = sc
+                    .steps
+                    .iter()
+                    .filter(|s| s.region.as_deref() == Some(sc.from.as_str()))
+                    .map(|s| s.id.clone())
+                    .collect::<Vec<_>>();
+                assert!(
+                    calls_down.is_empty(),
+                    "{env}: failover calls {}: {calls_down:?}",
+                    sc.from
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn production_scripts_dry_run_as_snapshotted() {
+    let files = common::runbook_files("production");
+    let dir = common::tempdir("runbook-dry-run");
+    let mut all = String::new();
+    let mut scripts: Vec<&common::File> = files.iter().filter(|f| f.path.ends_with(".sh")).collect();
+    scripts.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(
+        scripts.len(),
+        4,
+        "switchover, failover and failback to Seoul, and the drill"
+    );
+    for f in scripts {
+        let p = dir.join(f.path.replace('/', "-"));
+        std::fs::write(&p, &f.contents).unwrap();
+        let o = Command::new("bash")
+            .arg(&p)
+            .arg("--dry-run")
+            .env_remove("AWS_ENDPOINT_URL")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}: {}", f.path, String::from_utf8_lossy(&o.stderr));
+        all.push_str(&format!("===== {} --dry-run\n", f.path));
+        all.push_str(&String::from_utf8_lossy(&o.stdout));
+    }
+    common::insta_settings().bind(|| insta::assert_snapshot!("runbook-production-dry-run", all));
+}
