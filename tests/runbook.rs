@@ -356,6 +356,9 @@ fn each_region_other_than_the_writers_gets_every_scenario_and_the_drill_changes_
     }
 }
 
+/// The snapshot of production's scripts run with `--dry-run`.
+pub const DRY_RUN_SNAPSHOT: &str = "runbook-production-dry-run";
+
 #[test]
 fn production_scripts_dry_run_as_snapshotted() {
     let files = common::runbook_files("production");
@@ -381,5 +384,148 @@ fn production_scripts_dry_run_as_snapshotted() {
         all.push_str(&format!("===== {} --dry-run\n", f.path));
         all.push_str(&String::from_utf8_lossy(&o.stdout));
     }
-    common::insta_settings().bind(|| insta::assert_snapshot!("runbook-production-dry-run", all));
+    common::insta_settings().bind(|| insta::assert_snapshot!(DRY_RUN_SNAPSHOT, all));
+}
+
+/// The steps moto models (the account, Route 53's health checks, EKS scaling) run from a
+/// rendered script against moto: the scale-up happens, a second run skips it, and the lookups
+/// find what exists.
+#[test]
+fn the_steps_moto_models_run_against_moto_and_a_second_run_skips_what_is_done() {
+    use crate::common::moto::Moto;
+    let test = "the_steps_moto_models_run_against_moto_and_a_second_run_skips_what_is_done";
+    let Some(server) = common::require_tool("moto_server", test) else {
+        return;
+    };
+    let Some(aws) = common::require_tool("aws", test) else {
+        return;
+    };
+    let dir = common::tempdir("runbook-moto");
+    let moto = Moto::start(&server, aws.clone(), dir.join("moto.log"));
+    let book = runbook_with("production", &[]);
+    let mut sc = book
+        .scenarios
+        .iter()
+        .find(|s| s.name == Kind::Switchover)
+        .expect("a switchover")
+        .clone();
+    let to = sc.to.clone();
+    let keep = |s: &Step| {
+        s.id == "account"
+            || s.id.starts_with("health-check-id-")
+            || s.id.starts_with("nodes-active-")
+            || s.id.starts_with("scale-nodes-")
+            || s.id.starts_with("nodes-updated-")
+    };
+    sc.steps.retain(keep);
+    assert_eq!(
+        sc.steps.len(),
+        6,
+        "{:?}",
+        sc.steps.iter().map(|s| &s.id).collect::<Vec<_>>()
+    );
+    // What the stacks would have made, as the runbook names it.
+    let scale = sc.steps.iter().find(|s| s.id.starts_with("scale-nodes-")).unwrap();
+    let arg = |name: &str| match scale.parameters.0.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
+        Some(Arg::Str(s)) => s.clone(),
+        other => panic!("{name}: {other:?}"),
+    };
+    let (cluster, nodegroup) = (arg("cluster-name"), arg("nodegroup-name"));
+    let role = "arn:aws:iam::123456789012:role/nodes";
+    moto.ok(
+        &to,
+        &[
+            "eks",
+            "create-cluster",
+            "--name",
+            &cluster,
+            "--role-arn",
+            role,
+            "--resources-vpc-config",
+            "subnetIds=subnet-1",
+        ],
+    );
+    moto.ok(
+        &to,
+        &[
+            "eks",
+            "create-nodegroup",
+            "--cluster-name",
+            &cluster,
+            "--nodegroup-name",
+            &nodegroup,
+            "--node-role",
+            role,
+            "--subnets",
+            "subnet-1",
+            "--scaling-config",
+            "minSize=2,maxSize=10,desiredSize=4",
+        ],
+    );
+    for region in &book.regions {
+        let config = format!("Type=HTTPS,FullyQualifiedDomainName={region}.example.com,Port=443,ResourcePath=/health");
+        moto.ok(
+            "us-east-1",
+            &[
+                "route53",
+                "create-health-check",
+                "--caller-reference",
+                region,
+                "--health-check-config",
+                &config,
+            ],
+        );
+    }
+    let script = dir.join("switchover-moto.sh");
+    std::fs::write(&script, mrgen::runbook::script::render(&book, &sc)).unwrap();
+    let run = || {
+        let o = Command::new("bash")
+            .arg(&script)
+            .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", "/nonexistent/mrgen-aws-config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/mrgen-aws-credentials")
+            .env("POLL_SECONDS", "1")
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    aws.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let first = run();
+    assert!(!first.contains("already done"), "{first}");
+    for region in &book.regions {
+        assert!(
+            first.contains(&format!("HEALTH_CHECK_{}=", common::short_code(region).to_uppercase()))
+                && !first.contains("=None"),
+            "{first}"
+        );
+    }
+    let ng = moto.ok(
+        &to,
+        &[
+            "eks",
+            "describe-nodegroup",
+            "--cluster-name",
+            &cluster,
+            "--nodegroup-name",
+            &nodegroup,
+        ],
+    );
+    assert_eq!(
+        ng["nodegroup"]["scalingConfig"],
+        serde_json::json!({"minSize": 3, "maxSize": 12, "desiredSize": 4}),
+        "the writer's sizing (production's own entry)"
+    );
+    let second = run();
+    assert!(second.contains("already done: skipped"), "{second}");
 }

@@ -108,6 +108,8 @@ fn rendered_output_of_every_shipped_environment() {
 fn every_file_in_snapshots_belongs_to_a_test() {
     let mut wanted: BTreeSet<String> = render_snapshots(&rendered()).into_keys().collect();
     wanted.extend(invalid_fixtures().iter().map(|f| diagnostics_snapshot(f)));
+    // `runbook::production_scripts_dry_run_as_snapshotted`.
+    wanted.insert(crate::runbook::DRY_RUN_SNAPSHOT.to_string());
     let unused: Vec<String> = std::fs::read_dir(root().join("snapshots"))
         .expect("snapshots")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -26,7 +26,10 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
             Out::KafkaSecurityGroupId,
         );
         let name = regional_id(env, "msk", &r.code);
-        let source = pairs.iter().any(|(src, _)| *src == r.code);
+        // Every cluster may be read by a replicator when the environment replicates: the stacks'
+        // replicators read the primary's, and the runbook's switchover and failback make one
+        // that reads the new writer's (MSK Replicator's planned failover and failback).
+        let source = !pairs.is_empty();
         // Every cluster gets multi-VPC connectivity, what MSK Replicator reads a cross-region
         // source through: any region can become a source (after a failover, in active-active).
         // MSK refuses it when it creates a cluster ("all vpcConnectivity auth schemes must be
