@@ -110,21 +110,17 @@ change() {
 
 # check UNTIL REGION ARG...: stops the run unless UNTIL holds now.
 check() {
-  local until=$1
-  shift
-  if [[ $dry_run == 1 ]]; then
-    show "$@"
-    printf '    until %s\n' "$until"
-    return
-  fi
-  holds "$until" "$@" || fail "$until"
-  echo "    ok"
+  verify stop "$@"
 }
 
 # warn UNTIL REGION ARG...: reports, without stopping, when UNTIL does not hold.
 warn() {
-  local until=$1
-  shift
+  verify warn "$@"
+}
+
+verify() {
+  local mode=$1 until=$2
+  shift 2
   if [[ $dry_run == 1 ]]; then
     show "$@"
     printf '    until %s\n' "$until"
@@ -132,6 +128,8 @@ warn() {
   fi
   if holds "$until" "$@"; then
     echo "    ok"
+  elif [[ $mode == stop ]]; then
+    fail "$until"
   else
     warnings=$((warnings + 1))
     printf '    WARNING: not so: %s\n' "$until" >&2
