@@ -2,9 +2,9 @@
 //! section 6), in plan order, each stack's parameters read from earlier stacks' outputs.
 //!
 //! moto's CloudFormation has no model for many types (RDS clusters, Secrets Manager, ElastiCache,
-//! MSK, EKS, alarms, budgets, SNS subscriptions and topic policies) and crashes on a `Ref` or
-//! `Fn::GetAtt` to a resource it skipped. So each template is first reduced to what moto can
-//! create: those resources go, then, repeatedly, every resource that refers to a removed one or to
+//! MSK, EKS, alarms, budgets, SNS subscriptions and topic policies, ARC Region switch plans) and
+//! crashes on a `Ref` or `Fn::GetAtt` to a resource it skipped. So each template is first reduced
+//! to what moto can create: those resources go, then, repeatedly, every resource that refers to a removed one or to
 //! a parameter fed by one; outputs that referred to them get a placeholder value. What is removed
 //! is printed. The cross-region peering stack cannot be created there (moto looks the peer VPC up
 //! in its own region), so its template is checked instead, and the peering-routes stacks that
@@ -77,6 +77,10 @@ const MOTO_SKIPS: &[&str] = &[
     // Nor for a bucket policy: moto/s3 defines a CloudFormationModel for AWS::S3::Bucket only.
     // Nothing refers to a policy, so it goes alone.
     "AWS::S3::BucketPolicy",
+    // Nor for an ARC Region switch plan: moto 5.2.1 has no arc-region-switch backend at all (no
+    // package under moto/, nothing routes the service; "ARCRegionSwitch" appears only among
+    // the AWS managed IAM policies of moto/iam/aws_managed_policies.py).
+    "AWS::ARCRegionSwitch::Plan",
 ];
 
 /// Types moto 5.2.1's CloudFormation has no model for, for which one it models stands in:
@@ -1471,6 +1475,51 @@ fn production_stacks_deploy_on_moto() {
     check_storage(&moto, &plan, &outputs);
     check_ingress(&moto, &plan, &outputs, &removed);
     check_dns(&moto, &plan, &outputs);
+    check_recovery(&moto, &plan, &removed);
+}
+
+/// The recovery stacks: moto has no ARC Region switch, and the execution role names the Aurora
+/// and EKS clusters moto does not make, so those go (printed above); the approval role names
+/// only the plans by name, and moto's IAM holds it with its trust and policy.
+fn check_recovery(moto: &Moto, plan: &Plan, removed: &BTreeMap<String, BTreeMap<String, String>>) {
+    let Some(stack) = plan
+        .stacks
+        .iter()
+        .find(|s| s.layer == Layer::Recovery && s.region == "us-east-1")
+    else {
+        return;
+    };
+    let gone = &removed[&stack.name];
+    assert!(
+        gone.contains_key("ExecutionRole") && gone.keys().any(|k| k.starts_with("Plan")),
+        "{gone:?}"
+    );
+    let Kind::IamRole(approval) = &stack.resource("approval_role").expect("the approval role").kind else {
+        panic!("the approval role is not a role")
+    };
+    let role = moto.ok("us-east-1", &["iam", "get-role", "--role-name", &approval.name]);
+    let trust = role["Role"]["AssumeRolePolicyDocument"].to_string();
+    assert!(trust.contains(":root") && trust.contains("sts:AssumeRole"), "{trust}");
+    let policy = moto.ok(
+        "us-east-1",
+        &[
+            "iam",
+            "get-role-policy",
+            "--role-name",
+            &approval.name,
+            "--policy-name",
+            &approval.name,
+        ],
+    );
+    let document = policy["PolicyDocument"].to_string();
+    assert!(
+        document.contains("arc-region-switch:ApprovePlanExecutionStep") && document.contains(":plan/"),
+        "{document}"
+    );
+    println!(
+        "  us-east-1: approval role {} present (the plans and the execution role: see the reductions)",
+        approval.name
+    );
 }
 
 #[test]

@@ -29,6 +29,9 @@ const STATEFUL: &[&str] = &[
     "AWS::KMS::ReplicaKey",
     "AWS::SecretsManager::Secret",
     "AWS::EKS::Cluster",
+    // Not stateful, but its primary region and regions are create-only: a plan that followed
+    // the writer would be replaced.
+    "AWS::ARCRegionSwitch::Plan",
 ];
 
 /// What may appear, disappear or change with the writer (each changeable in place).
@@ -348,6 +351,41 @@ fn swapping_the_primary_is_caught() {
             .iter()
             .any(|p| p.starts_with("terraform ") && p.contains("/aws_rds_cluster.") && p.ends_with(" changes")),
         "a Terraform cluster block changes: {all}"
+    );
+}
+
+/// The ARC Region switch plan stays with `regions.primary` whoever writes (its
+/// `PrimaryRegion` and `Regions` are create-only), and the check sees a plan that followed the
+/// writer.
+#[test]
+fn the_region_switch_plan_stays_with_the_primary() {
+    let Some(create_only) = create_only() else { return };
+    assert!(create_only["AWS::ARCRegionSwitch::Plan"].contains(&"/properties/PrimaryRegion".to_string()));
+    let stack = "genai-demo-production-recovery-us-east-1";
+    let base = render("production", &[]);
+    let plan = &base.cfn[stack]["PlanApne2"];
+    assert_eq!(plan["Type"], "AWS::ARCRegionSwitch::Plan");
+    assert_eq!(plan["Properties"]["PrimaryRegion"], "ap-northeast-1");
+    assert_eq!(at(plan, "/properties/PrimaryRegion").len(), 1);
+    let moved = render("production", &["genai-demo:multi-region.writer=ap-northeast-2"]);
+    assert_eq!(
+        moved.cfn[stack]["PlanApne2"], *plan,
+        "the plan does not follow the writer"
+    );
+    assert!(identity_changes(&base, &moved, &create_only).is_empty());
+    // A plan keyed on the writer would be caught.
+    let mut followed = render("production", &["genai-demo:multi-region.writer=ap-northeast-2"]);
+    let props = &mut followed.cfn.get_mut(stack).unwrap().get_mut("PlanApne2").unwrap()["Properties"];
+    props["PrimaryRegion"] = serde_json::json!("ap-northeast-2");
+    props["Regions"] = serde_json::json!(["ap-northeast-2", "ap-northeast-1"]);
+    let problems = identity_changes(&base, &followed, &create_only).join("\n");
+    assert!(
+        problems.contains("PlanApne2 (AWS::ARCRegionSwitch::Plan): create-only /properties/PrimaryRegion changes"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("create-only /properties/Regions changes"),
+        "{problems}"
     );
 }
 

@@ -301,6 +301,14 @@ pub const WEB_ACL_NAME: NameLimit = NameLimit {
     source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
 };
 
+/// PlanName: 1..=32 characters, `[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?` (also the
+/// `Name` of `AWS::ARCRegionSwitch::Plan` in cfn-lint 1.51's resource schema).
+pub const REGION_SWITCH_PLAN_NAME: NameLimit = NameLimit {
+    what: "ARC Region switch plan name",
+    max: 32,
+    source: "https://docs.aws.amazon.com/arc-region-switch/latest/api/API_CreatePlan.html",
+};
+
 // Route 53 health checks have no name (only a CallerReference and tags), so there is no entry.
 // The limits above were read from the API references named in `source` (as shipped in the AWS
 // SDK model botocore 1.43.11: min/max constraints and the documentation strings quoted), except
@@ -340,6 +348,7 @@ pub const NAME_LIMITS: &[&NameLimit] = &[
     &WEB_ACL_NAME,
     &S3_BUCKET_NAME,
     &SSM_PARAMETER_NAME,
+    &REGION_SWITCH_PLAN_NAME,
 ];
 
 #[cfg(test)]
@@ -405,11 +414,12 @@ mod tests {
         assert_eq!(DB_SUBNET_GROUP.max, 255);
         assert_eq!(S3_BUCKET_NAME.max, 63);
         assert_eq!(SSM_PARAMETER_NAME.max, 1011);
+        assert_eq!(REGION_SWITCH_PLAN_NAME.max, 32);
     }
 
     #[test]
     fn name_limit_table_is_complete_and_sourced() {
-        assert_eq!(NAME_LIMITS.len(), 27);
+        assert_eq!(NAME_LIMITS.len(), 28);
         let mut whats: Vec<&str> = NAME_LIMITS.iter().map(|l| l.what).collect();
         whats.sort_unstable();
         whats.dedup();

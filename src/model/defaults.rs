@@ -11,6 +11,7 @@ pub const RPO_MINUTES: i64 = 1;
 pub const HEALTH_CHECK_INTERVAL: i64 = 30;
 pub const HEALTH_CHECK_FAILURE_THRESHOLD: i64 = 3;
 pub const DNS_TTL_SECONDS: i64 = 60;
+pub const ARC_REGION_SWITCH: bool = false;
 
 pub const EKS_MIN_NODES: i64 = 2;
 pub const EKS_MAX_NODES: i64 = 6;

@@ -192,6 +192,9 @@ pub struct Environment {
     /// `multi-region.writer` as written (or the primary by default); MR511 when it names no
     /// rendered region, and the primary then holds the writer's part.
     pub writer: Sourced<String>,
+    /// `multi-region.arc-region-switch`: render the AWS ARC Region switch plans (the `recovery`
+    /// layer) when there is a secondary region.
+    pub arc_region_switch: bool,
     /// The regions rendered: the primary, then the secondaries when DR is on.
     pub regions: Vec<RegionEnv>,
     /// Every secondary the file lists, rendered or not.

@@ -62,6 +62,9 @@ pub struct MultiRegion {
     pub dns_ttl_seconds: Option<i64>,
     /// The region that holds the Aurora writer, the Global Datastore primary and the replication source now. Default: `regions.primary`; set it after a switchover or failover (MR511). It moves only what follows the writer (EKS sizing, failover records, replication-lag alarms), never what a region was created as.
     pub writer: Option<String>,
+    /// Also render AWS ARC Region switch plans (CloudFormation only): one per pair of the primary region and another region, since a plan holds exactly two regions and its primary region is fixed when it is created. The plans live in us-east-1, where Region switch's control plane is.
+    #[schemars(extend("default" = d::ARC_REGION_SWITCH))]
+    pub arc_region_switch: Option<bool>,
 }
 
 /// Sizing of one environment (`<ENV>`, `<ENV>-dr`) or of one region (`region-overrides`).

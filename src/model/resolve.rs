@@ -52,6 +52,12 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
             mr_path.key("enable-cross-region-peering"),
         ));
     }
+    if mr.arc_region_switch == Some(true) {
+        explicit_cross_region.push((
+            "an AWS ARC Region switch plan".to_string(),
+            mr_path.key("arc-region-switch"),
+        ));
+    }
 
     let mut codes: Vec<(String, KeyPath)> = vec![(regions_raw.primary.clone(), sec("regions").key("primary"))];
     if dr_enabled {
@@ -204,6 +210,12 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         omitted.push((
             "secondary regions".to_string(),
             "`multi-region.enable-dr` is false: only the primary is rendered".to_string(),
+        ));
+    }
+    if mr.arc_region_switch == Some(true) && !dr_enabled {
+        omitted.push((
+            "ARC Region switch plans".to_string(),
+            "a plan needs a second region, and no secondary region is rendered".to_string(),
         ));
     }
 
@@ -524,6 +536,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         ),
         dns_ttl_seconds: opt(&mr.dns_ttl_seconds, d::DNS_TTL_SECONDS, mr_path.key("dns-ttl-seconds")),
         writer,
+        arc_region_switch: mr.arc_region_switch.unwrap_or(d::ARC_REGION_SWITCH),
         regions,
         listed_secondaries,
         aurora,

@@ -8,7 +8,8 @@ use super::layer::Layer;
 use super::parts::*;
 use super::types::*;
 use super::{
-    aurora::*, dns::*, eks::*, ingress::*, monitoring::*, msk::*, network::*, peering::*, redis::*, storage::*,
+    aurora::*, dns::*, eks::*, ingress::*, monitoring::*, msk::*, network::*, peering::*, recovery::*, redis::*,
+    storage::*,
 };
 use crate::model::Environment;
 use std::collections::BTreeMap;
@@ -71,6 +72,7 @@ pub fn build(env: &Environment) -> Plan {
     let dns_stack = dns(env);
     stacks.extend(monitoring(env, dns_stack.as_ref()));
     stacks.extend(dns_stack);
+    stacks.extend(recovery(env));
     finish(env, stacks)
 }
 

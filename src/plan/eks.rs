@@ -137,8 +137,9 @@ pub(super) fn eks(env: &Environment) -> Vec<Stack> {
                 &format!("admin_{:08x}", fnv1a(principal)),
                 Kind::EksAccessEntry(EksAccessEntry {
                     cluster: V::r("cluster"),
-                    principal: principal.clone(),
+                    principal: V::s(principal.clone()),
                     policy: CLUSTER_ADMIN_POLICY.into(),
+                    namespaces: Vec::new(),
                 }),
             ));
         }

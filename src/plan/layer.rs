@@ -1,6 +1,7 @@
 //! The one table of layers (SPEC section 5). Each row says everything mrgen derives from a layer:
 //! its name (stack names, the manifest, `plan`), its place in the deploy order (the row's
-//! position), the Terraform file its resources go to in the single-module layout, the section of
+//! position), the Terraform file its resources go to in the single-module layout (none for a
+//! layer the Terraform provider has no type for), the section of
 //! the environment file its names are reported at (MR702), and the cross-region link `graph`
 //! draws between its stacks. A new layer is one variant, one row and one builder file.
 
@@ -21,6 +22,7 @@ pub enum Layer {
     Ingress,
     Dns,
     Monitoring,
+    Recovery,
 }
 
 /// How `graph` draws a link between two regions' stacks of a layer.
@@ -38,8 +40,10 @@ pub struct LinkStyle {
 pub struct LayerInfo {
     pub layer: Layer,
     pub name: &'static str,
-    /// The file of the single Terraform root module that holds the layer's resources.
-    pub tf_file: &'static str,
+    /// The file of the single Terraform root module that holds the layer's resources; `None`
+    /// where the hashicorp/aws provider mrgen targets has no type for them (the layer is
+    /// CloudFormation's only, and Terraform renders no module for its stacks).
+    pub tf_file: Option<&'static str>,
     /// The environment file's section that names of this layer are reported at.
     pub section: &'static str,
     /// The cross-region link drawn between this layer's stacks, if any.
@@ -49,11 +53,11 @@ pub struct LayerInfo {
 const REPLICATION: &str = "==>";
 
 /// The layers in deploy order within a wave; `Layer as usize` indexes it (a test checks).
-pub const LAYERS: [LayerInfo; 12] = [
+pub const LAYERS: [LayerInfo; 13] = [
     LayerInfo {
         layer: Layer::Network,
         name: "network",
-        tf_file: "network.tf",
+        tf_file: Some("network.tf"),
         section: "regions",
         link: Some(LinkStyle {
             label: "VPC peering",
@@ -64,21 +68,21 @@ pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::Peering,
         name: "peering",
-        tf_file: "peering.tf",
+        tf_file: Some("peering.tf"),
         section: "regions",
         link: None,
     },
     LayerInfo {
         layer: Layer::PeeringRoutes,
         name: "peering-routes",
-        tf_file: "peering.tf",
+        tf_file: Some("peering.tf"),
         section: "regions",
         link: None,
     },
     LayerInfo {
         layer: Layer::Storage,
         name: "storage",
-        tf_file: "storage.tf",
+        tf_file: Some("storage.tf"),
         section: "storage",
         link: Some(LinkStyle {
             label: "S3 replication",
@@ -89,7 +93,7 @@ pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::Aurora,
         name: "aurora",
-        tf_file: "aurora.tf",
+        tf_file: Some("aurora.tf"),
         section: "aurora",
         link: Some(LinkStyle {
             label: "Aurora Global Database",
@@ -100,7 +104,7 @@ pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::Redis,
         name: "redis",
-        tf_file: "redis.tf",
+        tf_file: Some("redis.tf"),
         section: "redis",
         link: Some(LinkStyle {
             label: "Global Datastore",
@@ -111,7 +115,7 @@ pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::Msk,
         name: "msk",
-        tf_file: "msk.tf",
+        tf_file: Some("msk.tf"),
         section: "msk",
         link: Some(LinkStyle {
             label: "MSK Replicator",
@@ -122,36 +126,44 @@ pub const LAYERS: [LayerInfo; 12] = [
     LayerInfo {
         layer: Layer::MskReplication,
         name: "msk-replication",
-        tf_file: "msk.tf",
+        tf_file: Some("msk.tf"),
         section: "msk",
         link: None,
     },
     LayerInfo {
         layer: Layer::Eks,
         name: "eks",
-        tf_file: "eks.tf",
+        tf_file: Some("eks.tf"),
         section: "eks",
         link: None,
     },
     LayerInfo {
         layer: Layer::Ingress,
         name: "ingress",
-        tf_file: "ingress.tf",
+        tf_file: Some("ingress.tf"),
         section: "ingress",
         link: None,
     },
     LayerInfo {
         layer: Layer::Dns,
         name: "dns",
-        tf_file: "dns.tf",
+        tf_file: Some("dns.tf"),
         section: "route53",
         link: None,
     },
     LayerInfo {
         layer: Layer::Monitoring,
         name: "monitoring",
-        tf_file: "monitoring.tf",
+        tf_file: Some("monitoring.tf"),
         section: "monitoring",
+        link: None,
+    },
+    // AWS ARC Region switch plans: hashicorp/aws 5.100 has no `aws_arcregionswitch_plan`.
+    LayerInfo {
+        layer: Layer::Recovery,
+        name: "recovery",
+        tf_file: None,
+        section: "multi-region",
         link: None,
     },
 ];
@@ -170,8 +182,8 @@ impl Layer {
         self.info().name
     }
 
-    /// The single-module Terraform file of the layer's resources.
-    pub fn tf_file(self) -> &'static str {
+    /// The single-module Terraform file of the layer's resources (`None`: CloudFormation only).
+    pub fn tf_file(self) -> Option<&'static str> {
         self.info().tf_file
     }
 }
@@ -185,9 +197,9 @@ impl fmt::Display for Layer {
 /// The Terraform files of the single root module that hold layers, in deploy order, once each.
 pub fn tf_layer_files() -> Vec<&'static str> {
     let mut files: Vec<&'static str> = Vec::new();
-    for l in &LAYERS {
-        if !files.contains(&l.tf_file) {
-            files.push(l.tf_file);
+    for file in LAYERS.iter().filter_map(|l| l.tf_file) {
+        if !files.contains(&file) {
+            files.push(file);
         }
     }
     files

@@ -13,6 +13,7 @@ mod msk;
 mod network;
 mod parts;
 mod peering;
+mod recovery;
 mod redis;
 pub mod show;
 mod storage;

@@ -97,6 +97,10 @@ pub enum Out {
     StorageKeyArn,
     /// The name of one bucket purpose's bucket (the field: the purpose in PascalCase, `App`).
     BucketName(String),
+    /// The role AWS ARC Region switch runs the environment's plans with.
+    RegionSwitchRoleArn,
+    /// The Region switch plan that pairs the primary with one other region.
+    RegionSwitchPlanArn(String),
 }
 
 impl Out {
@@ -135,6 +139,8 @@ impl Out {
             Out::MultiRegionKeyArn => ("MultiRegionKeyArn", None),
             Out::StorageKeyArn => ("StorageKeyArn", None),
             Out::BucketName(p) => ("BucketName", Some(p)),
+            Out::RegionSwitchRoleArn => ("RegionSwitchRoleArn", None),
+            Out::RegionSwitchPlanArn(r) => ("RegionSwitchPlanArn", Some(r)),
         };
         match region {
             Some(r) => format!("{base}{r}"),
@@ -174,7 +180,9 @@ impl Out {
             | Out::AlertsTopicArn
             | Out::MultiRegionKeyArn
             | Out::StorageKeyArn
-            | Out::BucketName(_) => ParamType::String,
+            | Out::BucketName(_)
+            | Out::RegionSwitchRoleArn
+            | Out::RegionSwitchPlanArn(_) => ParamType::String,
         }
     }
 }

@@ -199,6 +199,8 @@ fn cfn_kind(kind: &Kind) -> &dyn CfnKind {
         Kind::Alarm(k) => k,
         Kind::Dashboard(k) => k,
         Kind::Budget(k) => k,
+        // recovery
+        Kind::RegionSwitchPlan(k) => k,
     }
 }
 

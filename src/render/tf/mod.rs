@@ -39,7 +39,7 @@ pub use kinds::{checkov_skips, companions, tf_type};
 pub use layout::format;
 
 use crate::naming::short_code;
-use crate::plan::{Layer, ParamSource, Plan, Resource, Stack, V};
+use crate::plan::{Backends, Layer, ParamSource, Plan, Resource, Stack, V};
 use crate::render::File;
 use hcl::{code, text, Interp, Obj};
 use minijinja::value::{Value, ValueKind};
@@ -410,7 +410,7 @@ impl<'a> Cx<'a> {
     fn stack_body(&self, stack: &Stack, members: &[(&'a Stack, &'a Resource)]) -> Result<Option<String>, String> {
         let mut blocks = String::new();
         for (s, r) in members {
-            if r.backends == crate::plan::Backends::CloudFormationOnly {
+            if r.backends == Backends::CloudFormationOnly {
                 continue;
             }
             let block = kinds::render(self, s, r)?;
@@ -466,14 +466,24 @@ impl<'a> Cx<'a> {
         let order = |f: &str| files.iter().position(|x| *x == f).unwrap_or(0);
         let mut outputs: Vec<Value> = Vec::new();
         for stack in &self.plan.stacks {
-            let file = stack.layer.tf_file();
-            let entry = layers.entry(file).or_insert_with(|| (order(file), String::new()));
             let members: Vec<(&Stack, &Resource)> = stack.resources.iter().map(|r| (stack, r)).collect();
+            // A stack of CloudFormation-only resources (the `recovery` layer's) has no body here.
             let Some(body) = self.stack_body(stack, &members)? else {
                 continue;
             };
+            let file = stack.layer.tf_file().ok_or_else(|| {
+                format!(
+                    "{}: Terraform resources in a layer without a Terraform file",
+                    stack.name
+                )
+            })?;
+            let entry = layers.entry(file).or_insert_with(|| (order(file), String::new()));
             entry.1.push_str(&body);
-            for o in &stack.outputs {
+            for o in stack
+                .outputs
+                .iter()
+                .filter(|o| o.backends != Backends::CloudFormationOnly)
+            {
                 let name = format!(
                     "{}_{}_{}",
                     stack.layer.as_str().replace('-', "_"),

@@ -25,7 +25,7 @@
 
 use super::hcl::{code, is_identifier, text, Obj};
 use super::{alias, apply_sh, kinds, layout, short_code, snake, templates, Cx, Var};
-use crate::plan::{Output, ParamSource, ParamType, Plan, Resource, Stack, V};
+use crate::plan::{Backends, Output, ParamSource, ParamType, Plan, Resource, Stack, V};
 use crate::render::File;
 use minijinja::value::Value;
 
@@ -141,7 +141,11 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
         }
         let body = cx.stack_body(stack, &members)?;
         let mut outputs = Vec::new();
-        for o in &stack.outputs {
+        for o in stack
+            .outputs
+            .iter()
+            .filter(|o| o.backends != Backends::CloudFormationOnly)
+        {
             outputs.push(
                 Obj::new()
                     .set("name", code(snake(&o.name)))
@@ -150,11 +154,19 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
                     .value(),
             );
         }
+        // No Terraform resource: no module (a stack of the CloudFormation-only `recovery`
+        // layer), and `apply.sh` does not list it.
         let Some(mut body) = body else {
             if outputs.is_empty() {
                 continue;
             }
             return Err(format!("{}: outputs but no Terraform resource", stack.name));
+        };
+        let Some(tf_file) = stack.layer.tf_file() else {
+            return Err(format!(
+                "{}: Terraform resources in a layer without a Terraform file",
+                stack.name
+            ));
         };
         if let Some(zones) = cx.zones_text(&stack.region)? {
             body = format!("{zones}\n{body}");
@@ -170,10 +182,7 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
             format!("{dir}/providers.tf"),
             layout::format(&cx.providers(PROVIDERS_HEADER, &providers, code("aws"))?),
         ));
-        files.push(File::new(
-            format!("{dir}/{}", stack.layer.tf_file()),
-            layout::format(&body),
-        ));
+        files.push(File::new(format!("{dir}/{tf_file}"), layout::format(&body)));
         let vars: Vec<Var> = cx.vars.borrow().values().cloned().collect();
         if !vars.is_empty() {
             files.push(File::new(format!("{dir}/variables.tf"), variables(&vars)?));

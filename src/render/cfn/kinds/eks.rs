@@ -126,12 +126,18 @@ impl CfnKind for EksAccessEntry {
             cluster,
             principal,
             policy,
+            namespaces,
         } = self;
+        let scope = if namespaces.is_empty() {
+            json!({ "Type": "cluster" })
+        } else {
+            json!({ "Type": "namespace", "Namespaces": namespaces })
+        };
         json!({
             "ClusterName": ctx.v(cluster),
-            "PrincipalArn": principal,
+            "PrincipalArn": ctx.v(principal),
             "Type": "STANDARD",
-            "AccessPolicies": [{ "PolicyArn": policy, "AccessScope": { "Type": "cluster" } }],
+            "AccessPolicies": [{ "PolicyArn": policy, "AccessScope": scope }],
             "Tags": ctx.tags(None),
         })
     }

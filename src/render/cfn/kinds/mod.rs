@@ -11,7 +11,8 @@
 //!   service has it, logs on;
 //! - `eks`: the EKS cluster, node group, add-ons, access entries and Pod Identity association;
 //! - `ingress`: the load balancer, its listeners, target group, certificate and WAF web ACL;
-//! - `dns`, `monitoring`: Route 53, the alert topic, alarms and the budget.
+//! - `dns`, `monitoring`: Route 53, the alert topic, alarms and the budget;
+//! - `recovery`: the AWS ARC Region switch plans.
 //!
 //! This file holds the trait and the helpers more than one layer uses. The dispatch from a
 //! [`Kind`](crate::plan::Kind) to its impl is `cfn_kind` in `cfn/mod.rs`, an exhaustive match
@@ -28,6 +29,7 @@ mod monitoring;
 mod msk;
 mod network;
 mod peering;
+mod recovery;
 mod redis;
 mod storage;
 

@@ -136,8 +136,10 @@ struct EksAccessEntryContext {
     #[serde(flatten)]
     common: Common,
     cluster: Value,
-    principal: String,
+    principal: Value,
     policy: String,
+    /// Empty: the whole cluster.
+    namespaces: Vec<String>,
 }
 
 impl TfKind for EksAccessEntry {
@@ -163,8 +165,9 @@ impl TfKind for EksAccessEntry {
         let context = EksAccessEntryContext {
             common: Common::new(cx, stack, r, self)?,
             cluster: cx.value(stack, &self.cluster)?,
-            principal: self.principal.clone(),
+            principal: cx.value(stack, &self.principal)?,
             policy: self.policy.clone(),
+            namespaces: self.namespaces.clone(),
         };
         Block::new(t::EKS_ACCESS_ENTRY, &context)
     }

@@ -1,7 +1,8 @@
 //! One [`TfKind`] implementation per struct of `plan::kinds`: the Terraform type a plan resource
 //! becomes, what references to it read, its checkov suppressions, and the template that renders
 //! it with a typed context. The files are grouped by layer as the `kinds!` list is (`network.rs`,
-//! `peering.rs`, `aurora.rs`, `redis.rs`, `msk.rs`, `eks.rs`, `ingress.rs`, `dns.rs`, `monitoring.rs`); this
+//! `peering.rs`, `aurora.rs`, `redis.rs`, `msk.rs`, `eks.rs`, `ingress.rs`, `dns.rs`, `monitoring.rs`,
+//! and `recovery.rs`, which the provider has no type for); this
 //! file holds the trait, the dispatch to it, the fields every template reads ([`Common`]) and the
 //! helpers several kinds share (policy documents, replicated secrets, parameter groups).
 //!
@@ -27,6 +28,7 @@ mod monitoring;
 mod msk;
 mod network;
 mod peering;
+mod recovery;
 mod redis;
 mod storage;
 
@@ -181,6 +183,8 @@ fn tf_kind(kind: &Kind) -> &dyn TfKind {
         Kind::Alarm(k) => k,
         Kind::Dashboard(k) => k,
         Kind::Budget(k) => k,
+        // recovery (CloudFormation only: `recovery.rs`)
+        Kind::RegionSwitchPlan(k) => k,
     }
 }
 
