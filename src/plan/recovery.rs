@@ -465,6 +465,16 @@ fn approval_text(env: &Environment, pair: &[&RegionEnv; 2], target: Option<&Regi
             parameter_path(env)
         )));
     }
+    if !missing.is_empty() {
+        let scripts: Vec<String> = candidates
+            .iter()
+            .map(|r| format!("runbook/switchover-{0}.sh or runbook/failover-{0}.sh", r.code))
+            .collect();
+        parts.push(V::s(format!(
+            " mrgen's runbook has these steps with their checks and waits ({}, from mrgen render).",
+            scripts.join("; ")
+        )));
+    }
     let region = match target {
         Some(t) => t.code.clone(),
         None => "the region that stays active".into(),
