@@ -44,6 +44,17 @@ fn plan_production(b: divan::Bencher) {
 }
 
 #[divan::bench]
+fn runbook_production(b: divan::Bencher) {
+    let (file, bytes) = production();
+    let env = checked("production", &file, &bytes);
+    let plan = mrgen::plan::build(&env);
+    b.bench(|| {
+        let book = mrgen::runbook::build(divan::black_box(&env), &plan);
+        mrgen::runbook::files(&book)
+    });
+}
+
+#[divan::bench]
 fn render_cloudformation_production(b: divan::Bencher) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));
@@ -57,11 +68,15 @@ fn render_terraform_production(b: divan::Bencher) {
     b.bench(|| render::render(divan::black_box(&plan), false, true, CfnReferences::Parameters).expect("renders"));
 }
 
-/// Production's files, and a folder to write them to.
+/// Production's files (the runbook's included), and a folder to write them to.
 fn production_files() -> (Vec<render::File>, PathBuf) {
     let (file, bytes) = production();
-    let plan = mrgen::plan::build(&checked("production", &file, &bytes));
-    let files = render::render(&plan, true, true, CfnReferences::Parameters).expect("renders");
+    let env = checked("production", &file, &bytes);
+    let plan = mrgen::plan::build(&env);
+    let mut files = render::render(&plan, true, true, CfnReferences::Parameters).expect("renders");
+    // What `render` writes beside the templates.
+    files.extend(mrgen::runbook::files(&mrgen::runbook::build(&env, &plan)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let dir = std::env::temp_dir().join(format!("mrgen-bench-{}", std::process::id()));
     (files, dir)
 }

@@ -378,10 +378,13 @@ pub fn word(s: &str, _json_vars: &[String]) -> String {
     let mut out = String::from("\"");
     let mut rest = s;
     while !rest.is_empty() {
-        if let Some(name) = variables(rest)
-            .first()
-            .filter(|n| rest.starts_with(&format!("${{{n}}}")))
-        {
+        // Only where a `${` starts: reading every position's rest would be quadratic.
+        let here = if rest.starts_with("${") {
+            variables(rest).into_iter().next()
+        } else {
+            None
+        };
+        if let Some(name) = here.filter(|n| rest.starts_with(&format!("${{{n}}}"))) {
             let token = format!("${{{name}}}");
             out.push_str(&token);
             rest = &rest[token.len()..];
