@@ -15,6 +15,20 @@ pub struct NodeGroup {
     pub desired: i64,
 }
 
+impl RegionFacts {
+    /// The region's node group, with its cluster and the sizing the plan gives it now.
+    pub fn nodes(&self) -> Option<NodeGroup> {
+        let (name, min, max, desired) = self.nodegroup.clone()?;
+        Some(NodeGroup {
+            cluster: self.eks_cluster.clone()?,
+            name,
+            min,
+            max,
+            desired,
+        })
+    }
+}
+
 /// The names one region's stacks create.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegionFacts {
@@ -26,7 +40,9 @@ pub struct RegionFacts {
     /// The role this region's replicators run as (it may read and write every cluster they
     /// join).
     pub replicator_role: Option<String>,
-    pub nodes: Option<NodeGroup>,
+    eks_cluster: Option<String>,
+    /// The node group's name and sizing (min, max, desired).
+    nodegroup: Option<(String, i64, i64, i64)>,
     /// The name the region's Route 53 health check probes.
     pub health_check: Option<String>,
 }
@@ -80,31 +96,8 @@ impl Facts {
                     }
                     (Kind::MskCluster(c), _) => r.msk_cluster = Some(c.name.clone()),
                     (Kind::IamRole(role), Layer::MskReplication) => r.replicator_role = Some(role.name.clone()),
-                    (Kind::EksCluster(c), _) => {
-                        let cluster = c.name.clone();
-                        match &mut r.nodes {
-                            Some(n) => n.cluster = cluster,
-                            None => {
-                                r.nodes = Some(NodeGroup {
-                                    cluster,
-                                    name: String::new(),
-                                    min: 0,
-                                    max: 0,
-                                    desired: 0,
-                                })
-                            }
-                        }
-                    }
-                    (Kind::EksNodegroup(g), _) => {
-                        let cluster = r.nodes.as_ref().map(|n| n.cluster.clone()).unwrap_or_default();
-                        r.nodes = Some(NodeGroup {
-                            cluster,
-                            name: g.name.clone(),
-                            min: g.min,
-                            max: g.max,
-                            desired: g.desired,
-                        });
-                    }
+                    (Kind::EksCluster(c), _) => r.eks_cluster = Some(c.name.clone()),
+                    (Kind::EksNodegroup(g), _) => r.nodegroup = Some((g.name.clone(), g.min, g.max, g.desired)),
                     _ => {}
                 }
             }

@@ -285,7 +285,7 @@ pub fn render(rb: &Runbook, sc: &Scenario) -> String {
 }
 
 fn step(o: &mut String, s: &Step, json_vars: &[String]) {
-    let _ = writeln!(o, "begin {} {}", word(&s.id, &[]), word(&s.title, &[]));
+    let _ = writeln!(o, "begin {} {}", word(&s.id), word(&s.title));
     if let Some(src) = &s.source {
         let _ = writeln!(o, "# {src}");
     }
@@ -298,8 +298,8 @@ fn step(o: &mut String, s: &Step, json_vars: &[String]) {
             let words = call_words(c, s.waiter.as_deref(), json_vars);
             if s.changes {
                 let (until, done) = match &s.skip_when {
-                    Some(d) => (word(&d.until, json_vars), call_words(&d.call, None, json_vars)),
-                    None => ("''".to_string(), word(&c.region, &[])),
+                    Some(d) => (word(&d.until), call_words(&d.call, None, json_vars)),
+                    None => ("''".to_string(), word(&c.region)),
                 };
                 let _ = writeln!(o, "change {until} {done} -- {words}");
             } else if let (Some(var), Some(q)) = (&s.sets, &s.query) {
@@ -308,15 +308,15 @@ fn step(o: &mut String, s: &Step, json_vars: &[String]) {
                 let _ = writeln!(o, "  show {words}");
                 let _ = writeln!(o, "  {var}='<{var}>'");
                 let _ = writeln!(o, "else");
-                let _ = writeln!(o, "  {var}=$(value {format} {} {words})", word(q, json_vars));
+                let _ = writeln!(o, "  {var}=$(value {format} {} {words})", word(q));
                 let _ = writeln!(o, "fi");
                 let _ = writeln!(o, "printf '    {var}=%s\\n' \"${var}\"");
             } else if let Some(q) = &s.query {
-                let _ = writeln!(o, "report {} {words}", word(q, json_vars));
+                let _ = writeln!(o, "report {} {words}", word(q));
             } else if s.waiter.is_some() {
                 let _ = writeln!(o, "run {words}");
             } else if let Some(until) = &s.until {
-                let until = word(until, json_vars);
+                let until = word(until);
                 match s.timeout_seconds.unwrap_or(0) {
                     0 if s.warn_only => {
                         let _ = writeln!(o, "warn {until} {words}");
@@ -338,17 +338,17 @@ fn step(o: &mut String, s: &Step, json_vars: &[String]) {
 
 /// `REGION SERVICE OPERATION --option value…` as bash words.
 fn call_words(c: &Call, waiter: Option<&str>, json_vars: &[String]) -> String {
-    let mut w = vec![word(&c.region, &[]), word(&c.service, &[]), word(&c.operation, &[])];
+    let mut w = vec![word(&c.region), word(&c.service), word(&c.operation)];
     if let Some(name) = waiter {
-        w.push(word(name, &[]));
+        w.push(word(name));
     }
     for (k, v) in &c.parameters.0 {
         w.push(format!("--{k}"));
         match v {
             Arg::Flag => {}
-            Arg::Str(s) => w.push(word(s, json_vars)),
+            Arg::Str(s) => w.push(word(s)),
             Arg::Int(i) => w.push(i.to_string()),
-            Arg::Json(j) => w.push(word(&json_text(j, json_vars), json_vars)),
+            Arg::Json(j) => w.push(word(&json_text(j, json_vars))),
         }
     }
     w.join(" ")
@@ -365,7 +365,7 @@ fn json_text(j: &serde_json::Value, json_vars: &[String]) -> String {
 
 /// One bash word: bare when it is plain, single-quoted when it names no variable, else
 /// double-quoted with everything but the variables escaped.
-pub fn word(s: &str, _json_vars: &[String]) -> String {
+pub fn word(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | ',' | '=' | '@' | '+'));
@@ -407,10 +407,10 @@ mod tests {
 
     #[test]
     fn words_keep_variables_and_nothing_else_live() {
-        assert_eq!(word("plain-word", &[]), "plain-word");
-        assert_eq!(word("a 'b'", &[]), r#"'a '\''b'\'''"#);
+        assert_eq!(word("plain-word"), "plain-word");
+        assert_eq!(word("a 'b'"), r#"'a '\''b'\'''"#);
         assert_eq!(
-            word("arn:${ACCOUNT}:x `y` $HOME \"z\"", &[]),
+            word("arn:${ACCOUNT}:x `y` $HOME \"z\""),
             r#""arn:${ACCOUNT}:x \`y\` \$HOME \"z\"""#
         );
     }

@@ -196,7 +196,7 @@ impl B<'_> {
                 "DBClusters[0].Status == 'available'",
             ));
         }
-        if let Some(n) = &r.nodes {
+        if let Some(n) = &r.nodes() {
             checks.push(Step::check(
                 &format!("nodes-active-{region}"),
                 format!("The node group {} is active", n.name),

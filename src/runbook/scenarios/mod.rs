@@ -165,8 +165,8 @@ impl B<'_> {
     /// writer's region, SPEC section 5.4), and waits for the nodes.
     fn scale_up(&mut self, sizing_of: &str, region: &str) {
         let (Some(to), Some(size)) = (
-            self.facts.region(region).and_then(|r| r.nodes.clone()),
-            self.facts.region(sizing_of).and_then(|r| r.nodes.clone()),
+            self.facts.region(region).and_then(|r| r.nodes()),
+            self.facts.region(sizing_of).and_then(|r| r.nodes()),
         ) else {
             return;
         };
@@ -377,10 +377,7 @@ impl B<'_> {
     }
 
     fn stop_application(&mut self, region: &str) {
-        let cluster = self
-            .facts
-            .region(region)
-            .and_then(|r| r.nodes.as_ref().map(|n| n.cluster.clone()));
+        let cluster = self.facts.region(region).and_then(|r| r.nodes().map(|n| n.cluster));
         let how = match (&self.env.eks, cluster) {
             (Some(e), Some(c)) => format!(
                 " (`kubectl --context <{c}> -n {} scale deployment --all --replicas=0`)",
@@ -520,7 +517,7 @@ pub fn steps(env: &Environment, facts: &Facts, kind: Kind, from: &str, to: &str)
     b.datastore_id(to);
     b.health_ids(&[from, to]);
     match kind {
-        Kind::Switchover => switchover(&mut b, from, to, to),
+        Kind::Switchover => switchover(&mut b, from, to),
         Kind::Failover => {
             b.lags(from, to, LagUse::Report);
             b.healthy(to, false, false);
@@ -545,21 +542,17 @@ pub fn steps(env: &Environment, facts: &Facts, kind: Kind, from: &str, to: &str)
             failback_rebuild(&mut b, from, to);
             // The old writer's region takes the writer's sizing again (the plan's, rendered
             // for it).
-            switchover(&mut b, from, to, to);
+            switchover(&mut b, from, to);
         }
         Kind::Drill => {}
     }
     b.steps
 }
 
-/// The planned move of every writer from `from` to `to`; `sizing` names the region whose node
-/// group sizing the plan gives the writer.
-fn switchover(b: &mut B, from: &str, to: &str, sizing: &str) {
-    let sizing_of = if sizing == to {
-        b.env.writer().code.clone()
-    } else {
-        sizing.to_string()
-    };
+/// The planned move of every writer from `from` to `to`; `to` takes the node group sizing the
+/// plan gives the writer's region.
+fn switchover(b: &mut B, from: &str, to: &str) {
+    let sizing_of = b.env.writer().code.clone();
     b.lags(from, to, LagUse::Refuse);
     b.healthy(to, false, false);
     b.capacity(to, false);
