@@ -872,7 +872,7 @@ fn msk_bootstrap_brokers_reach_parameter_store_after_each_msk_stack() {
 
 /// The service model botocore, the AWS CLI (v1)'s library, holds for `service`. Under CI a
 /// Python without botocore fails the test.
-pub(crate) fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
+fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
     let o = Command::new(python)
         .args([
             "-c",

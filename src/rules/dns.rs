@@ -41,9 +41,7 @@ pub fn check(env: &Environment, doc: &Document, out: &mut Vec<Finding>) {
     let global = env.regions.len() > 1;
     if global && interval_ok && threshold_ok {
         // MR509 adds to MR503's terms: said once MR503 holds, not beside it.
-        let before = out.len();
-        rto(env, out);
-        if out.len() == before {
+        if rto(env, out) {
             recovery(env, out);
         }
     }
@@ -119,7 +117,8 @@ fn recovery(env: &Environment, out: &mut Vec<Finding>) {
     ));
 }
 
-fn rto(env: &Environment, out: &mut Vec<Finding>) {
+/// MR503; true when detection and TTL fit in the RTO.
+fn rto(env: &Environment, out: &mut Vec<Finding>) -> bool {
     let i = env.health_check_interval.value;
     let t = env.health_check_threshold.value;
     let (ttl, alias) = record_ttl(env);
@@ -127,7 +126,7 @@ fn rto(env: &Environment, out: &mut Vec<Finding>) {
     let detect = i * t;
     let total = detect + ttl;
     if total <= rto * 60 {
-        return;
+        return true;
     }
     let budget = rto * 60;
     // A setting that meets it: the fastest interval and the largest threshold that fit,
@@ -168,6 +167,7 @@ fn rto(env: &Environment, out: &mut Vec<Finding>) {
         ),
         help,
     ));
+    false
 }
 
 fn region_key_ok(env: &Environment, code: &str, path: &crate::path::KeyPath, out: &mut Vec<Finding>) -> bool {
