@@ -55,6 +55,15 @@ fn runbook_production(b: divan::Bencher) {
 }
 
 #[divan::bench]
+fn cost_production(b: divan::Bencher) {
+    let (file, bytes) = production();
+    let env = checked("production", &file, &bytes);
+    let plan = mrgen::plan::build(&env);
+    let prices = mrgen::aws::prices::Prices::compiled();
+    b.bench(|| mrgen::cost::estimate(divan::black_box(&env), &plan, &prices));
+}
+
+#[divan::bench]
 fn render_cloudformation_production(b: divan::Bencher) {
     let (file, bytes) = production();
     let plan = mrgen::plan::build(&checked("production", &file, &bytes));

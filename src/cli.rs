@@ -89,6 +89,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RunbookFormat::Text)]
         format: RunbookFormat,
     },
+    /// Print the monthly cost estimate per region and component, against the budget.
+    Cost {
+        /// Environment name.
+        #[arg(value_name = "ENV", required_unless_present = "print_prices")]
+        env: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// A price table (JSON or YAML, the shape `--print-prices` writes) whose entries win over the compiled prices.
+        #[arg(long, value_name = "FILE")]
+        prices: Option<PathBuf>,
+        /// Print the compiled price table and exit.
+        #[arg(long, conflicts_with_all = ["env", "json", "prices"])]
+        print_prices: bool,
+    },
     /// Draw the stack and replication topology.
     Graph {
         /// Environment name.

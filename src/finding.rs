@@ -72,6 +72,7 @@ rules! {
     MR511 => "`multi-region.writer` is not one of the environment's regions",
     MR512 => "a region's certificate needs more than ACM's default 10 names (warning)",
     MR601 => "budget: soft cap not below hard cap, a threshold <= 0, or more than 5 thresholds",
+    MR602 => "the monthly cost estimate exceeds the hard cap (error) or the soft cap (warning)",
     MR701 => "environment name or prefix unusable in file, stack and resource names",
     MR702 => "a generated resource name exceeds its AWS length limit",
     MR703 => "a tag key or value breaks AWS tag rules",

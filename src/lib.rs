@@ -7,6 +7,7 @@ pub mod aws;
 pub mod check;
 pub mod cidr;
 pub mod cli;
+pub mod cost;
 pub mod diagnostics;
 pub mod estimate;
 pub mod finding;

@@ -103,14 +103,22 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 return Ok(EXIT_INVALID);
             };
             let book = runbook::build(&model, &plan);
+            let cost = crate::cost::estimate(&model, &plan, &crate::aws::prices::Prices::compiled());
             let text = if *json {
                 let mut v = plan::show::json_value(&plan);
                 v["recovery"] = runbook::text::estimates_json(&book);
+                v["cost"] = serde_json::json!({
+                    "monthly-total": (cost.monthly_total * 100.0).round() / 100.0,
+                    "complete": cost.complete,
+                });
                 let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
                 t.push('\n');
                 t
             } else {
-                plan::show::table(&plan) + &runbook::text::estimates(&book)
+                plan::show::table(&plan)
+                    + &runbook::text::estimates(&book)
+                    + "\n"
+                    + &crate::cost::text::total_line(&cost)
             };
             say(&cli.global, &text)?;
             Ok(EXIT_OK)
@@ -127,6 +135,22 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             say(&cli.global, &text)?;
             Ok(EXIT_OK)
         }
+        Command::Cost {
+            env,
+            json,
+            prices,
+            print_prices,
+        } => match (env, print_prices) {
+            (_, true) => {
+                let mut t = serde_json::to_string_pretty(&crate::aws::prices::compiled_file())
+                    .map_err(|e| Failure::Internal(format!("the compiled price table does not print: {e}")))?;
+                t.push('\n');
+                print_stdout(&t)?;
+                Ok(EXIT_OK)
+            }
+            (Some(env), false) => cost(&cli.global, env, *json, prices.as_deref(), &overrides),
+            (None, false) => Err(Failure::Usage("`mrgen cost` needs ENV or `--print-prices`".into())),
+        },
         Command::Graph { env, format } => {
             let Some((_, plan)) = valid_plan(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
@@ -152,6 +176,50 @@ fn say(g: &Global, text: &str) -> Result<(), Failure> {
 }
 
 /// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
+/// `mrgen cost ENV`: the estimate is printed when the only errors are MR602's (the estimate
+/// above the hard cap is what the user came to read), with exit 1 then.
+fn cost(
+    g: &Global,
+    env: &str,
+    as_json: bool,
+    prices: Option<&Path>,
+    overrides: &[ContextOverride],
+) -> Result<u8, Failure> {
+    let table = match prices {
+        None => crate::aws::prices::Prices::compiled(),
+        Some(path) => {
+            let bytes = read_limited(path)?;
+            let shown = path.display().to_string();
+            let file = crate::cost::file::parse(&bytes, &shown).map_err(|p| Failure::Usage(p.0))?;
+            crate::aws::prices::Prices::with_file(file, &shown)
+        }
+    };
+    let checked = load_and_check(g, env, overrides)?;
+    if g.diagnostics == DiagnosticsFormat::Json || !checked.diagnostics.is_empty() {
+        report(g, &[&checked])?;
+    }
+    let others = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule != crate::finding::RuleId::MR602);
+    if status(others, g.deny_warnings) != EXIT_OK {
+        return Ok(EXIT_INVALID);
+    }
+    let (Some(model), Some(plan)) = (checked.env, checked.plan) else {
+        return Err(Failure::Internal(format!(
+            "`{env}` has no error, yet no plan was built from it"
+        )));
+    };
+    let estimate = crate::cost::estimate(&model, &plan, &table);
+    let text = if as_json {
+        crate::cost::text::json(&estimate, model.budget.as_ref())
+    } else {
+        crate::cost::text::render(&estimate, model.budget.as_ref())
+    };
+    say(g, &text)?;
+    Ok(status(&checked.diagnostics, g.deny_warnings))
+}
+
 fn valid_plan(
     g: &Global,
     env: &str,

@@ -110,6 +110,8 @@ fn every_file_in_snapshots_belongs_to_a_test() {
     wanted.extend(invalid_fixtures().iter().map(|f| diagnostics_snapshot(f)));
     // `runbook::production_scripts_dry_run_as_snapshotted`.
     wanted.insert(crate::runbook::DRY_RUN_SNAPSHOT.to_string());
+    // `cost::production_cost_as_snapshotted`.
+    wanted.extend(crate::cost::COST_SNAPSHOTS.map(str::to_string));
     let unused: Vec<String> = std::fs::read_dir(root().join("snapshots"))
         .expect("snapshots")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

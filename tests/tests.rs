@@ -11,6 +11,7 @@ mod checkov;
 mod cli;
 mod compare;
 mod compare_stacks;
+mod cost;
 mod fixtures;
 mod hardening;
 mod hostile;

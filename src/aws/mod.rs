@@ -17,6 +17,7 @@ pub mod eks;
 pub mod elasticache;
 pub mod limits;
 pub mod msk;
+pub mod prices;
 pub mod regions;
 pub mod route53;
 

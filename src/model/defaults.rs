@@ -69,3 +69,18 @@ pub const LAG_WARNING_SECONDS: i64 = 2;
 pub const LAG_CRITICAL_SECONDS: i64 = 5;
 
 pub const BUDGET_ALERT_THRESHOLDS: &[f64] = &[50.0, 80.0, 100.0];
+
+// The `cost` section's usage (SPEC section 3 gives the first seven).
+pub const COST_AURORA_STORAGE_GIB: f64 = 100.0;
+pub const COST_AURORA_IO_MILLIONS: f64 = 100.0;
+/// Half of the I/O above, taken as writes.
+pub const COST_AURORA_WRITE_IO_MILLIONS: f64 = 50.0;
+pub const COST_CROSS_REGION_GIB: f64 = 100.0;
+pub const COST_NAT_GIB: f64 = 100.0;
+pub const COST_S3_GIB: f64 = 100.0;
+pub const COST_ALB_LCU: f64 = 1.0;
+pub const COST_LOG_GIB: f64 = 10.0;
+pub const COST_DNS_QUERIES_MILLIONS: f64 = 10.0;
+pub const COST_WAF_REQUESTS_MILLIONS: f64 = 10.0;
+/// Half of the cross-region traffic above, taken as Kafka's.
+pub const COST_MSK_REPLICATED_GIB: f64 = 50.0;

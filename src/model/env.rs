@@ -173,6 +173,41 @@ pub struct Budget {
     pub alert_thresholds: Vec<f64>,
 }
 
+/// `cost`: the usage the cost estimate assumes, every default applied (SPEC section 5.3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostUsage {
+    pub aurora_storage_gib: f64,
+    pub aurora_io_millions: f64,
+    pub aurora_write_io_millions: f64,
+    pub cross_region_gib_per_month: f64,
+    pub nat_gib_per_month: f64,
+    pub s3_gib: f64,
+    pub alb_lcu: f64,
+    pub log_gib_per_month: f64,
+    pub dns_queries_millions: f64,
+    pub waf_requests_millions: f64,
+    pub msk_replicated_gib_per_month: f64,
+}
+
+impl CostUsage {
+    /// Each assumption as (its key in the `cost` section, its value), in the schema's order.
+    pub fn keys(&self) -> [(&'static str, f64); 11] {
+        [
+            ("aurora-storage-gib", self.aurora_storage_gib),
+            ("aurora-io-millions", self.aurora_io_millions),
+            ("aurora-write-io-millions", self.aurora_write_io_millions),
+            ("cross-region-gib-per-month", self.cross_region_gib_per_month),
+            ("nat-gib-per-month", self.nat_gib_per_month),
+            ("s3-gib", self.s3_gib),
+            ("alb-lcu", self.alb_lcu),
+            ("log-gib-per-month", self.log_gib_per_month),
+            ("dns-queries-millions", self.dns_queries_millions),
+            ("waf-requests-millions", self.waf_requests_millions),
+            ("msk-replicated-gib-per-month", self.msk_replicated_gib_per_month),
+        ]
+    }
+}
+
 /// The environment with every default applied: what the plan and both backends read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Environment {
@@ -208,6 +243,7 @@ pub struct Environment {
     pub storage: Option<Storage>,
     pub monitoring: Monitoring,
     pub budget: Option<Budget>,
+    pub cost: CostUsage,
     /// Parts not rendered, and why (shown by `plan`).
     pub omitted: Vec<(String, String)>,
     /// Cross-region features the file explicitly asks for (MR307), with their paths.

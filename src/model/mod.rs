@@ -192,6 +192,7 @@ fn store(raw: &mut raw::RawEnvironment, section: &str, v: serde_json::Value) -> 
         "storage" => raw.storage = Some(f(v)?),
         "monitoring" => raw.monitoring = Some(f(v)?),
         "budget" => raw.budget = Some(f(v)?),
+        "cost" => raw.cost = Some(f(v)?),
         _ => {}
     }
     Ok(())

@@ -505,6 +505,21 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         }),
     };
 
+    let c = raw.cost.clone().unwrap_or_default();
+    let cost = CostUsage {
+        aurora_storage_gib: c.aurora_storage_gib.unwrap_or(d::COST_AURORA_STORAGE_GIB),
+        aurora_io_millions: c.aurora_io_millions.unwrap_or(d::COST_AURORA_IO_MILLIONS),
+        aurora_write_io_millions: c.aurora_write_io_millions.unwrap_or(d::COST_AURORA_WRITE_IO_MILLIONS),
+        cross_region_gib_per_month: c.cross_region_gib_per_month.unwrap_or(d::COST_CROSS_REGION_GIB),
+        nat_gib_per_month: c.nat_gib_per_month.unwrap_or(d::COST_NAT_GIB),
+        s3_gib: c.s3_gib.unwrap_or(d::COST_S3_GIB),
+        alb_lcu: c.alb_lcu.unwrap_or(d::COST_ALB_LCU),
+        log_gib_per_month: c.log_gib_per_month.unwrap_or(d::COST_LOG_GIB),
+        dns_queries_millions: c.dns_queries_millions.unwrap_or(d::COST_DNS_QUERIES_MILLIONS),
+        waf_requests_millions: c.waf_requests_millions.unwrap_or(d::COST_WAF_REQUESTS_MILLIONS),
+        msk_replicated_gib_per_month: c.msk_replicated_gib_per_month.unwrap_or(d::COST_MSK_REPLICATED_GIB),
+    };
+
     Some(Environment {
         name: env_name.to_string(),
         prefix: prefix.clone(),
@@ -548,6 +563,7 @@ pub fn resolve(doc: &Document, env_name: &str) -> Option<Environment> {
         storage,
         monitoring,
         budget,
+        cost,
         omitted,
         explicit_cross_region,
     })

@@ -53,6 +53,7 @@ fn sections(gen: &mut schemars::SchemaGenerator) -> Vec<(&'static str, Value)> {
         ("storage", s(gen.subschema_for::<raw::Storage>())),
         ("monitoring", s(gen.subschema_for::<raw::Monitoring>())),
         ("budget", s(gen.subschema_for::<raw::Budget>())),
+        ("cost", s(gen.subschema_for::<raw::Cost>())),
     ]
 }
 

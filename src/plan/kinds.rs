@@ -724,6 +724,9 @@ macro_rules! kinds {
         })*
 
         impl Kind {
+            /// Every kind's name, in the list's order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name),)*];
+
             /// The struct's name (`Vpc`), for messages and tests.
             pub fn name(&self) -> &'static str {
                 match self {

@@ -29,6 +29,7 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
     ingress::check(env, doc, plan, &mut out);
     storage::check(env, &mut out);
     budget::check(env, doc, &mut out);
+    budget::estimate(env, plan, &mut out);
     names::check(env, doc, &mut out);
     names::generated(env, plan, &mut out);
     out.retain(|f| {
