@@ -122,6 +122,17 @@ fn the_printed_prices_read_back_and_a_file_entry_wins_and_says_so() {
     assert_eq!(nat["unit-price"], 0.062);
     assert_eq!(nat["table"], mine.to_str().unwrap_or(""));
     assert_eq!(nat["monthly"], 135.78, "3 × 730 h × 0.062");
+    // The table says it too, in a column it has only when a file gave prices.
+    let text = run(&["cost", "production", "--prices", mine.to_str().unwrap_or("")]).stdout;
+    let line = text
+        .lines()
+        .find(|l| l.contains("× NAT gateway ") && l.contains("hours"));
+    let line = line.unwrap_or_else(|| panic!("no NAT gateway line in:\n{text}"));
+    assert!(
+        line.contains("0.062") && line.ends_with(mine.to_str().unwrap_or("")),
+        "{line}"
+    );
+    assert!(!run(&["cost", "production"]).stdout.contains("TABLE"));
     let before = json(&compiled)["monthly-total"].as_f64().unwrap_or(0.0);
     let after = v["monthly-total"].as_f64().unwrap_or(0.0);
     assert!((after - before - 135.78).abs() < 0.02, "{before} → {after}");

@@ -480,34 +480,41 @@ fn secret_charges(what: &str, replicas: &[(String, crate::plan::V)]) -> Vec<Char
     out
 }
 
-/// The estimate of `plan` under `prices`.
-pub fn estimate(env: &Environment, plan: &Plan, prices: &Prices) -> Estimate {
-    let mut cx = Context {
-        usage: &env.cost,
-        writer: &plan.writer,
-        log_groups: Vec::new(),
-        nat_gateways: Vec::new(),
-        aurora_clusters: 0,
-        record_names: Vec::new(),
-        ingress: env.ingress.is_some(),
-    };
-    for s in &plan.stacks {
-        for r in &s.resources {
-            // Counted for sharing a region's (or a name's) usage among them; every other kind
-            // is billed on its own in `bill`.
-            if let Kind::LogGroup(_) = r.kind {
-                bump(&mut cx.log_groups, &s.region);
-            } else if let Kind::NatGateway(_) = r.kind {
-                bump(&mut cx.nat_gateways, &s.region);
-            } else if let Kind::DbCluster(_) = r.kind {
-                cx.aurora_clusters += 1;
-            } else if let Kind::RecordSet(rs) = &r.kind {
-                if !matches!(rs.spec.target, RecordTarget::Alias { .. }) {
-                    bump(&mut cx.record_names, &rs.spec.name);
+impl<'a> Context<'a> {
+    fn of(env: &'a Environment, plan: &'a Plan) -> Context<'a> {
+        let mut cx = Context {
+            usage: &env.cost,
+            writer: &plan.writer,
+            log_groups: Vec::new(),
+            nat_gateways: Vec::new(),
+            aurora_clusters: 0,
+            record_names: Vec::new(),
+            ingress: env.ingress.is_some(),
+        };
+        for s in &plan.stacks {
+            for r in &s.resources {
+                // Counted for sharing a region's (or a name's) usage among them; every other
+                // kind is billed on its own in `bill`.
+                if let Kind::LogGroup(_) = r.kind {
+                    bump(&mut cx.log_groups, &s.region);
+                } else if let Kind::NatGateway(_) = r.kind {
+                    bump(&mut cx.nat_gateways, &s.region);
+                } else if let Kind::DbCluster(_) = r.kind {
+                    cx.aurora_clusters += 1;
+                } else if let Kind::RecordSet(rs) = &r.kind {
+                    if !matches!(rs.spec.target, RecordTarget::Alias { .. }) {
+                        bump(&mut cx.record_names, &rs.spec.name);
+                    }
                 }
             }
         }
+        cx
     }
+}
+
+/// The estimate of `plan` under `prices`.
+pub fn estimate(env: &Environment, plan: &Plan, prices: &Prices) -> Estimate {
+    let cx = Context::of(env, plan);
 
     let mut order: Vec<String> = plan.regions.clone();
     for s in &plan.stacks {

@@ -130,15 +130,7 @@ fn every_kind_is_free_with_a_reason_or_priced_from_the_table() {
     let mut seen = std::collections::BTreeSet::new();
     for (name, overrides) in variants {
         let (env, plan) = shipped(name, overrides);
-        let cx = Context {
-            usage: &env.cost,
-            writer: &plan.writer,
-            log_groups: Vec::new(),
-            nat_gateways: Vec::new(),
-            aurora_clusters: 1,
-            record_names: Vec::new(),
-            ingress: env.ingress.is_some(),
-        };
+        let cx = Context::of(&env, &plan);
         for s in &plan.stacks {
             for r in &s.resources {
                 seen.insert(r.kind.name());

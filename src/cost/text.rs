@@ -68,14 +68,29 @@ pub fn render(e: &Estimate, budget: Option<&Budget>) -> String {
         "Cost estimate for {}: AWS on-demand list prices in USD, {} hours a month, prices of {} or later.",
         e.environment, HOURS_PER_MONTH, e.prices_as_of
     );
-    let header = ["COMPONENT", "ITEM", "QUANTITY", "UNIT", "UNIT PRICE", "MONTHLY"];
+    // Where a `--prices` file gave some prices, each line says which table its price is from.
+    let from_file = e
+        .regions
+        .iter()
+        .flat_map(|g| &g.items)
+        .any(|i| i.price.as_ref().is_some_and(|p| p.table != "compiled"));
+    let header = [
+        "COMPONENT",
+        "ITEM",
+        "QUANTITY",
+        "UNIT",
+        "UNIT PRICE",
+        "MONTHLY",
+        "TABLE",
+    ];
+    let columns = if from_file { 7 } else { 6 };
     for g in &e.regions {
         let _ = writeln!(out, "\n{}: {} USD a month", region_title(&g.region), usd(g.monthly));
-        let mut rows: Vec<[String; 6]> = vec![header.map(str::to_string)];
+        let mut rows: Vec<[String; 7]> = vec![header.map(str::to_string)];
         for i in &g.items {
-            let (unit_price, monthly) = match &i.price {
-                Some(p) => (format!("{}", p.unit_price), usd(p.monthly)),
-                None => ("no price".to_string(), "-".to_string()),
+            let (unit_price, monthly, table) = match &i.price {
+                Some(p) => (format!("{}", p.unit_price), usd(p.monthly), p.table.clone()),
+                None => ("no price".to_string(), "-".to_string(), "-".to_string()),
             };
             let mut item = i.label();
             if let Some(note) = i.note {
@@ -88,14 +103,15 @@ pub fn render(e: &Estimate, budget: Option<&Budget>) -> String {
                 i.unit.clone(),
                 unit_price,
                 monthly,
+                table,
             ]);
         }
-        let widths: Vec<usize> = (0..6)
+        let widths: Vec<usize> = (0..columns)
             .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
             .collect();
         for r in &rows {
             let mut line = String::from("  ");
-            for (c, cell) in r.iter().enumerate() {
+            for (c, cell) in r.iter().take(columns).enumerate() {
                 let pad = widths[c] - cell.chars().count();
                 // Numbers right-aligned, words left-aligned.
                 if matches!(c, 2 | 4 | 5) {
