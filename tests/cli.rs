@@ -156,3 +156,14 @@ fn validate_base_with(context: &str) -> crate::common::Run {
         context,
     ])
 }
+
+/// The benchmark fixtures (`cargo bench`, `scripts/measure.sh`) are valid: a rule that starts
+/// refusing one would make the benchmarks time an early exit instead of a render.
+#[test]
+fn the_benchmark_fixtures_have_no_error() {
+    for n in [2, 5, 10, 20] {
+        let name = format!("scale-{n}");
+        let r = run(&["validate", &name, "--env-dir", "benches/fixtures"]);
+        assert_eq!(r.code, 0, "{name}:\n{}", r.stderr);
+    }
+}
