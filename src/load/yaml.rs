@@ -273,14 +273,29 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>, pos: Pos) -
             "remove the tag or fix the value",
         )
     };
+    // Infinity and NaN are YAML numbers but no setting's value, and JSON has neither: refused
+    // as JSON refuses a number out of range.
+    let finite = |f: f64| {
+        if f.is_finite() {
+            Ok(Value::Float(f))
+        } else {
+            Err(LoadProblem::new(
+                RuleId::MR001,
+                pos.line,
+                pos.col,
+                &format!("the number `{text}` is out of range"),
+                "use a finite number",
+            ))
+        }
+    };
     match tag {
         Some("str") => return Ok(Value::Str(text.to_string())),
         Some("int") => return core_int(text).map(Value::Int).ok_or_else(|| bad("integer")),
         Some("float") => {
             return core_float(text)
                 .or_else(|| core_int(text).map(|i| i as f64))
-                .map(Value::Float)
                 .ok_or_else(|| bad("number"))
+                .and_then(finite)
         }
         Some("bool") => {
             return match text {
@@ -295,6 +310,11 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>, pos: Pos) -
     }
     if style != ScalarStyle::Plain {
         return Ok(Value::Str(text.to_string()));
+    }
+    if core_int(text).is_none() {
+        if let Some(f) = core_float(text) {
+            return finite(f);
+        }
     }
     Ok(match text {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
@@ -379,6 +399,17 @@ mod tests {
         assert_eq!(val("a: true", "a"), Value::Bool(true));
         assert_eq!(val("a: 10", "a"), Value::Int(10));
         assert_eq!(val("a: 1.5", "a"), Value::Float(1.5));
+        for t in ["a: .inf", "a: -.Inf", "a: .nan", "a: 1e309", "a: !!float .inf"] {
+            let got = parse(t).map(|_| ()).map_err(|p| (p.rule, p.message));
+            assert_eq!(
+                got,
+                Err((
+                    RuleId::MR001,
+                    format!("the number `{}` is out of range", t[3..].trim_start_matches("!!float "))
+                )),
+                "{t}"
+            );
+        }
         assert_eq!(val("a: ~", "a"), Value::Null);
         assert_eq!(val("a: '10'", "a"), Value::Str("10".into()));
         assert_eq!(val("a: 010", "a"), Value::Int(10));

@@ -368,45 +368,46 @@ pub struct Budget {
 }
 
 /// `<prefix>:cost`: the usage the cost estimate assumes where a price depends on traffic
-/// (SPEC section 5.3). Every key has a default; none changes what is rendered.
+/// (SPEC section 5.3). Every key has a default; none changes what is rendered. Each is at most
+/// a billion (of GiB, millions, capacity units): beyond it an estimate means nothing.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Cost {
     /// GiB stored by each Aurora cluster (every region's cluster holds a full copy).
-    #[schemars(extend("default" = d::COST_AURORA_STORAGE_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_AURORA_STORAGE_GIB), range(min = 0, max = 1_000_000_000))]
     pub aurora_storage_gib: Option<f64>,
     /// Millions of I/O requests a month on the writer's Aurora cluster.
-    #[schemars(extend("default" = d::COST_AURORA_IO_MILLIONS), range(min = 0))]
+    #[schemars(extend("default" = d::COST_AURORA_IO_MILLIONS), range(min = 0, max = 1_000_000_000))]
     pub aurora_io_millions: Option<f64>,
     /// Millions of write I/Os a month on the writer's cluster that the global database
     /// replicates to each other region.
-    #[schemars(extend("default" = d::COST_AURORA_WRITE_IO_MILLIONS), range(min = 0))]
+    #[schemars(extend("default" = d::COST_AURORA_WRITE_IO_MILLIONS), range(min = 0, max = 1_000_000_000))]
     pub aurora_write_io_millions: Option<f64>,
     /// GiB a month the writer's region sends to each other region (replication of the
     /// database, the cache, Kafka and the buckets).
-    #[schemars(extend("default" = d::COST_CROSS_REGION_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_CROSS_REGION_GIB), range(min = 0, max = 1_000_000_000))]
     pub cross_region_gib_per_month: Option<f64>,
     /// GiB a month through each region's NAT gateways, all of them together.
-    #[schemars(extend("default" = d::COST_NAT_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_NAT_GIB), range(min = 0, max = 1_000_000_000))]
     pub nat_gib_per_month: Option<f64>,
     /// GiB stored in each bucket, in each region.
-    #[schemars(extend("default" = d::COST_S3_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_S3_GIB), range(min = 0, max = 1_000_000_000))]
     pub s3_gib: Option<f64>,
     /// Load balancer capacity units each load balancer uses, on average over the month.
-    #[schemars(extend("default" = d::COST_ALB_LCU), range(min = 0))]
+    #[schemars(extend("default" = d::COST_ALB_LCU), range(min = 0, max = 1_000_000_000))]
     pub alb_lcu: Option<f64>,
     /// GiB of logs ingested a month in each region, all log groups together.
-    #[schemars(extend("default" = d::COST_LOG_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_LOG_GIB), range(min = 0, max = 1_000_000_000))]
     pub log_gib_per_month: Option<f64>,
     /// Millions of DNS queries a month to each record name that is not an alias (queries to
     /// alias records of AWS resources are free).
-    #[schemars(extend("default" = d::COST_DNS_QUERIES_MILLIONS), range(min = 0))]
+    #[schemars(extend("default" = d::COST_DNS_QUERIES_MILLIONS), range(min = 0, max = 1_000_000_000))]
     pub dns_queries_millions: Option<f64>,
     /// Millions of requests a month that each web ACL inspects.
-    #[schemars(extend("default" = d::COST_WAF_REQUESTS_MILLIONS), range(min = 0))]
+    #[schemars(extend("default" = d::COST_WAF_REQUESTS_MILLIONS), range(min = 0, max = 1_000_000_000))]
     pub waf_requests_millions: Option<f64>,
     /// GiB a month each MSK replicator copies.
-    #[schemars(extend("default" = d::COST_MSK_REPLICATED_GIB), range(min = 0))]
+    #[schemars(extend("default" = d::COST_MSK_REPLICATED_GIB), range(min = 0, max = 1_000_000_000))]
     pub msk_replicated_gib_per_month: Option<f64>,
 }
 
