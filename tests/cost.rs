@@ -176,3 +176,23 @@ fn above_the_hard_cap_the_estimate_is_still_printed_and_the_exit_is_1() {
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(r.stderr.contains("error[MR601]"), "{}", r.stderr);
 }
+
+#[test]
+fn the_readmes_estimate_is_what_mrgen_prints() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap_or_default();
+    let section = readme.split("## What it costs").nth(1).unwrap_or_default();
+    let block = section.split("```").nth(1).unwrap_or_default();
+    let printed = run(&["cost", "production"]).stdout;
+    let lines: Vec<&str> = printed.lines().collect();
+    let shown: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('('))
+        .collect();
+    assert!(shown.len() > 20, "{block}");
+    for l in shown {
+        assert!(
+            lines.contains(&l),
+            "the README shows a line `mrgen cost production` does not print:\n{l}"
+        );
+    }
+}
