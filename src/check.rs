@@ -49,6 +49,23 @@ pub fn env_name_problem(env_name: &str) -> Option<Diagnostic> {
 
 /// Checks one environment file. `file` is the path as mrgen opened it (shown in diagnostics).
 pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverride]) -> Checked {
+    check_priced(
+        env_name,
+        file,
+        bytes,
+        overrides,
+        &crate::aws::prices::Prices::compiled(),
+    )
+}
+
+/// [`check`], with MR602's estimate read from `prices` (`mrgen cost --prices FILE`).
+pub fn check_priced(
+    env_name: &str,
+    file: &str,
+    bytes: &[u8],
+    overrides: &[ContextOverride],
+    prices: &crate::aws::prices::Prices,
+) -> Checked {
     let path = std::path::Path::new(file);
     let mut loaded = match load::load(bytes, path) {
         Ok(l) => l,
@@ -110,7 +127,7 @@ pub fn check(env_name: &str, file: &str, bytes: &[u8], overrides: &[ContextOverr
     };
     let plan = env.as_ref().map(plan::build);
     if let (Some(env), Some(plan)) = (&env, &plan) {
-        findings.extend(rules::check(env, &doc, plan));
+        findings.extend(rules::check(env, &doc, plan, prices));
     }
     let mut diagnostics: Vec<Diagnostic> = findings
         .into_iter()

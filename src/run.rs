@@ -194,7 +194,8 @@ fn cost(
             crate::aws::prices::Prices::with_file(file, &shown)
         }
     };
-    let checked = load_and_check(g, env, overrides)?;
+    // MR602 reads the same prices as the estimate printed.
+    let checked = load_and_check_priced(g, env, overrides, &table)?;
     if g.diagnostics == DiagnosticsFormat::Json || !checked.diagnostics.is_empty() {
         report(g, &[&checked])?;
     }
@@ -496,6 +497,16 @@ pub fn locate(g: &Global, env: &str) -> Result<PathBuf, Failure> {
 
 /// Reads and checks one environment. `Err` for usage and I/O failures.
 pub fn load_and_check(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Checked, Failure> {
+    load_and_check_priced(g, env, overrides, &crate::aws::prices::Prices::compiled())
+}
+
+/// [`load_and_check`], with MR602 reading `prices`.
+fn load_and_check_priced(
+    g: &Global,
+    env: &str,
+    overrides: &[ContextOverride],
+    prices: &crate::aws::prices::Prices,
+) -> Result<Checked, Failure> {
     if let Some(d) = check::env_name_problem(env) {
         return Ok(Checked {
             diagnostics: vec![d],
@@ -506,7 +517,13 @@ pub fn load_and_check(g: &Global, env: &str, overrides: &[ContextOverride]) -> R
     }
     let path = locate(g, env)?;
     let bytes = read_limited(&path)?;
-    Ok(check::check(env, &path.display().to_string(), &bytes, overrides))
+    Ok(check::check_priced(
+        env,
+        &path.display().to_string(),
+        &bytes,
+        overrides,
+        prices,
+    ))
 }
 
 /// Reads a file, but never more than a little past the size limit (a 5 GB file must not be

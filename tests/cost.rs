@@ -196,3 +196,37 @@ fn the_readmes_estimate_is_what_mrgen_prints() {
         );
     }
 }
+
+#[test]
+fn mr602_in_cost_reads_the_price_file_the_estimate_reads() {
+    let over_soft = common::fixtures().join("invalid/mr602-over-soft-cap.yaml");
+    let file = over_soft.to_str().unwrap_or("");
+    let r = run(&["cost", "production", "--file", file, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[MR602]"), "{}", r.stderr);
+    // Negotiated broker rates bring the estimate under the soft cap: no warning any more.
+    let dir = common::tempdir("cost-negotiated");
+    let rates = dir.join("rates.yaml");
+    let mut text = String::from("currency: USD\nprices:\n");
+    for region in ["ap-northeast-1", "ap-northeast-2"] {
+        text.push_str(&format!(
+            "  - key: msk-broker:kafka.m5.large\n    region: {region}\n    usd: 0.01\n    unit: broker-hour\n"
+        ));
+    }
+    std::fs::write(&rates, text).expect("write");
+    let r = run(&[
+        "cost",
+        "production",
+        "--file",
+        file,
+        "--json",
+        "--prices",
+        rates.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("MR602"), "{}", r.stderr);
+    assert!(json(&r.stdout)["monthly-total"].as_f64().unwrap_or(f64::MAX) < 3000.0);
+    // `validate` reads the compiled prices.
+    let v = run(&["validate", "production", "--file", file]);
+    assert!(v.stderr.contains("warning[MR602]"), "{}", v.stderr);
+}

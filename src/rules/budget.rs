@@ -7,12 +7,13 @@ use crate::finding::{Finding, RuleId};
 use crate::model::{Document, Environment};
 use crate::plan::Plan;
 
-/// MR602: the estimate (SPEC section 5.3, at the compiled prices) against the caps.
-pub fn estimate(env: &Environment, plan: &Plan, out: &mut Vec<Finding>) {
+/// MR602: the estimate (SPEC section 5.3, at the compiled prices unless `mrgen cost` was given
+/// a price file) against the caps.
+pub fn estimate(env: &Environment, plan: &Plan, prices: &Prices, out: &mut Vec<Finding>) {
     let Some(b) = &env.budget else {
         return;
     };
-    let e = cost::estimate(env, plan, &Prices::compiled());
+    let e = cost::estimate(env, plan, prices);
     let over = |cap: Option<f64>| cap.filter(|c| e.monthly_total > *c);
     let (hard, key, cap) = match (over(b.hard_cap_usd), over(b.soft_cap_usd)) {
         (Some(cap), _) => (true, "hard-cap-usd", cap),

@@ -13,13 +13,14 @@ mod network;
 mod regions;
 mod storage;
 
+use crate::aws::prices::Prices;
 use crate::finding::Finding;
 use crate::model::{Document, Environment};
 use crate::plan::Plan;
 
 /// Runs every rule family. Findings inside sections whose structure was broken are dropped:
 /// their values were replaced by defaults and anything said about them would be noise.
-pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
+pub fn check(env: &Environment, doc: &Document, plan: &Plan, prices: &Prices) -> Vec<Finding> {
     let mut out = Vec::new();
     regions::check(env, doc, &mut out);
     network::check(env, &mut out);
@@ -29,7 +30,7 @@ pub fn check(env: &Environment, doc: &Document, plan: &Plan) -> Vec<Finding> {
     ingress::check(env, doc, plan, &mut out);
     storage::check(env, &mut out);
     budget::check(env, doc, &mut out);
-    budget::estimate(env, plan, &mut out);
+    budget::estimate(env, plan, prices, &mut out);
     names::check(env, doc, &mut out);
     names::generated(env, plan, &mut out);
     out.retain(|f| {
