@@ -186,8 +186,12 @@ pub const NOT_COMPILED: &[(&str, &str)] = &[
     ),
     ("nat-gateway-data", "NAT gateway data processed: as above"),
     (
-        "ebs-gp3",
-        "EBS gp3 storage of the nodes' root volumes: AWS's EBS price file was not available",
+        "ebs-gp2",
+        "EBS gp2 storage of the nodes' root volumes: AWS's EBS price file was not available",
+    ),
+    (
+        "container-insights",
+        "Container Insights with enhanced observability: billed per observation, how many depends on the pods",
     ),
     (
         "arc-region-switch-plan",

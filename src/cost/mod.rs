@@ -58,8 +58,8 @@ pub struct Item {
     /// The price's key in the table (`--prices` entries use it).
     pub key: String,
     pub price: Option<Priced>,
-    /// A caveat: SPOT priced on demand, an AWS default assumed.
-    pub note: Option<&'static str>,
+    /// A caveat: SPOT priced on demand, an AWS default assumed, a price about to change.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,7 +136,7 @@ struct Charge {
     /// Units billed a month for each of `count`.
     each: f64,
     unit: &'static str,
-    note: Option<&'static str>,
+    note: Option<String>,
 }
 
 fn charge(key: impl Into<String>, item: impl Into<String>, count: i64, each: f64, unit: &'static str) -> Charge {
@@ -179,6 +179,18 @@ struct Context<'a> {
     record_names: Vec<(String, usize)>,
     /// Load balancers are rendered: health checks probe AWS endpoints.
     ingress: bool,
+    env: &'a Environment,
+}
+
+impl Context<'_> {
+    /// The Availability Zones the environment uses in `region`.
+    fn azs(&self, region: &str) -> u32 {
+        self.env
+            .regions
+            .iter()
+            .find(|r| r.code == region)
+            .map_or(1, |r| r.az_count)
+    }
 }
 
 fn count_in(list: &[(String, usize)], key: &str) -> usize {
@@ -193,6 +205,9 @@ fn bump(list: &mut Vec<(String, usize)>, key: &str) {
 }
 
 const SECRET_REPLICA: &str = "billed as a secret of its own";
+
+/// The EKS add-on that turns on Container Insights.
+const CLOUDWATCH_OBSERVABILITY: &str = "amazon-cloudwatch-observability";
 
 /// What AWS bills for `r` in `stack` (SPEC section 5.3). No wildcard arm: a new kind must say.
 fn bill(r: &Resource, stack: &Stack, cx: &Context) -> Bill {
@@ -336,14 +351,26 @@ fn bill(r: &Resource, stack: &Stack, cx: &Context) -> Bill {
             ),
         ]),
         Kind::EksCluster(c) => {
-            let mut out = vec![hours("eks-cluster", "EKS control plane", 1)];
-            if let Support::Extended { .. } = support(&c.version, TABLES_AS_OF) {
-                out.push(hours(
+            let mut plane = hours("eks-cluster", "EKS control plane", 1);
+            let mut out = Vec::new();
+            match support(&c.version, TABLES_AS_OF) {
+                Support::Extended { .. } => out.push(hours(
                     "eks-cluster-extended-support",
                     format!("EKS {} extended support", c.version),
                     1,
-                ));
+                )),
+                // The price rises when standard support ends: said where the cost is read.
+                Support::Standard => {
+                    if let Some(v) = crate::aws::eks::VERSIONS.iter().find(|v| v.version == c.version) {
+                        plane.note = Some(format!(
+                            "EKS {} leaves standard support on {}: extended support costs more",
+                            c.version, v.end_of_standard
+                        ));
+                    }
+                }
+                Support::Ended { .. } | Support::Unknown => {}
             }
+            out.insert(0, plane);
             Bill::Items(out)
         }
         Kind::EksNodegroup(n) => {
@@ -352,25 +379,53 @@ fn bill(r: &Resource, stack: &Stack, cx: &Context) -> Bill {
             };
             let mut node = hours(format!("ec2:{ty}"), format!("{ty} node (desired count)"), n.desired);
             if n.capacity_type == "SPOT" {
-                node.note = Some("SPOT priced at the on-demand rate: an upper bound");
+                node.note = Some("SPOT priced on demand: an upper bound".into());
             }
-            let mut disk = charge("ebs-gp3", "node root volume", n.desired, EKS_NODE_DISK_GIB, "GB-months");
-            disk.note = Some("20 GiB, EKS's default");
+            // Without a launch template, a managed node group's volumes are gp2
+            // (https://github.com/aws/containers-roadmap/issues/1417).
+            let mut disk = charge("ebs-gp2", "node root volume", n.desired, EKS_NODE_DISK_GIB, "GB-months");
+            disk.note = Some("20 GiB gp2 each, EKS's default".into());
             Bill::Items(vec![node, disk])
+        }
+        // The CloudWatch Observability add-on turns on Container Insights with enhanced
+        // observability, billed per observation (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-setup-EKS-addon.html,
+        // https://aws.amazon.com/cloudwatch/pricing/): how many depends on the pods, so it is a
+        // line without a price.
+        Kind::EksAddon(a) if a.name == CLOUDWATCH_OBSERVABILITY => {
+            let mut c = monthly(
+                "container-insights",
+                "Container Insights (per observation)",
+                1,
+                "cluster-months",
+            );
+            c.note = Some("depends on the pods".into());
+            Bill::Items(vec![c])
         }
         Kind::EksAddon(_) | Kind::EksAccessEntry(_) | Kind::EksPodIdentityAssociation(_) => {
             Bill::Free("EKS add-ons, access entries and Pod Identity associations are free")
         }
-        Kind::LoadBalancer(_) => Bill::Items(vec![
-            hours("alb", "Application Load Balancer", 1),
-            charge(
-                "alb-lcu",
-                "load balancer capacity units",
-                1,
-                u.alb_lcu * HOURS_PER_MONTH,
-                "LCU-hours",
-            ),
-        ]),
+        Kind::LoadBalancer(_) => {
+            // Internet-facing, in every Availability Zone: at least one public IPv4 address in
+            // each, billed as any in-use public IPv4 address ("The new charges apply to all public
+            // IPv4 address types—except BYOIP", https://aws.amazon.com/blogs/networking-and-content-delivery/identify-and-optimize-public-ipv4-address-usage-on-aws/).
+            let mut ips = hours(
+                "public-ipv4",
+                "public IPv4 address (load balancer)",
+                i64::from(cx.azs(region)),
+            );
+            ips.note = Some("at least one per Availability Zone".into());
+            Bill::Items(vec![
+                hours("alb", "Application Load Balancer", 1),
+                charge(
+                    "alb-lcu",
+                    "load balancer capacity units",
+                    1,
+                    u.alb_lcu * HOURS_PER_MONTH,
+                    "LCU-hours",
+                ),
+                ips,
+            ])
+        }
         Kind::TargetGroup(_) | Kind::Listener(_) => Bill::Free("billed as the load balancer"),
         Kind::Certificate(_) => Bill::Free("public certificates ACM issues for its integrated services are free"),
         Kind::WebAcl(w) => Bill::Items(vec![
@@ -474,7 +529,7 @@ fn secret_charges(what: &str, replicas: &[(String, crate::plan::V)]) -> Vec<Char
     for (region, _) in replicas {
         let mut c = monthly("secret", format!("{what} (replica)"), 1, "secret-months");
         c.region = Some(region.clone());
-        c.note = Some(SECRET_REPLICA);
+        c.note = Some(SECRET_REPLICA.into());
         out.push(c);
     }
     out
@@ -490,6 +545,7 @@ impl<'a> Context<'a> {
             aurora_clusters: 0,
             record_names: Vec::new(),
             ingress: env.ingress.is_some(),
+            env,
         };
         for s in &plan.stacks {
             for r in &s.resources {

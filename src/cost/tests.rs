@@ -172,7 +172,7 @@ fn spot_nodes_are_priced_on_demand_and_say_it_is_an_upper_bound() {
     for n in nodes {
         assert_eq!(
             n.note,
-            Some("SPOT priced at the on-demand rate: an upper bound"),
+            Some("SPOT priced on demand: an upper bound".to_string()),
             "{n:?}"
         );
         assert!(n.price.is_some(), "{n:?}");
@@ -251,4 +251,51 @@ fn cross_region_transfer_leaves_the_writer_for_every_other_region_at_the_senders
     let t = seoul.and_then(|g| g.items.iter().find(|i| i.component == "transfer"));
     // Seoul sends at 0.08 USD/GB where Tokyo sends at 0.09.
     assert_eq!(t.and_then(|i| i.price.as_ref().map(|p| p.unit_price)), Some(0.08));
+}
+
+#[test]
+fn a_load_balancer_bills_a_public_address_per_zone_and_container_insights_has_a_line() {
+    let (env, plan) = shipped("production", &[]);
+    let e = estimate(&env, &plan, &Prices::compiled());
+    for g in e
+        .regions
+        .iter()
+        .filter(|g| env.regions.iter().any(|r| r.code == g.region))
+    {
+        let azs = env
+            .regions
+            .iter()
+            .find(|r| r.code == g.region)
+            .map_or(0, |r| r.az_count);
+        let ips = g.items.iter().find(|i| i.what == "public IPv4 address (load balancer)");
+        assert_eq!(
+            ips.map(|i| (i.count, i.quantity)),
+            Some((i64::from(azs), f64::from(azs) * 730.0)),
+            "{}",
+            g.region
+        );
+        let ci = g.items.iter().find(|i| i.key == "container-insights");
+        assert!(
+            ci.is_some_and(|i| i.price.is_none() && i.count == 1),
+            "{}: {ci:?}",
+            g.region
+        );
+        let plane = g.items.iter().find(|i| i.key == "eks-cluster");
+        let note = plane.and_then(|i| i.note.clone()).unwrap_or_default();
+        assert!(note.contains("leaves standard support on 20"), "{}: {note}", g.region);
+    }
+    // Without ingress there is no load balancer, and no address for it.
+    let (env, plan) = shipped(
+        "production",
+        &[
+            "genai-demo:ingress.enabled=false",
+            r#"genai-demo:route53.endpoints={"ap-northeast-1":"tokyo.example.org","ap-northeast-2":"seoul.example.org"}"#,
+        ],
+    );
+    let e = estimate(&env, &plan, &Prices::compiled());
+    assert!(e
+        .regions
+        .iter()
+        .flat_map(|g| &g.items)
+        .all(|i| i.what != "public IPv4 address (load balancer)"));
 }

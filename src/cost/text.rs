@@ -82,36 +82,36 @@ pub fn render(e: &Estimate, budget: Option<&Budget>) -> String {
         "UNIT PRICE",
         "MONTHLY",
         "TABLE",
+        "NOTE",
     ];
-    let columns = if from_file { 7 } else { 6 };
     for g in &e.regions {
         let _ = writeln!(out, "\n{}: {} USD a month", region_title(&g.region), usd(g.monthly));
-        let mut rows: Vec<[String; 7]> = vec![header.map(str::to_string)];
+        let mut rows: Vec<[String; 8]> = vec![header.map(str::to_string)];
         for i in &g.items {
             let (unit_price, monthly, table) = match &i.price {
                 Some(p) => (format!("{}", p.unit_price), usd(p.monthly), p.table.clone()),
                 None => ("no price".to_string(), "-".to_string(), "-".to_string()),
             };
-            let mut item = i.label();
-            if let Some(note) = i.note {
-                item = format!("{item} ({note})");
-            }
             rows.push([
                 i.component.clone(),
-                item,
+                i.label(),
                 quantity(i.quantity),
                 i.unit.clone(),
                 unit_price,
                 monthly,
                 table,
+                i.note.clone().unwrap_or_default(),
             ]);
         }
-        let widths: Vec<usize> = (0..columns)
+        // The TABLE column when a file gave prices, the NOTE column when a line has a note.
+        let notes = g.items.iter().any(|i| i.note.is_some());
+        let shown = |c: usize| (c != 6 || from_file) && (c != 7 || notes);
+        let widths: Vec<usize> = (0..8)
             .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
             .collect();
         for r in &rows {
             let mut line = String::from("  ");
-            for (c, cell) in r.iter().take(columns).enumerate() {
+            for (c, cell) in r.iter().enumerate().filter(|(c, _)| shown(*c)) {
                 let pad = widths[c] - cell.chars().count();
                 // Numbers right-aligned, words left-aligned.
                 if matches!(c, 2 | 4 | 5) {
@@ -181,7 +181,7 @@ pub fn json(e: &Estimate, budget: Option<&Budget>) -> String {
                         "date": i.price.as_ref().map(|p| p.date.clone()),
                         "table": i.price.as_ref().map(|p| p.table.clone()),
                     });
-                    if let Some(note) = i.note {
+                    if let Some(note) = &i.note {
                         v["note"] = json!(note);
                     }
                     v
