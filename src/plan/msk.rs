@@ -213,8 +213,7 @@ pub(super) fn msk(env: &Environment) -> Vec<Stack> {
                     target_subnets: V::p("TargetSubnetIds"),
                     target_security_groups: vec![V::p("TargetSecurityGroupId")],
                     role: V::attr("replicator_role", Attr::Arn),
-                    topics: m.topics.iter().map(|t| t.value.clone()).collect(),
-                    identical_topic_names: true,
+                    replication: Replication::new(m.topics.iter().map(|t| t.value.clone()).collect()),
                 }),
                 Retain::Retain,
             ));

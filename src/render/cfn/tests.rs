@@ -396,8 +396,8 @@ fn user_strings_stay_literal_json_strings() {
     let mut plan = plan_of("production");
     for s in &mut plan.stacks {
         for r in &mut s.resources {
-            if let Kind::MskReplicator(MskReplicator { topics, .. }) = &mut r.kind {
-                topics.push(hostile.to_string());
+            if let Kind::MskReplicator(MskReplicator { replication, .. }) = &mut r.kind {
+                replication.topics.push(hostile.to_string());
             }
             if let Kind::HealthCheck(HealthCheck { path, .. }) = &mut r.kind {
                 *path = format!("/health?q={hostile}");
@@ -685,4 +685,46 @@ fn the_dashboard_body_is_json_text_joined_around_references() {
         }
     }
     assert!(plain > 0 && joined > 0, "{plain} plain, {joined} joined");
+}
+
+/// The replicators' settings are the plan's `Replication`, in both backends: a starting
+/// position set there (as the runbook's replicator back has) reaches CloudFormation and Terraform.
+#[test]
+fn a_replicators_settings_come_from_the_plan_in_both_backends() {
+    let mut plan = plan_of("production");
+    let mut seen = 0;
+    for s in &mut plan.stacks {
+        for r in &mut s.resources {
+            if let Kind::MskReplicator(MskReplicator { replication, .. }) = &mut r.kind {
+                replication.starting_position = Some("EARLIEST");
+                replication.identical_topic_names = false;
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 1);
+    let cfn: Vec<_> = templates(&plan, CfnReferences::Parameters)
+        .into_iter()
+        .flat_map(|(_, t)| {
+            resources_of_type(&t, "AWS::MSK::Replicator")
+                .into_iter()
+                .map(|(_, r)| r["Properties"]["ReplicationInfoList"][0]["TopicReplication"].clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(cfn.len(), 1);
+    assert_eq!(cfn[0]["StartingPosition"], serde_json::json!({"Type": "EARLIEST"}));
+    assert_eq!(
+        cfn[0]["TopicNameConfiguration"]["Type"],
+        "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS"
+    );
+    let tf: String = crate::render::tf::render(&plan, crate::render::tf::Layout::Single)
+        .into_iter()
+        .map(|f| f.contents)
+        .collect();
+    assert!(
+        tf.contains("starting_position {\n        type = \"EARLIEST\"\n      }"),
+        "no starting position in Terraform"
+    );
+    assert!(tf.contains("type = \"PREFIXED_WITH_SOURCE_CLUSTER_ALIAS\""));
 }

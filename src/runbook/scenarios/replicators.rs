@@ -3,6 +3,7 @@
 
 use super::{page, B, REPLICATOR_TIMEOUT};
 use crate::naming::{self, short_code};
+use crate::plan::Replication;
 use crate::runbook::step::{Call, Done, Params, Step};
 use serde_json::json;
 
@@ -72,12 +73,18 @@ pub(super) fn replicator(b: &mut B, now: &str, old: &str) {
     ) else {
         return;
     };
-    let topics: Vec<String> = b
-        .env
-        .msk
-        .as_ref()
-        .map(|m| m.topics.iter().map(|t| t.value.clone()).collect())
-        .unwrap_or_default();
+    // The stacks' replicators' settings (`Replication::new`), read from the earliest offset: the
+    // way back must not skip what was written during the outage.
+    let back = Replication {
+        starting_position: Some("EARLIEST"),
+        ..Replication::new(
+            b.env
+                .msk
+                .as_ref()
+                .map(|m| m.topics.iter().map(|t| t.value.clone()).collect())
+                .unwrap_or_default(),
+        )
+    };
     let name = naming::replicator_name(b.env, now, old);
     for (region, cluster) in [(now, &src), (old, &tgt)] {
         let up = short_code(region).to_uppercase();
@@ -147,24 +154,7 @@ pub(super) fn replicator(b: &mut B, now: &str, old: &str) {
                     .json("kafka-clusters", json!([cluster(&ns), cluster(&no)]))
                     .json(
                         "replication-info-list",
-                        json!([{
-                            "SourceKafkaClusterArn": format!("${{MSK_{ns}}}"),
-                            "TargetKafkaClusterArn": format!("${{MSK_{no}}}"),
-                            "TargetCompressionType": "NONE",
-                            "TopicReplication": {
-                                "TopicsToReplicate": topics,
-                                "TopicNameConfiguration": {"Type": "IDENTICAL"},
-                                "StartingPosition": {"Type": "EARLIEST"},
-                                "CopyTopicConfigurations": true,
-                                "CopyAccessControlListsForTopics": true,
-                                "DetectAndCopyNewTopics": true,
-                            },
-                            "ConsumerGroupReplication": {
-                                "ConsumerGroupsToReplicate": [".*"],
-                                "DetectAndCopyNewConsumerGroups": true,
-                                "SynchroniseConsumerGroupOffsets": true,
-                            },
-                        }]),
+                        json!([back.api(json!(format!("${{MSK_{ns}}}")), json!(format!("${{MSK_{no}}}")))]),
                     ),
             ),
             Some(Done {

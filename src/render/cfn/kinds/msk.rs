@@ -107,8 +107,7 @@ impl CfnKind for MskReplicator {
             target_subnets,
             target_security_groups,
             role,
-            topics,
-            identical_topic_names,
+            replication,
         } = self;
         json!({
             "ReplicatorName": name,
@@ -118,26 +117,7 @@ impl CfnKind for MskReplicator {
                 kafka_cluster(ctx, source_cluster, source_subnets, source_security_groups),
                 kafka_cluster(ctx, target_cluster, target_subnets, target_security_groups),
             ],
-            "ReplicationInfoList": [{
-                "SourceKafkaClusterArn": ctx.v(source_cluster),
-                "TargetKafkaClusterArn": ctx.v(target_cluster),
-                "TargetCompressionType": "NONE",
-                // Topic names are regular expressions, copied exactly as written.
-                "TopicReplication": {
-                    "TopicsToReplicate": topics,
-                    "TopicNameConfiguration": {
-                        "Type": if *identical_topic_names { "IDENTICAL" } else { "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS" },
-                    },
-                    "CopyTopicConfigurations": true,
-                    "CopyAccessControlListsForTopics": true,
-                    "DetectAndCopyNewTopics": true,
-                },
-                "ConsumerGroupReplication": {
-                    "ConsumerGroupsToReplicate": [".*"],
-                    "DetectAndCopyNewConsumerGroups": true,
-                    "SynchroniseConsumerGroupOffsets": true,
-                },
-            }],
+            "ReplicationInfoList": [replication.api(ctx.v(source_cluster), ctx.v(target_cluster))],
             "Tags": ctx.tags(Some(name)),
         })
     }

@@ -106,6 +106,9 @@ struct MskReplicatorContext {
     topics: Vec<String>,
     /// `IDENTICAL` or `PREFIXED_WITH_SOURCE_CLUSTER_ALIAS`.
     topic_names: &'static str,
+    starting_position: Option<&'static str>,
+    compression: &'static str,
+    consumer_groups: [&'static str; 1],
 }
 
 impl TfKind for MskReplicator {
@@ -131,12 +134,11 @@ impl TfKind for MskReplicator {
             target_cluster: cx.value(stack, &self.target_cluster)?,
             target_subnets: cx.value(stack, &self.target_subnets)?,
             target_security_groups: cx.values(stack, &self.target_security_groups)?,
-            topics: self.topics.clone(),
-            topic_names: if self.identical_topic_names {
-                "IDENTICAL"
-            } else {
-                "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS"
-            },
+            topics: self.replication.topics.clone(),
+            topic_names: self.replication.topic_name_type(),
+            starting_position: self.replication.starting_position,
+            compression: Replication::COMPRESSION,
+            consumer_groups: [Replication::CONSUMER_GROUPS],
         };
         Block::new(t::MSK_REPLICATOR, &context)
     }
