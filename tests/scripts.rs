@@ -18,6 +18,7 @@
 //!   for what bash 3.2 (macOS) cannot run: an array expanded without the `${a[@]+"${a[@]}"}`
 //!   guard (unbound under `set -u` before bash 4.4), and constructs bash 4 added.
 
+use crate::common::botocore::{cli_problems, Models};
 use crate::common::{plan_of, render_plan, shipped, shipped_environments, tempdir, write_files};
 use mrgen::plan::{Layer, Plan};
 use serde_json::Value;
@@ -840,109 +841,37 @@ fn msk_bootstrap_brokers_reach_parameter_store_after_each_msk_stack() {
     };
     let others: Vec<&Call> = run.calls.iter().filter(|c| c.args[0] != "cloudformation").collect();
     assert!(!others.is_empty());
+    let models = Models::load(&python, &["kafka".to_string(), "ssm".to_string()]);
     for c in others {
-        let problems = botocore_problems(&botocore_model(&python, &c.args[0]), &c.args);
+        let problems = cli_problems(&models, &c.args);
         assert!(problems.is_empty(), "{:?}: {problems:?}", c.args);
     }
-    // The check can fail: a misspelt option, a missing required one, a query on nothing.
-    let (kafka, ssm) = (botocore_model(&python, "kafka"), botocore_model(&python, "ssm"));
-    let wrong = |model: &serde_json::Value, args: &[&str]| {
-        botocore_problems(model, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
-    };
-    assert!(!wrong(&kafka, &["kafka", "get-bootstrap-brokers", "--cluster", "x"]).is_empty());
-    assert!(!wrong(&ssm, &["ssm", "put-parameter", "--name", "n", "--type", "String"]).is_empty());
-    assert!(!wrong(
-        &kafka,
-        &[
-            "kafka",
-            "get-bootstrap-brokers",
-            "--cluster-arn",
-            "x",
-            "--query",
-            "Brokers"
-        ]
-    )
+    // The check can fail: a misspelt option, a missing required one, a query on nothing, a
+    // value of the wrong type.
+    let wrong = |args: &[&str]| cli_problems(&models, &args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+    assert!(!wrong(&["kafka", "get-bootstrap-brokers", "--cluster", "x"]).is_empty());
+    assert!(!wrong(&["ssm", "put-parameter", "--name", "n", "--type", "String"]).is_empty());
+    assert!(!wrong(&[
+        "kafka",
+        "get-bootstrap-brokers",
+        "--cluster-arn",
+        "x",
+        "--query",
+        "Brokers"
+    ])
     .is_empty());
-    assert!(wrong(
-        &ssm,
-        &["ssm", "put-parameter", "--name", "n", "--value", "v", "--overwrite"]
-    )
+    assert!(!wrong(&[
+        "ssm",
+        "put-parameter",
+        "--name",
+        "n",
+        "--value",
+        "v",
+        "--overwrite",
+        "yes"
+    ])
     .is_empty());
-}
-
-/// The service model botocore, the AWS CLI (v1)'s library, holds for `service`. Under CI a
-/// Python without botocore fails the test.
-fn botocore_model(python: &std::path::Path, service: &str) -> serde_json::Value {
-    let o = Command::new(python)
-        .args([
-            "-c",
-            "import json, sys, botocore.loaders as l; print(json.dumps(l.Loader().load_service_model(sys.argv[1], 'service-2')))",
-            service,
-        ])
-        .output()
-        .expect("run python3");
-    assert!(
-        o.status.success(),
-        "botocore's model of {service}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("the model as JSON")
-}
-
-/// What botocore's model of the service refuses in `aws SERVICE OPERATION --option VALUE...`:
-/// an unknown operation or option, a missing required one, a query on no output member.
-fn botocore_problems(model: &serde_json::Value, args: &[String]) -> Vec<String> {
-    let pascal = |kebab: &str| -> String {
-        kebab
-            .split('-')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
-    let mut problems = Vec::new();
-    let Some(op) = model["operations"].get(pascal(&args[1])) else {
-        return vec![format!("no operation {}", args[1])];
-    };
-    let input = &model["shapes"][op["input"]["shape"].as_str().unwrap_or("")];
-    let output = &model["shapes"][op["output"]["shape"].as_str().unwrap_or("")];
-    let mut given = Vec::new();
-    let mut i = 2;
-    while i < args.len() {
-        let name = args[i].trim_start_matches("--");
-        i += 1;
-        let takes_value = i < args.len() && !args[i].starts_with("--");
-        match name {
-            "region" | "output" | "endpoint-url" => i += 1,
-            "query" => {
-                let field = args[i].split(['.', '[', '|']).next().unwrap_or("");
-                if output["members"].get(field).is_none() {
-                    problems.push(format!("--query {}: no output member {field}", args[i]));
-                }
-                i += 1;
-            }
-            _ => {
-                // A boolean flag (`--overwrite`) takes no value.
-                let member = pascal(name);
-                match input["members"].get(&member) {
-                    None => problems.push(format!("no option --{name}")),
-                    Some(_) => given.push(member),
-                }
-                if takes_value {
-                    i += 1;
-                }
-            }
-        }
-    }
-    for r in input["required"].as_array().into_iter().flatten() {
-        if !given.iter().any(|g| r == g.as_str()) {
-            problems.push(format!("required --{r} missing"));
-        }
-    }
-    problems
+    assert!(wrong(&["ssm", "put-parameter", "--name", "n", "--value", "v", "--overwrite"]).is_empty());
 }
 
 #[test]

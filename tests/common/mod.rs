@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod botocore;
 pub mod moto;
 pub mod tools;
 
