@@ -175,7 +175,6 @@ fn say(g: &Global, text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
 /// `mrgen cost ENV`: the estimate is printed when the only errors are MR602's (the estimate
 /// above the hard cap is what the user came to read), with exit 1 then.
 fn cost(
@@ -221,6 +220,7 @@ fn cost(
     Ok(status(&checked.diagnostics, g.deny_warnings))
 }
 
+/// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
 fn valid_plan(
     g: &Global,
     env: &str,
@@ -426,9 +426,11 @@ fn parse_overrides(g: &Global) -> Result<Vec<ContextOverride>, Failure> {
 
 fn print_stdout(s: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| Failure::Io(format!("cannot write to stdout: {e}")))
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        // A reader that has read enough (`| head`) is no failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Failure::Io(format!("cannot write to stdout: {e}"))),
+    }
 }
 
 /// Environment files under the env dir, by name: `<ENV>` → the files found for it.

@@ -167,3 +167,28 @@ fn the_benchmark_fixtures_have_no_error() {
         assert_eq!(r.code, 0, "{name}:\n{}", r.stderr);
     }
 }
+
+/// A reader that stops early (`mrgen cost --print-prices | head`) is no error: the output ends
+/// quietly with exit 0.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    let mut child = crate::common::mrgen()
+        .args(["cost", "--print-prices"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mrgen");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    // The rest (over 100 KB, more than a pipe holds) meets a closed pipe.
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&first).starts_with('{'));
+}
