@@ -6,7 +6,7 @@
 use crate::check::{self, Checked};
 use crate::cli::{Cli, Command, DiagnosticsFormat, Global, GraphFormat, RenderFormat, RunbookFormat, TerraformLayout};
 use crate::diagnostics::{self, Diagnostic};
-use crate::finding::Severity;
+use crate::finding::{RuleId, Severity};
 use crate::model::Environment;
 use crate::model::{self, ContextOverride};
 use crate::{output, plan, render, runbook};
@@ -193,22 +193,9 @@ fn cost(
             crate::aws::prices::Prices::with_file(file, &shown)
         }
     };
-    // MR602 reads the same prices as the estimate printed.
-    let checked = load_and_check_priced(g, env, overrides, &table)?;
-    if g.diagnostics == DiagnosticsFormat::Json || !checked.diagnostics.is_empty() {
-        report(g, &[&checked])?;
-    }
-    let others = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule != crate::finding::RuleId::MR602);
-    if status(others, g.deny_warnings) != EXIT_OK {
+    // MR602 reads the same prices as the estimate printed, and does not stop it.
+    let Some((model, plan, exit)) = checked_plan(g, env, overrides, &table, Some(RuleId::MR602))? else {
         return Ok(EXIT_INVALID);
-    }
-    let (Some(model), Some(plan)) = (checked.env, checked.plan) else {
-        return Err(Failure::Internal(format!(
-            "`{env}` has no error, yet no plan was built from it"
-        )));
     };
     let estimate = crate::cost::estimate(&model, &plan, &table);
     let text = if as_json {
@@ -217,7 +204,7 @@ fn cost(
         crate::cost::text::render(&estimate, model.budget.as_ref())
     };
     say(g, &text)?;
-    Ok(status(&checked.diagnostics, g.deny_warnings))
+    Ok(exit)
 }
 
 /// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
@@ -226,17 +213,33 @@ fn valid_plan(
     env: &str,
     overrides: &[ContextOverride],
 ) -> Result<Option<(Environment, plan::Plan)>, Failure> {
-    let checked = load_and_check(g, env, overrides)?;
+    let compiled = crate::aws::prices::Prices::compiled();
+    Ok(checked_plan(g, env, overrides, &compiled, None)?.map(|(model, plan, _)| (model, plan)))
+}
+
+/// Checks one environment (MR602 reading `prices`), reports its diagnostics, and builds the plan
+/// when nothing but `tolerated`'s findings stands in the way; with it, the exit status that all
+/// the findings give.
+fn checked_plan(
+    g: &Global,
+    env: &str,
+    overrides: &[ContextOverride],
+    prices: &crate::aws::prices::Prices,
+    tolerated: Option<RuleId>,
+) -> Result<Option<(Environment, plan::Plan, u8)>, Failure> {
+    let checked = load_and_check_priced(g, env, overrides, prices)?;
     // JSON diagnostics are always printed (an empty array included); the others only when there
     // is something to say.
     if g.diagnostics == DiagnosticsFormat::Json || !checked.diagnostics.is_empty() {
         report(g, &[&checked])?;
     }
-    if status(&checked.diagnostics, g.deny_warnings) != EXIT_OK {
+    let blocking = checked.diagnostics.iter().filter(|d| Some(d.rule) != tolerated);
+    if status(blocking, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
+    let all = status(&checked.diagnostics, g.deny_warnings);
     match (checked.env, checked.plan) {
-        (Some(model), Some(plan)) => Ok(Some((model, plan))),
+        (Some(model), Some(plan)) => Ok(Some((model, plan, all))),
         _ => Err(Failure::Internal(format!(
             "`{env}` has no error, yet no plan was built from it"
         ))),

@@ -11,7 +11,6 @@ pub mod text;
 use crate::aws::eks::{support, Support};
 use crate::aws::prices::{Prices, GLOBAL};
 use crate::aws::TABLES_AS_OF;
-use crate::model::env::CostUsage;
 use crate::model::Environment;
 use crate::plan::{Kind, Layer, RecordTarget, Routing};
 use crate::plan::{Plan, Resource, Stack};
@@ -167,7 +166,7 @@ fn global(mut c: Charge) -> Charge {
 
 /// Facts about the whole plan that a resource's bill needs.
 struct Context<'a> {
-    usage: &'a CostUsage,
+    env: &'a Environment,
     writer: &'a str,
     /// Log groups per region, to share the region's log volume.
     log_groups: Vec<(String, usize)>,
@@ -177,9 +176,6 @@ struct Context<'a> {
     aurora_clusters: usize,
     /// Record sets per name that are not aliases, to share a name's queries.
     record_names: Vec<(String, usize)>,
-    /// Load balancers are rendered: health checks probe AWS endpoints.
-    ingress: bool,
-    env: &'a Environment,
 }
 
 impl Context<'_> {
@@ -211,7 +207,7 @@ const CLOUDWATCH_OBSERVABILITY: &str = "amazon-cloudwatch-observability";
 
 /// What AWS bills for `r` in `stack` (SPEC section 5.3). No wildcard arm: a new kind must say.
 fn bill(r: &Resource, stack: &Stack, cx: &Context) -> Bill {
-    let u = cx.usage;
+    let u = &cx.env.cost;
     let region = stack.region.as_str();
     match &r.kind {
         Kind::KmsKey(k) => Bill::Items(vec![monthly(
@@ -446,7 +442,8 @@ fn bill(r: &Resource, stack: &Stack, cx: &Context) -> Bill {
         ]),
         Kind::WebAclAssociation(_) => Bill::Free("billed as the web ACL"),
         Kind::HealthCheck(h) => {
-            let (base, feature, what) = if cx.ingress {
+            // With ingress, the checks probe this account's load balancers.
+            let (base, feature, what) = if cx.env.ingress.is_some() {
                 (
                     "route53-health-check-aws",
                     "route53-health-check-feature-aws",
@@ -538,14 +535,12 @@ fn secret_charges(what: &str, replicas: &[(String, crate::plan::V)]) -> Vec<Char
 impl<'a> Context<'a> {
     fn of(env: &'a Environment, plan: &'a Plan) -> Context<'a> {
         let mut cx = Context {
-            usage: &env.cost,
+            env,
             writer: &plan.writer,
             log_groups: Vec::new(),
             nat_gateways: Vec::new(),
             aurora_clusters: 0,
             record_names: Vec::new(),
-            ingress: env.ingress.is_some(),
-            env,
         };
         for s in &plan.stacks {
             for r in &s.resources {

@@ -1,6 +1,7 @@
 //! The estimate as `mrgen cost` prints it: a table for a person, or JSON (SPEC section 5.3).
 
 use super::{Estimate, HOURS_PER_MONTH};
+use crate::aws::prices::Origin;
 use crate::aws::regions;
 use crate::model::env::Budget;
 use serde_json::{json, Value};
@@ -73,7 +74,7 @@ pub fn render(e: &Estimate, budget: Option<&Budget>) -> String {
         .regions
         .iter()
         .flat_map(|g| &g.items)
-        .any(|i| i.price.as_ref().is_some_and(|p| p.table != "compiled"));
+        .any(|i| i.price.as_ref().is_some_and(|p| p.table != Origin::Compiled.label()));
     let header = [
         "COMPONENT",
         "ITEM",

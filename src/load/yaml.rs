@@ -311,25 +311,20 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>, pos: Pos) -
     if style != ScalarStyle::Plain {
         return Ok(Value::Str(text.to_string()));
     }
-    if core_int(text).is_none() {
-        if let Some(f) = core_float(text) {
-            return finite(f);
-        }
-    }
-    Ok(match text {
-        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-        "true" | "True" | "TRUE" => Value::Bool(true),
-        "false" | "False" | "FALSE" => Value::Bool(false),
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Ok(Value::Null),
+        "true" | "True" | "TRUE" => Ok(Value::Bool(true)),
+        "false" | "False" | "FALSE" => Ok(Value::Bool(false)),
         _ => {
             if let Some(i) = core_int(text) {
-                Value::Int(i)
+                Ok(Value::Int(i))
             } else if let Some(f) = core_float(text) {
-                Value::Float(f)
+                finite(f)
             } else {
-                Value::Str(text.to_string())
+                Ok(Value::Str(text.to_string()))
             }
         }
-    })
+    }
 }
 
 fn core_int(t: &str) -> Option<i64> {
