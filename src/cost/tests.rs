@@ -2,30 +2,9 @@
 
 use super::*;
 use crate::aws::prices::{Entry, PriceFile, NOT_COMPILED};
+use crate::plan::tests::shipped;
 
 const SHIPPED: [&str; 5] = ["development", "eu-production", "global", "production", "staging"];
-
-fn shipped(name: &str, overrides: &[&str]) -> (Environment, Plan) {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}.yaml"));
-    let bytes = std::fs::read(&p).unwrap_or_default();
-    let ctx: Vec<_> = overrides
-        .iter()
-        .filter_map(|o| crate::model::parse_context(o).ok())
-        .collect();
-    let c = crate::check::check(name, &p.display().to_string(), &bytes, &ctx);
-    let errors: Vec<_> = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule != crate::finding::RuleId::MR602)
-        .collect();
-    assert!(
-        errors.iter().all(|d| d.severity != crate::finding::Severity::Error),
-        "{name}: {errors:?}"
-    );
-    let env = c.env.unwrap_or_else(|| panic!("{name} did not resolve"));
-    let plan = crate::plan::build(&env);
-    (env, plan)
-}
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6 * a.abs().max(1.0)

@@ -22,7 +22,7 @@ pub mod types;
 pub mod values;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use build::build;
 pub use dashboard::{Doc, Widget, WidgetBody, WidgetMetric};

@@ -329,7 +329,7 @@ fn checked(name: &str, file: &str, bytes: &[u8], overrides: &[&str]) -> (crate::
     (env, plan)
 }
 
-fn shipped(name: &str, overrides: &[&str]) -> (crate::model::Environment, Plan) {
+pub(crate) fn shipped(name: &str, overrides: &[&str]) -> (crate::model::Environment, Plan) {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("environments/{name}.yaml"));
     checked(name, &p.display().to_string(), &std::fs::read(&p).unwrap(), overrides)
 }
