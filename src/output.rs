@@ -144,12 +144,13 @@ fn remove_stale_temps(parent: &Path, prefix: &str) {
 
 /// Mirrors everything under `from` that mrgen does not own into `to`: folders recreated with
 /// their mode, files hard-linked (copied if linking fails), symlinks recreated. Adds the relative
-/// path of everything it creates to `made`.
+/// path of everything it creates to `made`. `needed` are the folders the new files go in.
 fn mirror_foreign(
     from: &Path,
     to: &Path,
     rel: &str,
     owned: Owned,
+    needed: &BTreeSet<&str>,
     made: &mut BTreeSet<String>,
 ) -> Result<(), WriteError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -178,10 +179,13 @@ fn mirror_foreign(
                 .create(&dst)
                 .map_err(|e| err("cannot create", &dst, e))?;
             made.insert(r.clone());
-            mirror_foreign(&src, &dst, &r, owned, made)?;
-            // A stack's folder that held mrgen's files alone goes with them (a stack that is
-            // gone leaves no empty folder; one that stays is made again below).
-            if owned.stack_folder(&r) && fs::read_dir(&dst).is_ok_and(|mut d| d.next().is_none()) {
+            mirror_foreign(&src, &dst, &r, owned, needed, made)?;
+            // A stack's folder that held mrgen's files alone goes with them: a stack that is
+            // gone leaves no empty folder (one that stays keeps the folder made here).
+            if owned.stack_folder(&r)
+                && !needed.contains(r.as_str())
+                && fs::read_dir(&dst).is_ok_and(|mut d| d.next().is_none())
+            {
                 fs::remove_dir(&dst).map_err(|e| err("cannot remove", &dst, e))?;
                 made.remove(&r);
                 continue;
@@ -321,7 +325,7 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteE
     let result = (|| {
         let mut made = BTreeSet::new();
         if swap {
-            mirror_foreign(&out, &tmp, "", owned, &mut made)?;
+            mirror_foreign(&out, &tmp, "", owned, &folders_of(files), &mut made)?;
         }
         write_files(&tmp, files, &made, &out, &unchanged)?;
         if swap {
@@ -360,6 +364,30 @@ mod tests {
         cloudformation: true,
         terraform: true,
     };
+
+    #[test]
+    fn a_stack_folder_that_stays_is_made_once() {
+        // The folders of stacks that stay are mirrored and kept, not removed for holding only
+        // mrgen's files and then made again: one `mkdir` each.
+        let d = tempdir("stack-folder-once");
+        let (from, to) = (d.join("from"), d.join("to"));
+        let (stay, gone) = ("terraform/p-e-eks-us-east-1", "terraform/p-e-dns-us-east-1");
+        for s in [stay, gone] {
+            fs::create_dir_all(from.join(s)).unwrap();
+            fs::write(from.join(s).join("variables.tf"), "v\n").unwrap();
+        }
+        fs::create_dir(&to).unwrap();
+        let files = [File::new(format!("{stay}/variables.tf"), "v2\n")];
+        let mut made = BTreeSet::new();
+        mirror_foreign(&from, &to, "", ALL, &folders_of(&files), &mut made).unwrap();
+        assert!(to.join(stay).is_dir() && made.contains(stay), "{made:?}");
+        assert!(!to.join(gone).exists() && !made.contains(gone), "{made:?}");
+        assert!(
+            !to.join(stay).join("variables.tf").exists(),
+            "mrgen's own files are not mirrored"
+        );
+        fs::remove_dir_all(&d).unwrap();
+    }
 
     #[test]
     fn writes_replaces_and_keeps_foreign_files() {
