@@ -25,9 +25,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 mod owned;
+mod stamp;
 
 use owned::OwnedOnDisk;
 pub use owned::{terraform_state, Owned, TfState};
+pub use stamp::Input;
 
 /// Every folder that `files` need, by relative path. A path sorts before the paths inside it, so
 /// the set yields parents first.
@@ -271,9 +273,26 @@ pub enum Written {
     Replaced,
 }
 
+/// The number of mrgen's files in `out`, when it carries the stamp of a render of `input` and
+/// they are still the files stamped (`stamp.rs`): a render of `input` would find `out` up to
+/// date. `None`: render, and [`write_stamped`].
+pub fn stamped(out: &Path, owned: Owned, input: Input) -> Option<usize> {
+    if !stamp::of_input(out, input) {
+        return None;
+    }
+    let disk = OwnedOnDisk::scan(out, owned).ok()?;
+    stamp::holds(out, input, &disk).then_some(disk.files.len())
+}
+
 /// Writes `files` into `out` atomically, unless `out` holds exactly them already. On any error
 /// the previous output is untouched and the temporary folder is removed.
 pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteError> {
+    write_stamped(out, files, owned, None)
+}
+
+/// [`write`] the render of `input`: when `out` holds exactly its files already, `out` is
+/// stamped so that the next render of `input` can tell without rendering ([`stamped`]).
+pub fn write_stamped(out: &Path, files: &[File], owned: Owned, input: Option<Input>) -> Result<Written, WriteError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     // Follow a symlinked --out to the folder it names: the link itself stays as it is.
     let out = match fs::symlink_metadata(out) {
@@ -303,6 +322,9 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteE
         if let Ok(disk) = OwnedOnDisk::scan(&out, owned) {
             unchanged = disk.unchanged(&out, files);
             if disk.holds(files, &unchanged, owned) {
+                if let Some(input) = input {
+                    stamp::store(&out, input, &disk);
+                }
                 return Ok(Written::UpToDate);
             }
         }
@@ -364,6 +386,119 @@ mod tests {
         cloudformation: true,
         terraform: true,
     };
+
+    /// Waits until files written now are older than the stamp's racy window.
+    fn settle() {
+        std::thread::sleep(std::time::Duration::from_millis(80));
+    }
+
+    #[test]
+    fn a_stamp_is_trusted_only_while_nothing_changed() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempdir("stamp");
+        let out = d.join("out");
+        let files = vec![
+            File::new("manifest.json", "{}\n"),
+            File::new("cloudformation/a.template.json", "aaaa\n"),
+            File {
+                executable: true,
+                ..File::new("runbook/drill.sh", "#!/bin/sh\n")
+            },
+        ];
+        let input = Input::of(&[b"production", b"v1"]).unwrap();
+        assert_ne!(input, Input::of(&[b"production", b"v2"]).unwrap());
+        assert_ne!(
+            input,
+            Input::of(&[b"production", b"v1", b""]).unwrap(),
+            "parts are told apart"
+        );
+        assert_eq!(
+            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            Written::Replaced
+        );
+        assert_eq!(stamped(&out, ALL, input), None, "a write leaves no stamp");
+        assert_eq!(
+            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            Written::UpToDate
+        );
+        assert_eq!(
+            stamped(&out, ALL, input),
+            None,
+            "files changed just now are not stamped"
+        );
+        settle();
+        assert_eq!(
+            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            Written::UpToDate
+        );
+        assert_eq!(
+            stamped(&out, ALL, input),
+            Some(3),
+            "a compare that found it up to date stamps it"
+        );
+        assert_eq!(stamped(&out, ALL, Input::of(&[b"production", b"v2"]).unwrap()), None);
+        let owned_tf = Owned {
+            cloudformation: false,
+            terraform: true,
+        };
+        assert_eq!(stamped(&out, owned_tf, input), None, "another set of owned files");
+
+        // Each change to mrgen's files, even one that keeps the size and sets the modification
+        // time back, makes the stamp void; the next write repairs and a later compare restamps.
+        let a = out.join("cloudformation/a.template.json");
+        let mtime = fs::metadata(&a).unwrap().modified().unwrap();
+        type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+        let changes: Vec<Change> = vec![
+            (
+                "same size, time set back",
+                Box::new(|| {
+                    fs::write(&a, "bbbb\n").unwrap();
+                    fs::File::options()
+                        .write(true)
+                        .open(&a)
+                        .unwrap()
+                        .set_modified(mtime)
+                        .unwrap();
+                }),
+            ),
+            (
+                "mode",
+                Box::new(|| {
+                    let p = out.join("runbook/drill.sh");
+                    fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+                }),
+            ),
+            (
+                "removed",
+                Box::new(|| fs::remove_file(out.join("manifest.json")).unwrap()),
+            ),
+            (
+                "added",
+                Box::new(|| fs::write(out.join("cloudformation/b.template.json"), "b\n").unwrap()),
+            ),
+            (
+                "replaced",
+                Box::new(|| {
+                    let tmp = out.join("cloudformation/a.tmp");
+                    fs::copy(&a, &tmp).unwrap();
+                    fs::rename(&tmp, &a).unwrap();
+                }),
+            ),
+        ];
+        for (what, change) in changes {
+            change();
+            assert_eq!(stamped(&out, ALL, input), None, "{what}");
+            write_stamped(&out, &files, ALL, Some(input)).unwrap();
+            assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa\n", "{what}");
+            settle();
+            assert_eq!(
+                write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+                Written::UpToDate
+            );
+            assert_eq!(stamped(&out, ALL, input), Some(3), "{what}: restamped");
+        }
+        fs::remove_dir_all(&d).unwrap();
+    }
 
     #[test]
     fn a_stack_folder_that_stays_is_made_once() {

@@ -194,7 +194,7 @@ fn cost(
         }
     };
     // MR602 reads the same prices as the estimate printed, and does not stop it.
-    let Some((model, plan, exit)) = checked_plan(g, env, overrides, &table, Some(RuleId::MR602))? else {
+    let Some(Valid { model, plan, exit, .. }) = checked_plan(g, env, overrides, &table, Some(RuleId::MR602))? else {
         return Ok(EXIT_INVALID);
     };
     let estimate = crate::cost::estimate(&model, &plan, &table);
@@ -213,20 +213,32 @@ fn valid_plan(
     env: &str,
     overrides: &[ContextOverride],
 ) -> Result<Option<(Environment, plan::Plan)>, Failure> {
-    let compiled = crate::aws::prices::Prices::compiled();
-    Ok(checked_plan(g, env, overrides, &compiled, None)?.map(|(model, plan, _)| (model, plan)))
+    Ok(valid(g, env, overrides)?.map(|v| (v.model, v.plan)))
+}
+
+/// [`valid_plan`], with the environment file's text.
+fn valid(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Option<Valid>, Failure> {
+    checked_plan(g, env, overrides, &crate::aws::prices::Prices::compiled(), None)
+}
+
+/// An environment that nothing stops: its model and plan, the exit status all its findings
+/// give, and the text they come from.
+struct Valid {
+    model: Environment,
+    plan: plan::Plan,
+    exit: u8,
+    source: Option<String>,
 }
 
 /// Checks one environment (MR602 reading `prices`), reports its diagnostics, and builds the plan
-/// when nothing but `tolerated`'s findings stands in the way; with it, the exit status that all
-/// the findings give.
+/// when nothing but `tolerated`'s findings stands in the way.
 fn checked_plan(
     g: &Global,
     env: &str,
     overrides: &[ContextOverride],
     prices: &crate::aws::prices::Prices,
     tolerated: Option<RuleId>,
-) -> Result<Option<(Environment, plan::Plan, u8)>, Failure> {
+) -> Result<Option<Valid>, Failure> {
     let checked = load_and_check_priced(g, env, overrides, prices)?;
     // JSON diagnostics are always printed (an empty array included); the others only when there
     // is something to say.
@@ -237,9 +249,14 @@ fn checked_plan(
     if status(blocking, g.deny_warnings) != EXIT_OK {
         return Ok(None);
     }
-    let all = status(&checked.diagnostics, g.deny_warnings);
+    let exit = status(&checked.diagnostics, g.deny_warnings);
     match (checked.env, checked.plan) {
-        (Some(model), Some(plan)) => Ok(Some((model, plan, all))),
+        (Some(model), Some(plan)) => Ok(Some(Valid {
+            model,
+            plan,
+            exit,
+            source: checked.source,
+        })),
         _ => Err(Failure::Internal(format!(
             "`{env}` has no error, yet no plan was built from it"
         ))),
@@ -356,7 +373,10 @@ fn render(
         None => g.env_dir.clone(),
     };
     // Validation first: an unusable ENV is MR701 before any path is looked at.
-    let Some((model, plan)) = valid_plan(g, env, overrides)? else {
+    let Some(Valid {
+        model, plan, source, ..
+    }) = valid(g, env, overrides)?
+    else {
         return Ok(EXIT_INVALID);
     };
     safe_target(&out, &env_folder)?;
@@ -371,6 +391,19 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
+    // What the files are a function of (besides mrgen itself): the stamp's input.
+    let input = source.and_then(|text| {
+        let options = format!("{format:?} {refs:?} {layout:?}");
+        let mut parts = vec![env.as_bytes(), text.as_bytes(), options.as_bytes()];
+        parts.extend(g.context.iter().map(|c| c.as_bytes()));
+        output::Input::of(&parts)
+    });
+    if let (false, Some(input)) = (check, input) {
+        if let Some(n) = output::stamped(&out, owned, input) {
+            say_up_to_date(g, &out, n);
+            return Ok(EXIT_OK);
+        }
+    }
     let mut files = render_files(&plan, owned, layout, refs)?;
     // Every format writes the runbook (SPEC section 2).
     files.extend(runbook::files(&runbook::build(&model, &plan)));
@@ -396,16 +429,22 @@ fn render(
         );
         return Ok(EXIT_INVALID);
     }
-    let written = output::write(&out, &files, owned).map_err(|e| Failure::Io(e.0))?;
-    if g.diagnostics == DiagnosticsFormat::Human {
-        let (n, to) = (files.len(), out.display());
-        let line = match written {
-            output::Written::Replaced => format!("wrote {n} files to {to}\n"),
-            output::Written::UpToDate => format!("{to} is up to date ({n} files): nothing written\n"),
-        };
-        let _ = std::io::stderr().write_all(line.as_bytes());
+    match output::write_stamped(&out, &files, owned, input).map_err(|e| Failure::Io(e.0))? {
+        output::Written::Replaced if g.diagnostics == DiagnosticsFormat::Human => {
+            let line = format!("wrote {} files to {}\n", files.len(), out.display());
+            let _ = std::io::stderr().write_all(line.as_bytes());
+        }
+        output::Written::Replaced => {}
+        output::Written::UpToDate => say_up_to_date(g, &out, files.len()),
     }
     Ok(EXIT_OK)
+}
+
+fn say_up_to_date(g: &Global, out: &Path, n: usize) {
+    if g.diagnostics == DiagnosticsFormat::Human {
+        let line = format!("{} is up to date ({n} files): nothing written\n", out.display());
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
 }
 
 /// The files of a valid plan. A renderer that fails has met a plan it cannot express: a bug in

@@ -220,6 +220,65 @@ fn an_unchanged_render_touches_nothing_and_a_changed_one_is_swapped_in() {
 }
 
 #[test]
+fn a_stamped_folder_is_trusted_until_its_input_or_its_files_change() {
+    let d = tempdir("render-stamp");
+    let out = d.join("out");
+    let o = out.display().to_string();
+    let render = ["render", "production", "--out", &o];
+    let first = run(&render);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let n = first.stderr.split(' ').nth(1).unwrap_or_default().to_string();
+    let up_to_date = format!("{o} is up to date ({n} files): nothing written\n");
+    let stamp = |out: &Path| {
+        let mut buf = [0u8; 80];
+        rustix::fs::getxattr(out, "user.mrgen.render", &mut buf[..]).ok()
+    };
+    assert_eq!(stamp(&out), None, "a render that writes leaves no stamp");
+    // Past the stamp's racy window, a re-render compares the bytes and stamps the folder.
+    std::thread::sleep(std::time::Duration::from_millis(80));
+    assert_eq!(run(&render).stderr, up_to_date);
+    assert!(
+        stamp(&out).is_some(),
+        "the folder is stamped (user extended attributes are needed on the temporary folder's file system)"
+    );
+    let before = stamps(&d);
+    assert_eq!(run(&render).stderr, up_to_date, "the stamped re-render");
+    assert_eq!(stamps(&d), before, "a stamped re-render wrote something");
+
+    // A file changed in place, its size and modification time kept: the stamp no longer holds,
+    // and the render puts the bytes back.
+    let manifest = out.join("manifest.json");
+    let good = fs::read(&manifest).unwrap();
+    let mtime = fs::metadata(&manifest).unwrap().modified().unwrap();
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] = b' ';
+    fs::write(&manifest, &bad).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&manifest)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let r = run(&render);
+    assert_eq!(r.stderr, format!("wrote {n} files to {o}\n"));
+    assert_eq!(fs::read(&manifest).unwrap(), good);
+
+    // Another input is rendered, not taken for the stamped one.
+    std::thread::sleep(std::time::Duration::from_millis(80));
+    assert_eq!(run(&render).stderr, up_to_date);
+    assert!(stamp(&out).is_some());
+    let change = "genai-demo:multi-region.health-check-failure-threshold=2";
+    let r = run(&["render", "production", "--out", &o, "-c", change]);
+    assert_eq!(r.stderr, format!("wrote {n} files to {o}\n"));
+    assert_eq!(
+        run(&["render", "production", "--out", &o, "-c", change, "--check"]).code,
+        0
+    );
+    let _ = fs::remove_dir_all(&d);
+}
+
+#[test]
 fn dangerous_targets_are_refused() {
     let d = tempdir("render-targets");
     fs::create_dir_all(d.join("environments")).unwrap();

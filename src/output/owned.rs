@@ -108,15 +108,42 @@ pub(super) struct Meta {
     executable: bool,
     /// Reached through a symbolic link.
     link: bool,
+    /// Device, inode, mode, modification and change times (seconds, nanoseconds): what the
+    /// render stamp holds a file to (`stamp.rs`). Writing a file, or any change to its inode
+    /// (a new link, a `chmod`, `touch -d`), moves its change time, which nobody can set back.
+    pub(super) inode: [i64; 7],
 }
 
 impl Meta {
     fn of(m: &fs::Metadata, link: bool) -> Meta {
-        use std::os::unix::fs::PermissionsExt;
+        use std::os::unix::fs::MetadataExt;
         Meta {
             len: m.len(),
-            executable: m.permissions().mode() & 0o111 != 0,
+            executable: m.mode() & 0o111 != 0,
             link,
+            inode: [
+                m.dev() as i64,
+                m.ino() as i64,
+                i64::from(m.mode()),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime(),
+                m.ctime_nsec(),
+            ],
+        }
+    }
+
+    /// The change time, in nanoseconds since the epoch.
+    pub(super) fn changed_ns(&self) -> i128 {
+        i128::from(self.inode[5]) * 1_000_000_000 + i128::from(self.inode[6])
+    }
+
+    /// Everything the stamp compares, in a fixed order.
+    pub(super) fn digest_into(&self, d: &mut impl std::hash::Hasher) {
+        d.write_u64(self.len);
+        d.write_u8(u8::from(self.executable) | u8::from(self.link) << 1);
+        for v in self.inode {
+            d.write_i64(v);
         }
     }
 }
@@ -128,10 +155,10 @@ pub(super) struct OwnedOnDisk {
     /// Files by relative path.
     pub(super) files: BTreeMap<String, Meta>,
     /// `cloudformation`, `kubernetes` and the folders inside them.
-    folders: BTreeSet<String>,
+    pub(super) folders: BTreeSet<String>,
     /// `cloudformation` or `kubernetes` is a symbolic link, which a write replaces with a real
     /// folder.
-    linked_folder: bool,
+    pub(super) linked_folder: bool,
 }
 
 impl OwnedOnDisk {
