@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod output;
+pub mod parallel;
 pub mod path;
 pub mod plan;
 pub mod render;

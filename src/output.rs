@@ -284,15 +284,37 @@ pub fn stamped(out: &Path, owned: Owned, input: Input) -> Option<usize> {
     stamp::holds(out, input, &disk).then_some(disk.files.len())
 }
 
+/// mrgen's files in `--out` as they are, bytes included: read while the render runs (on another
+/// thread), so that [`write_stamped`] only compares.
+#[derive(Debug)]
+pub struct Snapshot {
+    disk: OwnedOnDisk,
+    bytes: BTreeMap<String, Vec<u8>>,
+}
+
+/// A [`Snapshot`] of `out`; `None` when there is no folder to read (the write looks itself).
+pub fn snapshot(out: &Path, owned: Owned) -> Option<Snapshot> {
+    let disk = OwnedOnDisk::scan(out, owned).ok()?;
+    let bytes = disk.read(out);
+    Some(Snapshot { disk, bytes })
+}
+
 /// Writes `files` into `out` atomically, unless `out` holds exactly them already. On any error
 /// the previous output is untouched and the temporary folder is removed.
 pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteError> {
-    write_stamped(out, files, owned, None)
+    write_stamped(out, files, owned, None, None)
 }
 
-/// [`write`] the render of `input`: when `out` holds exactly its files already, `out` is
-/// stamped so that the next render of `input` can tell without rendering ([`stamped`]).
-pub fn write_stamped(out: &Path, files: &[File], owned: Owned, input: Option<Input>) -> Result<Written, WriteError> {
+/// [`write`] the render of `input`, comparing with `ahead` when `out` was read already: when
+/// `out` holds exactly its files already, `out` is stamped so that the next render of `input`
+/// can tell without rendering ([`stamped`]).
+pub fn write_stamped(
+    out: &Path,
+    files: &[File],
+    owned: Owned,
+    input: Option<Input>,
+    ahead: Option<Snapshot>,
+) -> Result<Written, WriteError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     // Follow a symlinked --out to the folder it names: the link itself stays as it is.
     let out = match fs::symlink_metadata(out) {
@@ -319,8 +341,12 @@ pub fn write_stamped(out: &Path, files: &[File], owned: Owned, input: Option<Inp
     // written over.
     let mut unchanged = BTreeSet::new();
     if existing.is_some() {
-        if let Ok(disk) = OwnedOnDisk::scan(&out, owned) {
-            unchanged = disk.unchanged(&out, files);
+        let (disk, bytes) = match ahead {
+            Some(Snapshot { disk, bytes }) => (Ok(disk), Some(bytes)),
+            None => (OwnedOnDisk::scan(&out, owned), None),
+        };
+        if let Ok(disk) = disk {
+            unchanged = disk.unchanged(&out, files, bytes.as_ref());
             if disk.holds(files, &unchanged, owned) {
                 if let Some(input) = input {
                     stamp::store(&out, input, &disk);
@@ -413,12 +439,12 @@ mod tests {
             "parts are told apart"
         );
         assert_eq!(
-            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
             Written::Replaced
         );
         assert_eq!(stamped(&out, ALL, input), None, "a write leaves no stamp");
         assert_eq!(
-            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
             Written::UpToDate
         );
         assert_eq!(
@@ -428,7 +454,7 @@ mod tests {
         );
         settle();
         assert_eq!(
-            write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+            write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
             Written::UpToDate
         );
         assert_eq!(
@@ -488,15 +514,58 @@ mod tests {
         for (what, change) in changes {
             change();
             assert_eq!(stamped(&out, ALL, input), None, "{what}");
-            write_stamped(&out, &files, ALL, Some(input)).unwrap();
+            write_stamped(&out, &files, ALL, Some(input), None).unwrap();
             assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa\n", "{what}");
             settle();
             assert_eq!(
-                write_stamped(&out, &files, ALL, Some(input)).unwrap(),
+                write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
                 Written::UpToDate
             );
             assert_eq!(stamped(&out, ALL, input), Some(3), "{what}: restamped");
         }
+        fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn a_snapshot_read_ahead_decides_as_a_read_at_write_time_would() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempdir("snapshot");
+        let out = d.join("out");
+        let v1 = vec![
+            File::new("manifest.json", "{}\n"),
+            File::new("cloudformation/a.template.json", "a\n"),
+            File::new("cloudformation/b.template.json", "b\n"),
+        ];
+        assert_eq!(snapshot(&out, ALL).map(|s| s.bytes.len()), Some(0), "no folder yet");
+        write(&out, &v1, ALL).unwrap();
+        let ahead = snapshot(&out, ALL).unwrap();
+        assert_eq!(ahead.bytes.len(), 3);
+        assert_eq!(
+            write_stamped(&out, &v1, ALL, None, Some(ahead)).unwrap(),
+            Written::UpToDate
+        );
+        let ino = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let (a, b) = (
+            ino("cloudformation/a.template.json"),
+            ino("cloudformation/b.template.json"),
+        );
+        // Same size, other bytes: only the snapshot's bytes can tell.
+        let v2 = vec![
+            File::new("cloudformation/a.template.json", "a\n"),
+            File::new("cloudformation/b.template.json", "c\n"),
+        ];
+        let ahead = snapshot(&out, ALL).unwrap();
+        assert_eq!(
+            write_stamped(&out, &v2, ALL, None, Some(ahead)).unwrap(),
+            Written::Replaced
+        );
+        assert_eq!(ino("cloudformation/a.template.json"), a, "unchanged: the same file");
+        assert_ne!(ino("cloudformation/b.template.json"), b, "changed: a new file");
+        assert_eq!(
+            fs::read_to_string(out.join("cloudformation/b.template.json")).unwrap(),
+            "c\n"
+        );
+        assert!(!out.join("manifest.json").exists());
         fs::remove_dir_all(&d).unwrap();
     }
 

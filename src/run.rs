@@ -404,10 +404,7 @@ fn render(
             return Ok(EXIT_OK);
         }
     }
-    let mut files = render_files(&plan, owned, layout, refs)?;
-    // Every format writes the runbook (SPEC section 2).
-    files.extend(runbook::files(&runbook::build(&model, &plan)));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let (files, ahead) = render_files(&model, &plan, owned, layout, refs, (!check).then_some(&out))?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
@@ -429,7 +426,7 @@ fn render(
         );
         return Ok(EXIT_INVALID);
     }
-    match output::write_stamped(&out, &files, owned, input).map_err(|e| Failure::Io(e.0))? {
+    match output::write_stamped(&out, &files, owned, input, ahead).map_err(|e| Failure::Io(e.0))? {
         output::Written::Replaced if g.diagnostics == DiagnosticsFormat::Human => {
             let line = format!("wrote {} files to {}\n", files.len(), out.display());
             let _ = std::io::stderr().write_all(line.as_bytes());
@@ -447,16 +444,42 @@ fn say_up_to_date(g: &Global, out: &Path, n: usize) {
     }
 }
 
-/// The files of a valid plan. A renderer that fails has met a plan it cannot express: a bug in
-/// mrgen, reported as an internal error.
+/// The files of a valid plan, and a [`output::Snapshot`] of `read` when it is given. A renderer
+/// that fails has met a plan it cannot express: a bug in mrgen, reported as an internal error.
 fn render_files(
+    model: &Environment,
     plan: &plan::Plan,
     owned: output::Owned,
     layout: render::tf::Layout,
     refs: render::CfnReferences,
-) -> Result<Vec<render::File>, Failure> {
-    render::render_with(plan, owned.cloudformation, owned.terraform.then_some(layout), refs)
-        .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))
+    read: Option<&Path>,
+) -> Result<(Vec<render::File>, Option<output::Snapshot>), Failure> {
+    // The backends, the runbook and a read of what `--out` holds are independent: they share
+    // this thread and a helper.
+    let (mut cfn, mut tf, mut rest, mut ahead) = (Vec::new(), Ok(Vec::new()), Vec::new(), None);
+    crate::parallel::run_all(vec![
+        Box::new(|| {
+            if owned.terraform {
+                tf = render::terraform_files(plan, layout);
+            }
+        }),
+        Box::new(|| {
+            if owned.cloudformation {
+                cfn = render::cloudformation_files(plan, refs);
+            }
+        }),
+        Box::new(|| {
+            // Every format writes the bindings and the runbook (SPEC section 2).
+            rest = render::kubernetes::render(plan);
+            rest.extend(runbook::files(&runbook::build(model, plan)));
+        }),
+        Box::new(|| ahead = read.and_then(|out| output::snapshot(out, owned))),
+    ]);
+    let mut files = cfn;
+    files.extend(tf.map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))?);
+    files.extend(rest);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, ahead))
 }
 
 fn parse_overrides(g: &Global) -> Result<Vec<ContextOverride>, Failure> {
@@ -671,10 +694,12 @@ mod tests {
             terraform: true,
         };
         let f = render_files(
+            checked.env.as_ref().unwrap(),
             &plan,
             all,
             render::tf::Layout::Stacks,
             render::CfnReferences::Parameters,
+            None,
         )
         .unwrap_err();
         assert!(matches!(f, Failure::Internal(_)), "{f:?}");

@@ -257,17 +257,36 @@ impl OwnedOnDisk {
     }
 
     /// The paths of `files` that are on disk already: real files with the same size, executable
-    /// bit and bytes (a file is read only when the rest agrees).
-    pub(super) fn unchanged<'a>(&self, out: &Path, files: &'a [File]) -> BTreeSet<&'a str> {
+    /// bit and bytes (a file is read only when the rest agrees; `read_ahead` holds files read
+    /// already, by path).
+    pub(super) fn unchanged<'a>(
+        &self,
+        out: &Path,
+        files: &'a [File],
+        read_ahead: Option<&BTreeMap<String, Vec<u8>>>,
+    ) -> BTreeSet<&'a str> {
         files
             .iter()
             .filter(|f| {
                 self.files
                     .get(&f.path)
                     .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
-                    && holds_bytes(&out.join(&f.path), f.contents.as_bytes())
+                    && match read_ahead {
+                        Some(bytes) => bytes.get(&f.path).is_some_and(|b| b == f.contents.as_bytes()),
+                        None => holds_bytes(&out.join(&f.path), f.contents.as_bytes()),
+                    }
             })
             .map(|f| f.path.as_str())
+            .collect()
+    }
+
+    /// The bytes of the real files listed, by path (those that cannot be read are left out, and
+    /// so count as changed).
+    pub(super) fn read(&self, out: &Path) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .iter()
+            .filter(|(_, m)| !m.link)
+            .filter_map(|(p, _)| Some((p.clone(), fs::read(out.join(p)).ok()?)))
             .collect()
     }
 

@@ -57,18 +57,30 @@ pub fn render_with(
 ) -> Result<Vec<File>, String> {
     let mut files = Vec::new();
     if cloudformation {
-        // The manifest and the script say which templates are too big to send directly.
-        let templates = cfn::render(plan, refs);
-        files.push(manifest::render(plan, refs, &templates));
-        files.push(deploy::render(plan, refs, &templates));
-        files.extend(templates);
+        files.extend(cloudformation_files(plan, refs));
     }
     if let Some(layout) = terraform {
-        files.extend(tf::try_render(plan, layout).map_err(|e| e.to_string())?);
+        files.extend(terraform_files(plan, layout)?);
     }
     if cloudformation || terraform.is_some() {
         files.extend(kubernetes::render(plan));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The CloudFormation templates, the manifest and the deploy script.
+pub fn cloudformation_files(plan: &crate::plan::Plan, refs: CfnReferences) -> Vec<File> {
+    // The manifest and the script say which templates are too big to send directly.
+    let templates = cfn::render(plan, refs);
+    let mut files = Vec::with_capacity(templates.len() + 2);
+    files.push(manifest::render(plan, refs, &templates));
+    files.push(deploy::render(plan, refs, &templates));
+    files.extend(templates);
+    files
+}
+
+/// The Terraform files in `layout`; an error is a plan the templates cannot express.
+pub fn terraform_files(plan: &crate::plan::Plan, layout: tf::Layout) -> Result<Vec<File>, String> {
+    tf::try_render(plan, layout).map_err(|e| e.to_string())
 }
