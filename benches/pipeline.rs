@@ -1,5 +1,6 @@
 //! Benchmarks of each stage (`cargo bench`): load + validate, plan, render CloudFormation,
-//! render Terraform, write; for the shipped production environment and for a scale fixture of
+//! render Terraform, write (and the stamped check that replaces render and write when nothing
+//! changed); for the shipped production environment and for a scale fixture of
 //! 2, 5, 10 and 20 active-active regions with every component MR103 allows at that size.
 
 // A benchmark that cannot set up should stop loudly.
@@ -118,6 +119,22 @@ fn write_production_up_to_date(b: divan::Bencher) {
     let out = dir.join("up-to-date");
     mrgen::output::write(&out, &files, ALL).expect("write");
     b.bench(|| mrgen::output::write(&out, &files, ALL).expect("write"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The check of a stamped folder that holds these files: one listing, no file read, nothing
+/// rendered.
+#[divan::bench]
+fn stamped_production_up_to_date(b: divan::Bencher) {
+    let (files, dir) = production_files();
+    let out = dir.join("stamped");
+    let input = mrgen::output::Input::of(&[b"production"]).expect("input");
+    mrgen::output::write(&out, &files, ALL).expect("write");
+    // Past the stamp's racy window, a compare that finds the folder up to date stamps it.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    mrgen::output::write_stamped(&out, &files, ALL, Some(input), None).expect("write");
+    assert_eq!(mrgen::output::stamped(&out, ALL, input), Some(files.len()), "stamped");
+    b.bench(|| mrgen::output::stamped(&out, ALL, input));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
