@@ -133,8 +133,23 @@ pub fn section_schema<'a>(root: &'a Value, section: &str) -> Option<&'a Value> {
     root.get("patternProperties")?.get(section_pattern(section))
 }
 
-/// The schema, generated once per process.
+/// `schemas/environment.schema.json` as committed: [`schema`]'s text, as a test holds it.
+const COMMITTED: &str = include_str!("../../schemas/environment.schema.json");
+
+/// The schema, once per process: parsed from the committed text, which costs a fraction of
+/// generating it (every command that reads an environment file pays it once).
 pub fn cached() -> &'static Value {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    SCHEMA.get_or_init(schema)
+    SCHEMA.get_or_init(|| serde_json::from_str(COMMITTED).unwrap_or_else(|_| schema()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        // The structure check reads the committed text; `mrgen schema` prints the generated one.
+        let committed: serde_json::Value = serde_json::from_str(super::COMMITTED).unwrap();
+        assert_eq!(committed, super::schema(), "regenerate schemas/environment.schema.json");
+        assert_eq!(super::cached(), &committed);
+    }
 }
