@@ -28,7 +28,7 @@ mod owned;
 mod stamp;
 
 use owned::OwnedOnDisk;
-pub use owned::{terraform_state, Owned, TfState};
+pub use owned::{Owned, TfState};
 pub use stamp::Input;
 
 /// Every folder that `files` need, by relative path. A path sorts before the paths inside it, so
@@ -273,15 +273,55 @@ pub enum Written {
     Replaced,
 }
 
-/// The number of mrgen's files in `out`, when it carries the stamp of a render of `input` and
-/// they are still the files stamped (`stamp.rs`): a render of `input` would find `out` up to
-/// date. `None`: render, and [`write_stamped`].
-pub fn stamped(out: &Path, owned: Owned, input: Input) -> Option<usize> {
-    if !stamp::of_input(out, input) {
-        return None;
+/// What `--out` holds of a render's concern, from folder listings and metadata alone (no file
+/// is read): mrgen's files, and Terraform's state. Listed once, before a render: for the layout
+/// guard, the stamp, and the [`Snapshot`] the write compares with.
+#[derive(Debug)]
+pub struct Listing {
+    /// `None` when a folder could not be listed (the write then looks again itself).
+    disk: Option<OwnedOnDisk>,
+    /// The Terraform state under `terraform/` (when the render owns Terraform's files).
+    pub terraform_state: TfState,
+}
+
+/// Lists `out` for a render that owns `owned`.
+pub fn list(out: &Path, owned: Owned) -> Listing {
+    match OwnedOnDisk::scan(out, owned) {
+        Ok(disk) => Listing {
+            terraform_state: disk.tf_state.clone(),
+            disk: Some(disk),
+        },
+        Err(_) => Listing {
+            disk: None,
+            terraform_state: if owned.terraform {
+                owned::terraform_state(out)
+            } else {
+                TfState::default()
+            },
+        },
     }
-    let disk = OwnedOnDisk::scan(out, owned).ok()?;
-    stamp::holds(out, input, &disk).then_some(disk.files.len())
+}
+
+impl Listing {
+    /// The number of mrgen's files in `out`, when `out` carries the stamp of a render of `input`
+    /// and they are still the files stamped (`stamp.rs`): a render of `input` would find `out` up
+    /// to date. `None`: render, and [`write_stamped`].
+    pub fn stamped(&self, out: &Path, input: Input) -> Option<usize> {
+        let disk = self.disk.as_ref()?;
+        stamp::holds(out, input, disk).then_some(disk.files.len())
+    }
+
+    /// Reads the bytes of mrgen's files listed.
+    pub fn snapshot(self, out: &Path) -> Option<Snapshot> {
+        let disk = self.disk?;
+        let bytes = disk.read(out);
+        Some(Snapshot { disk, bytes })
+    }
+}
+
+/// [`Listing::stamped`] for a fresh listing of `out`.
+pub fn stamped(out: &Path, owned: Owned, input: Input) -> Option<usize> {
+    list(out, owned).stamped(out, input)
 }
 
 /// mrgen's files in `--out` as they are, bytes included: read while the render runs (on another
@@ -292,11 +332,9 @@ pub struct Snapshot {
     bytes: BTreeMap<String, Vec<u8>>,
 }
 
-/// A [`Snapshot`] of `out`; `None` when there is no folder to read (the write looks itself).
+/// A [`Snapshot`] of `out`; `None` when it cannot be listed (the write looks itself).
 pub fn snapshot(out: &Path, owned: Owned) -> Option<Snapshot> {
-    let disk = OwnedOnDisk::scan(out, owned).ok()?;
-    let bytes = disk.read(out);
-    Some(Snapshot { disk, bytes })
+    list(out, owned).snapshot(out)
 }
 
 /// Writes `files` into `out` atomically, unless `out` holds exactly them already. On any error

@@ -328,8 +328,7 @@ struct Formats {
 /// Refuses to render a Terraform layout into a folder that holds the other layout's state
 /// (SPEC section 5.5): applying the new layout would try to create again what that state
 /// tracks. Checked before anything is written.
-fn layout_guard(out: &Path, env: &str, layout: render::tf::Layout) -> Result<(), Failure> {
-    let state = output::terraform_state(out);
+fn layout_guard(out: &Path, env: &str, layout: render::tf::Layout, state: &output::TfState) -> Result<(), Failure> {
     let tf = out.join("terraform").display().to_string();
     let message = match layout {
         render::tf::Layout::Stacks if !state.single.is_empty() => format!(
@@ -380,16 +379,18 @@ fn render(
         return Ok(EXIT_INVALID);
     };
     safe_target(&out, &env_folder)?;
-    if format != RenderFormat::Cloudformation {
-        layout_guard(&out, env, layout)?;
+    let owned = output::Owned {
+        cloudformation: format != RenderFormat::Terraform,
+        terraform: format != RenderFormat::Cloudformation,
+    };
+    // One listing of what --out holds, for the guard, the stamp and the write.
+    let listing = output::list(&out, owned);
+    if owned.terraform {
+        layout_guard(&out, env, layout, &listing.terraform_state)?;
     }
     let refs = match refs {
         crate::cli::CfnReferences::Parameters => render::CfnReferences::Parameters,
         crate::cli::CfnReferences::GetStackOutput => render::CfnReferences::GetStackOutput,
-    };
-    let owned = output::Owned {
-        cloudformation: format != RenderFormat::Terraform,
-        terraform: format != RenderFormat::Cloudformation,
     };
     // What the files are a function of (besides mrgen itself): the stamp's input.
     let input = source.and_then(|text| {
@@ -399,12 +400,12 @@ fn render(
         output::Input::of(&parts)
     });
     if let (false, Some(input)) = (check, input) {
-        if let Some(n) = output::stamped(&out, owned, input) {
+        if let Some(n) = listing.stamped(&out, input) {
             say_up_to_date(g, &out, n);
             return Ok(EXIT_OK);
         }
     }
-    let (files, ahead) = render_files(&model, &plan, owned, layout, refs, (!check).then_some(&out))?;
+    let (files, ahead) = render_files(&model, &plan, owned, layout, refs, (!check).then_some((&out, listing)))?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
@@ -444,15 +445,16 @@ fn say_up_to_date(g: &Global, out: &Path, n: usize) {
     }
 }
 
-/// The files of a valid plan, and a [`output::Snapshot`] of `read` when it is given. A renderer
-/// that fails has met a plan it cannot express: a bug in mrgen, reported as an internal error.
+/// The files of a valid plan, and a [`output::Snapshot`] of the folder `read` lists when it is
+/// given. A renderer that fails has met a plan it cannot express: a bug in mrgen, reported as an
+/// internal error.
 fn render_files(
     model: &Environment,
     plan: &plan::Plan,
     owned: output::Owned,
     layout: render::tf::Layout,
     refs: render::CfnReferences,
-    read: Option<&Path>,
+    read: Option<(&Path, output::Listing)>,
 ) -> Result<(Vec<render::File>, Option<output::Snapshot>), Failure> {
     // The backends, the runbook and a read of what `--out` holds are independent: they share
     // this thread and a helper.
@@ -473,7 +475,10 @@ fn render_files(
             rest = render::kubernetes::render(plan);
             rest.extend(runbook::files(&runbook::build(model, plan)));
         }),
-        Box::new(|| ahead = read.and_then(|out| output::snapshot(out, owned))),
+        Box::new({
+            let ahead = &mut ahead;
+            move || *ahead = read.and_then(|(out, listing)| listing.snapshot(out))
+        }),
     ]);
     let mut files = cfn;
     files.extend(tf.map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))?);

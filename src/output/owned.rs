@@ -1,5 +1,5 @@
 //! Which files under `--out` are mrgen's ([`Owned`]), finding them on disk ([`OwnedOnDisk`]),
-//! and the Terraform state that a render must not strand ([`terraform_state`]).
+//! and the Terraform state that a render must not strand ([`TfState`]).
 //!
 //! Under `terraform/` mrgen owns `apply.sh`, the single module's `.tf` files, and in every
 //! folder named like a stack's module (`tf::is_stack_folder`) the `.tf` files a stack's module
@@ -74,7 +74,7 @@ fn stack_folders(out: &Path) -> Vec<String> {
 }
 
 /// The Terraform state (or initialisation) found under `out/terraform/`, by layout.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TfState {
     /// `terraform/terraform.tfstate` or `terraform/.terraform/`: the single module's.
     pub single: Vec<String>,
@@ -82,11 +82,16 @@ pub struct TfState {
     pub stacks: Vec<String>,
 }
 
-/// What of Terraform's own files `out` holds: a state file, or the `.terraform/` folder that
-/// `terraform init` makes (also with a remote backend, whose state is elsewhere).
-pub fn terraform_state(out: &Path) -> TfState {
+/// What of Terraform's own files a folder of `out/terraform/` can hold: a state file, or the
+/// `.terraform/` folder that `terraform init` makes (also with a remote backend, whose state is
+/// elsewhere).
+const TF_STATE: [&str; 2] = ["terraform.tfstate", ".terraform"];
+
+/// The Terraform state under `out/terraform/`, looked up name by name (when a listing of `out`
+/// failed part way).
+pub(super) fn terraform_state(out: &Path) -> TfState {
     let found = |dir: &str| -> Vec<String> {
-        ["terraform.tfstate", ".terraform"]
+        TF_STATE
             .iter()
             .map(|n| format!("{dir}/{n}"))
             .filter(|rel| fs::symlink_metadata(out.join(rel)).is_ok())
@@ -159,6 +164,8 @@ pub(super) struct OwnedOnDisk {
     /// `cloudformation` or `kubernetes` is a symbolic link, which a write replaces with a real
     /// folder.
     pub(super) linked_folder: bool,
+    /// The Terraform state seen in the folders listed (when the render owns Terraform's files).
+    pub(super) tf_state: TfState,
 }
 
 impl OwnedOnDisk {
@@ -203,14 +210,24 @@ impl OwnedOnDisk {
         Ok(())
     }
 
-    /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]).
+    /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]),
+    /// and the Terraform state there.
     fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) {
         let Ok(rd) = fs::read_dir(out.join(dir)) else { return };
-        let mut names: Vec<String> = rd
+        let all: Vec<String> = rd
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| wanted(n))
             .collect();
+        let state = TF_STATE
+            .iter()
+            .filter(|n| all.iter().any(|a| a == *n))
+            .map(|n| format!("{dir}/{n}"));
+        if dir == "terraform" {
+            self.tf_state.single.extend(state);
+        } else {
+            self.tf_state.stacks.extend(state);
+        }
+        let mut names: Vec<String> = all.into_iter().filter(|n| wanted(n)).collect();
         names.sort();
         for n in names {
             self.file(out, &format!("{dir}/{n}"));
@@ -380,6 +397,38 @@ mod tests {
         }
         assert!(!ALL.owns("terraform/.plugin-cache"));
         assert!(ALL.stack_folder(s) && !ALL.stack_folder("terraform/modules"));
+    }
+
+    #[test]
+    fn the_listing_finds_the_state_that_look_ups_find() {
+        let d = std::env::temp_dir().join(format!("mrgen-owned-state-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let out = d.join("out");
+        let (a, b, c) = (
+            "terraform/p-e-eks-us-east-1",
+            "terraform/p-e-dns-us-east-1",
+            "terraform/p-e-network-us-east-1",
+        );
+        for dir in [a, b, c] {
+            fs::create_dir_all(out.join(dir)).unwrap();
+        }
+        fs::write(out.join("terraform/terraform.tfstate"), "s").unwrap();
+        fs::create_dir(out.join(a).join(".terraform")).unwrap();
+        fs::write(out.join(a).join("terraform.tfstate"), "s").unwrap();
+        fs::write(out.join(b).join("terraform.tfstate"), "s").unwrap();
+        fs::write(out.join(c).join("backend.tf"), "b").unwrap();
+        let listed = super::super::list(&out, ALL).terraform_state;
+        assert_eq!(listed, terraform_state(&out));
+        assert_eq!(listed.single, ["terraform/terraform.tfstate"]);
+        assert_eq!(
+            listed.stacks,
+            [
+                format!("{b}/terraform.tfstate"),
+                format!("{a}/terraform.tfstate"),
+                format!("{a}/.terraform"),
+            ]
+        );
+        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

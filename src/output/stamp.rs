@@ -128,11 +128,6 @@ fn read(out: &Path) -> Option<String> {
     String::from_utf8(buf.get(..n)?.to_vec()).ok()
 }
 
-/// True when `out` carries a stamp of `input` (one look-up, no listing).
-pub(super) fn of_input(out: &Path, input: Input) -> bool {
-    read(out).is_some_and(|s| s.starts_with(&format!("1 {:032x} ", input.0)))
-}
-
 /// True when `out` carries the stamp of `input` and `disk`, its listing now, is the one stamped.
 pub(super) fn holds(out: &Path, input: Input, disk: &OwnedOnDisk) -> bool {
     read(out).is_some_and(|s| s == text(input, state(disk)))
