@@ -402,6 +402,7 @@ fn render(
     if let (false, Some(input)) = (check, input) {
         if let Some(n) = listing.stamped(&out, input) {
             say_up_to_date(g, &out, n);
+            leave((model, plan));
             return Ok(EXIT_OK);
         }
     }
@@ -435,7 +436,15 @@ fn render(
         output::Written::Replaced => {}
         output::Written::UpToDate => say_up_to_date(g, &out, files.len()),
     }
+    leave((model, plan, files));
     Ok(EXIT_OK)
+}
+
+/// Leaves `v` to the end of the process, which is near: nothing of it needs dropping (no file
+/// to flush, no lock to release), and freeing a render's thousands of allocations one by one
+/// took 0.3 to 0.5 ms of it.
+fn leave<T>(v: T) {
+    std::mem::forget(v);
 }
 
 fn say_up_to_date(g: &Global, out: &Path, n: usize) {
