@@ -175,7 +175,11 @@ fn mirror_foreign(
             let target = fs::read_link(&src).map_err(|e| err("cannot read link", &src, e))?;
             std::os::unix::fs::symlink(&target, &dst).map_err(|e| err("cannot create link", &dst, e))?;
         } else if ft.is_dir() {
-            let mode = e.metadata().map_or(0o777, |m| m.permissions().mode() & 0o7777);
+            let mut mode = e.metadata().map_or(0o777, |m| m.permissions().mode() & 0o7777);
+            if needed.contains(r.as_str()) {
+                // mrgen writes its files into this folder: it must be able to.
+                mode |= 0o700;
+            }
             fs::DirBuilder::new()
                 .mode(mode)
                 .create(&dst)
@@ -209,6 +213,7 @@ fn write_files(
     made: &BTreeSet<String>,
     out: &Path,
     unchanged: &BTreeSet<&str>,
+    still: &dyn Fn(&str) -> bool,
 ) -> Result<(), WriteError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -220,7 +225,7 @@ fn write_files(
     }
     for f in files {
         let p = dir.join(&f.path);
-        if unchanged.contains(f.path.as_str()) && fs::hard_link(out.join(&f.path), &p).is_ok() {
+        if unchanged.contains(f.path.as_str()) && still(&f.path) && fs::hard_link(out.join(&f.path), &p).is_ok() {
             continue;
         }
         let mut file = fs::OpenOptions::new()
@@ -288,7 +293,11 @@ pub struct Listing {
 pub fn list(out: &Path, owned: Owned) -> Listing {
     match OwnedOnDisk::scan(out, owned) {
         Ok(disk) => Listing {
-            terraform_state: disk.tf_state.clone(),
+            terraform_state: if disk.unlisted {
+                owned::terraform_state(out)
+            } else {
+                disk.tf_state.clone()
+            },
             disk: Some(disk),
         },
         Err(_) => Listing {
@@ -317,6 +326,24 @@ impl Listing {
         let bytes = disk.read(out);
         Some(Snapshot { disk, bytes })
     }
+}
+
+/// `out` itself, or the folder it names when it is a symbolic link (which a write follows).
+pub fn resolve(out: &Path) -> PathBuf {
+    match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()),
+        _ => out.to_path_buf(),
+    }
+}
+
+/// Removes the temporary folders that runs no longer alive left beside `out`, as every write
+/// does first (for a render that the stamp spares the write).
+pub fn tidy(out: &Path) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    remove_stale_temps(&parent, &temp_prefix(out));
 }
 
 /// [`Listing::stamped`] for a fresh listing of `out`.
@@ -378,6 +405,9 @@ pub fn write_stamped(
     // The files on disk are compared with the new ones; a folder that cannot be read is simply
     // written over.
     let mut unchanged = BTreeSet::new();
+    // Read ahead, the bytes compared are some milliseconds old: a file is linked as unchanged
+    // only while it is still the file listed then.
+    let mut listed_then = None;
     if existing.is_some() {
         let (disk, bytes) = match ahead {
             Some(Snapshot { disk, bytes }) => (Ok(disk), Some(bytes)),
@@ -391,8 +421,13 @@ pub fn write_stamped(
                 }
                 return Ok(Written::UpToDate);
             }
+            listed_then = bytes.is_some().then_some(disk);
         }
     }
+    let still = |p: &str| match &listed_then {
+        Some(disk) => disk.still(&out, p),
+        None => true,
+    };
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
     install_signal_cleanup();
     // A poisoned lock only means another write panicked; the guard still orders this one.
@@ -413,7 +448,7 @@ pub fn write_stamped(
         if swap {
             mirror_foreign(&out, &tmp, "", owned, &folders_of(files), &mut made)?;
         }
-        write_files(&tmp, files, &made, &out, &unchanged)?;
+        write_files(&tmp, files, &made, &out, &unchanged, &still)?;
         if swap {
             rustix::fs::renameat_with(
                 rustix::fs::CWD,
@@ -604,6 +639,24 @@ mod tests {
             "c\n"
         );
         assert!(!out.join("manifest.json").exists());
+
+        // A file written to after the read ahead is not taken for the one read: the render's
+        // bytes are written, not the file linked.
+        let ahead = snapshot(&out, ALL).unwrap();
+        settle();
+        fs::write(out.join("cloudformation/a.template.json"), "x\n").unwrap();
+        let v3 = vec![
+            File::new("cloudformation/a.template.json", "a\n"),
+            File::new("cloudformation/b.template.json", "d\n"),
+        ];
+        assert_eq!(
+            write_stamped(&out, &v3, ALL, None, Some(ahead)).unwrap(),
+            Written::Replaced
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("cloudformation/a.template.json")).unwrap(),
+            "a\n"
+        );
         fs::remove_dir_all(&d).unwrap();
     }
 
@@ -618,11 +671,16 @@ mod tests {
             fs::create_dir_all(from.join(s)).unwrap();
             fs::write(from.join(s).join("variables.tf"), "v\n").unwrap();
         }
+        // A read-only folder that mrgen writes into is made writable for its owner.
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(from.join(stay), fs::Permissions::from_mode(0o555)).unwrap();
         fs::create_dir(&to).unwrap();
         let files = [File::new(format!("{stay}/variables.tf"), "v2\n")];
         let mut made = BTreeSet::new();
         mirror_foreign(&from, &to, "", ALL, &folders_of(&files), &mut made).unwrap();
         assert!(to.join(stay).is_dir() && made.contains(stay), "{made:?}");
+        let mode = fs::metadata(to.join(stay)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755, "{mode:o}");
         assert!(!to.join(gone).exists() && !made.contains(gone), "{made:?}");
         assert!(
             !to.join(stay).join("variables.tf").exists(),

@@ -383,8 +383,10 @@ fn render(
         cloudformation: format != RenderFormat::Terraform,
         terraform: format != RenderFormat::Cloudformation,
     };
-    // One listing of what --out holds, for the guard, the stamp and the write.
-    let listing = output::list(&out, owned);
+    // One listing of what --out holds (the folder it names, when it is a link), for the guard,
+    // the stamp and the write.
+    let target = output::resolve(&out);
+    let listing = output::list(&target, owned);
     if owned.terraform {
         layout_guard(&out, env, layout, &listing.terraform_state)?;
     }
@@ -400,13 +402,21 @@ fn render(
         output::Input::of(&parts)
     });
     if let (false, Some(input)) = (check, input) {
-        if let Some(n) = listing.stamped(&out, input) {
+        if let Some(n) = listing.stamped(&target, input) {
+            output::tidy(&target);
             say_up_to_date(g, &out, n);
             leave((model, plan));
             return Ok(EXIT_OK);
         }
     }
-    let (files, ahead) = render_files(&model, &plan, owned, layout, refs, (!check).then_some((&out, listing)))?;
+    let (files, ahead) = render_files(
+        &model,
+        &plan,
+        owned,
+        layout,
+        refs,
+        (!check).then_some((&target, listing)),
+    )?;
     if check {
         let st = output::check(&out, &files, owned)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
@@ -428,7 +438,7 @@ fn render(
         );
         return Ok(EXIT_INVALID);
     }
-    match output::write_stamped(&out, &files, owned, input, ahead).map_err(|e| Failure::Io(e.0))? {
+    match output::write_stamped(&target, &files, owned, input, ahead).map_err(|e| Failure::Io(e.0))? {
         output::Written::Replaced if g.diagnostics == DiagnosticsFormat::Human => {
             let line = format!("wrote {} files to {}\n", files.len(), out.display());
             let _ = std::io::stderr().write_all(line.as_bytes());

@@ -244,6 +244,11 @@ fn a_stamped_folder_is_trusted_until_its_input_or_its_files_change() {
     let before = stamps(&d);
     assert_eq!(run(&render).stderr, up_to_date, "the stamped re-render");
     assert_eq!(stamps(&d), before, "a stamped re-render wrote something");
+    // It still removes what a killed run left beside --out, as every write does first.
+    let left = d.join(".out.mrgen-4194303.tmp");
+    fs::create_dir_all(left.join("cloudformation")).unwrap();
+    assert_eq!(run(&render).stderr, up_to_date);
+    assert!(!left.exists(), "a dead run's temporary folder is removed");
 
     // A file changed in place, its size and modification time kept: the stamp no longer holds,
     // and the render puts the bytes back.

@@ -113,6 +113,8 @@ pub(super) struct Meta {
     executable: bool,
     /// Reached through a symbolic link.
     link: bool,
+    /// A regular file (not a pipe, a socket or a device).
+    regular: bool,
     /// Device, inode, mode, modification and change times (seconds, nanoseconds): what the
     /// render stamp holds a file to (`stamp.rs`). Writing a file, or any change to its inode
     /// (a new link, a `chmod`, `touch -d`), moves its change time, which nobody can set back.
@@ -126,6 +128,7 @@ impl Meta {
             len: m.len(),
             executable: m.mode() & 0o111 != 0,
             link,
+            regular: m.is_file(),
             inode: [
                 m.dev() as i64,
                 m.ino() as i64,
@@ -141,6 +144,19 @@ impl Meta {
     /// The change time, in nanoseconds since the epoch.
     pub(super) fn changed_ns(&self) -> i128 {
         i128::from(self.inode[5]) * 1_000_000_000 + i128::from(self.inode[6])
+    }
+
+    /// Whole seconds in both times: the file system keeps no finer time (ext3, ext4 with
+    /// 128-byte inodes, some network and FUSE file systems).
+    fn whole_seconds(&self) -> bool {
+        self.inode[4] == 0 && self.inode[6] == 0
+    }
+
+    /// True when `now` (the file as found on disk then) shows the same inode, size and times as
+    /// this listing: nothing has written to it since.
+    pub(super) fn same_as(&self, now: &fs::Metadata) -> bool {
+        let again = Meta::of(now, self.link);
+        again.len == self.len && again.inode == self.inode
     }
 
     /// Everything the stamp compares, in a fixed order.
@@ -166,11 +182,23 @@ pub(super) struct OwnedOnDisk {
     pub(super) linked_folder: bool,
     /// The Terraform state seen in the folders listed (when the render owns Terraform's files).
     pub(super) tf_state: TfState,
+    /// A folder under `terraform/` that is there could not be listed: the listing is partial.
+    pub(super) unlisted: bool,
+    /// When the listing began, in nanoseconds since the epoch (0 when the clock is unusable).
+    pub(super) listed_at_ns: i128,
 }
 
 impl OwnedOnDisk {
     pub(super) fn scan(out: &Path, owned: Owned) -> io::Result<OwnedOnDisk> {
-        let mut found = OwnedOnDisk::default();
+        let listed_at_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i128::try_from(d.as_nanos()).ok())
+            .unwrap_or(0);
+        let mut found = OwnedOnDisk {
+            listed_at_ns,
+            ..OwnedOnDisk::default()
+        };
         if !out.is_dir() {
             return Ok(found);
         }
@@ -213,7 +241,13 @@ impl OwnedOnDisk {
     /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]),
     /// and the Terraform state there.
     fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) {
-        let Ok(rd) = fs::read_dir(out.join(dir)) else { return };
+        let rd = match fs::read_dir(out.join(dir)) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.unlisted |= e.kind() != io::ErrorKind::NotFound;
+                return;
+            }
+        };
         let all: Vec<String> = rd
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -288,8 +322,8 @@ impl OwnedOnDisk {
                 self.files
                     .get(&f.path)
                     .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
-                    && match read_ahead {
-                        Some(bytes) => bytes.get(&f.path).is_some_and(|b| b == f.contents.as_bytes()),
+                    && match read_ahead.and_then(|bytes| bytes.get(&f.path)) {
+                        Some(b) => b == f.contents.as_bytes(),
                         None => holds_bytes(&out.join(&f.path), f.contents.as_bytes()),
                     }
             })
@@ -297,14 +331,30 @@ impl OwnedOnDisk {
             .collect()
     }
 
-    /// The bytes of the real files listed, by path (those that cannot be read are left out, and
-    /// so count as changed).
+    /// The bytes of the regular files listed, by path, up to [`READ_AHEAD_MAX`] bytes each (a
+    /// file left out is read at the write, if its size is a rendered file's).
     pub(super) fn read(&self, out: &Path) -> BTreeMap<String, Vec<u8>> {
         self.files
             .iter()
-            .filter(|(_, m)| !m.link)
+            .filter(|(_, m)| !m.link && m.regular && m.len <= READ_AHEAD_MAX)
             .filter_map(|(p, _)| Some((p.clone(), fs::read(out.join(p)).ok()?)))
             .collect()
+    }
+
+    /// True when the file `rel` under `out` is still the one listed (no one wrote to it since).
+    pub(super) fn still(&self, out: &Path, rel: &str) -> bool {
+        self.files
+            .get(rel)
+            .is_some_and(|m| fs::symlink_metadata(out.join(rel)).is_ok_and(|now| m.same_as(&now)))
+    }
+
+    /// True when every file listed changed long enough before the listing that a later change
+    /// cannot carry the same times: more than 50 ms, or 2 s where the file system keeps whole
+    /// seconds (git's "racily clean" entries).
+    pub(super) fn settled(&self) -> bool {
+        let coarse = !self.files.is_empty() && self.files.values().all(Meta::whole_seconds);
+        let window = if coarse { 2_000_000_000 } else { 50_000_000 };
+        self.listed_at_ns > 0 && self.files.values().all(|m| m.changed_ns() < self.listed_at_ns - window)
     }
 
     /// True when the owned files on disk are exactly `files`, given those of them that are
@@ -321,6 +371,9 @@ impl OwnedOnDisk {
             && self.folders == folders
     }
 }
+
+/// The largest file read ahead of a write: mrgen's largest file is a few hundred KiB.
+const READ_AHEAD_MAX: u64 = 4 << 20;
 
 /// True when the file at `p`, whose size is already known to be `want.len()`, holds `want`.
 fn holds_bytes(p: &Path, want: &[u8]) -> bool {
@@ -397,6 +450,64 @@ mod tests {
         }
         assert!(!ALL.owns("terraform/.plugin-cache"));
         assert!(ALL.stack_folder(s) && !ALL.stack_folder("terraform/modules"));
+    }
+
+    #[test]
+    fn only_files_changed_well_before_the_listing_are_settled() {
+        let listed_at_ns: i128 = 1_700_000_000 * 1_000_000_000;
+        let disk = |ctime_ns: i128| {
+            let (sec, nsec) = ((ctime_ns / 1_000_000_000) as i64, (ctime_ns % 1_000_000_000) as i64);
+            let meta = Meta {
+                len: 1,
+                executable: false,
+                link: false,
+                regular: true,
+                inode: [1, 2, 0o100644, sec, nsec, sec, nsec],
+            };
+            OwnedOnDisk {
+                files: BTreeMap::from([("manifest.json".to_string(), meta)]),
+                listed_at_ns,
+                ..OwnedOnDisk::default()
+            }
+        };
+        let ms = 1_000_000;
+        assert!(!disk(listed_at_ns - 10 * ms - 7).settled(), "10 ms before the listing");
+        assert!(disk(listed_at_ns - 60 * ms - 7).settled(), "60 ms before");
+        // Whole seconds: the file system cannot tell two changes in one second apart.
+        assert!(
+            !disk(listed_at_ns - 1_000 * ms).settled(),
+            "one second before, in whole seconds"
+        );
+        assert!(disk(listed_at_ns - 3_000 * ms).settled(), "three seconds before");
+        let mut unknown = disk(listed_at_ns - 3_000 * ms);
+        unknown.listed_at_ns = 0;
+        assert!(!unknown.settled(), "no clock, no stamp");
+    }
+
+    #[test]
+    fn a_pipe_or_a_huge_file_is_not_read_ahead() {
+        let d = std::env::temp_dir().join(format!("mrgen-owned-pipe-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        let out = d.join("out");
+        fs::create_dir_all(out.join("kubernetes")).unwrap();
+        fs::write(out.join("kubernetes/a.yaml"), "a\n").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            out.join("kubernetes/pipe"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        fs::File::create(out.join("kubernetes/huge"))
+            .unwrap()
+            .set_len(READ_AHEAD_MAX + 1)
+            .unwrap();
+        let disk = OwnedOnDisk::scan(&out, ALL).unwrap();
+        assert_eq!(disk.files.len(), 3, "{:?}", disk.files.keys());
+        let bytes = disk.read(&out);
+        assert_eq!(bytes.keys().collect::<Vec<_>>(), ["kubernetes/a.yaml"]);
+        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

@@ -18,8 +18,10 @@
 //!
 //! Racy files: a file changed within a tick of the file system's clock of the listing could carry
 //! the times it had before (git calls such index entries "racily clean"). So a stamp is only
-//! written when every file's change time is more than [`RACY_NS`] old; the first re-render after
-//! a write compares bytes as before and stamps the folder, later ones trust the stamp.
+//! written when every file's change time is more than 50 ms older than the listing, or 2 s where
+//! the file system keeps whole seconds (`OwnedOnDisk::settled`); the first re-render after a
+//! write compares bytes as before and stamps the folder, later ones trust the stamp. A listing
+//! that could not read a folder is never stamped nor trusted.
 //!
 //! Why an extended attribute: it is invisible to git and to a diff of the output, and it goes with
 //! the folder in the atomic swap (a freshly written output folder has none). On a file system
@@ -31,10 +33,6 @@ use std::path::Path;
 
 /// The extended attribute's name.
 const NAME: &str = "user.mrgen.render";
-
-/// How old every file's change time must be for a stamp to be written (5 ticks of the coarsest
-/// kernel clock, 100 Hz).
-const RACY_NS: i128 = 50_000_000;
 
 /// 128 bits: two SipHash states, started apart. Not a defence against someone who can write to
 /// the folder (they can edit the files), only against accidental equality.
@@ -130,20 +128,14 @@ fn read(out: &Path) -> Option<String> {
 
 /// True when `out` carries the stamp of `input` and `disk`, its listing now, is the one stamped.
 pub(super) fn holds(out: &Path, input: Input, disk: &OwnedOnDisk) -> bool {
-    read(out).is_some_and(|s| s == text(input, state(disk)))
+    !disk.unlisted && read(out).is_some_and(|s| s == text(input, state(disk)))
 }
 
 /// Stamps `out`, whose listing `disk` was found to hold a render of `input`: unless a file
 /// changed too recently to be told apart later. A failure (a file system without user extended
 /// attributes, a read-only folder) leaves no stamp, which only costs a compare next time.
 pub(super) fn store(out: &Path, input: Input, disk: &OwnedOnDisk) {
-    let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
-        return;
-    };
-    let Ok(now) = i128::try_from(now.as_nanos()) else {
-        return;
-    };
-    if disk.files.values().any(|m| m.changed_ns() > now - RACY_NS) {
+    if disk.unlisted || !disk.settled() {
         return;
     }
     let _ = rustix::fs::setxattr(
