@@ -291,24 +291,14 @@ pub struct Listing {
 
 /// Lists `out` for a render that owns `owned`.
 pub fn list(out: &Path, owned: Owned) -> Listing {
-    match OwnedOnDisk::scan(out, owned) {
-        Ok(disk) => Listing {
-            terraform_state: if disk.unlisted {
-                owned::terraform_state(out)
-            } else {
-                disk.tf_state.clone()
-            },
-            disk: Some(disk),
-        },
-        Err(_) => Listing {
-            disk: None,
-            terraform_state: if owned.terraform {
-                owned::terraform_state(out)
-            } else {
-                TfState::default()
-            },
-        },
-    }
+    let disk = OwnedOnDisk::scan(out, owned).ok();
+    let terraform_state = match &disk {
+        Some(d) => d.tf_state.clone(),
+        // A folder that cannot be listed: the state is looked up name by name.
+        None if owned.terraform => owned::terraform_state(out),
+        None => TfState::default(),
+    };
+    Listing { disk, terraform_state }
 }
 
 impl Listing {
@@ -474,7 +464,7 @@ pub fn write_stamped(
 mod tests {
     use super::*;
 
-    fn tempdir(name: &str) -> PathBuf {
+    pub(super) fn tempdir(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("mrgen-out-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(&d).unwrap();

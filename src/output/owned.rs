@@ -106,66 +106,56 @@ pub(super) fn terraform_state(out: &Path) -> TfState {
     }
 }
 
-/// One of mrgen's files as found on disk (through a symbolic link, if it is one).
-#[derive(Debug)]
+/// One of mrgen's files as found on disk (through a symbolic link, if it is one): what the render
+/// stamp holds a file to (`stamp.rs`), and what a write compares first. Writing a file, or any
+/// change to its inode (a new link, a `chmod`, `touch -d`), moves its change time, which nobody
+/// can set back.
+#[derive(Debug, Hash, PartialEq, Eq)]
 pub(super) struct Meta {
     len: u64,
-    executable: bool,
     /// Reached through a symbolic link.
     link: bool,
-    /// A regular file (not a pipe, a socket or a device).
-    regular: bool,
-    /// Device, inode, mode, modification and change times (seconds, nanoseconds): what the
-    /// render stamp holds a file to (`stamp.rs`). Writing a file, or any change to its inode
-    /// (a new link, a `chmod`, `touch -d`), moves its change time, which nobody can set back.
-    pub(super) inode: [i64; 7],
+    dev: u64,
+    ino: u64,
+    /// File type and permission bits.
+    mode: u32,
+    /// Modification and change times: seconds and nanoseconds since the epoch.
+    mtime: (i64, i64),
+    ctime: (i64, i64),
 }
 
 impl Meta {
-    fn of(m: &fs::Metadata, link: bool) -> Meta {
+    pub(super) fn of(m: &fs::Metadata, link: bool) -> Meta {
         use std::os::unix::fs::MetadataExt;
         Meta {
             len: m.len(),
-            executable: m.mode() & 0o111 != 0,
             link,
-            regular: m.is_file(),
-            inode: [
-                m.dev() as i64,
-                m.ino() as i64,
-                i64::from(m.mode()),
-                m.mtime(),
-                m.mtime_nsec(),
-                m.ctime(),
-                m.ctime_nsec(),
-            ],
+            dev: m.dev(),
+            ino: m.ino(),
+            mode: m.mode(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
         }
     }
 
+    fn executable(&self) -> bool {
+        self.mode & 0o111 != 0
+    }
+
+    /// A regular file (not a pipe, a socket or a device).
+    fn regular(&self) -> bool {
+        self.mode & 0o170000 == 0o100000
+    }
+
     /// The change time, in nanoseconds since the epoch.
-    pub(super) fn changed_ns(&self) -> i128 {
-        i128::from(self.inode[5]) * 1_000_000_000 + i128::from(self.inode[6])
+    fn changed_ns(&self) -> i128 {
+        i128::from(self.ctime.0) * 1_000_000_000 + i128::from(self.ctime.1)
     }
 
     /// Whole seconds in both times: the file system keeps no finer time (ext3, ext4 with
     /// 128-byte inodes, some network and FUSE file systems).
     fn whole_seconds(&self) -> bool {
-        self.inode[4] == 0 && self.inode[6] == 0
-    }
-
-    /// True when `now` (the file as found on disk then) shows the same inode, size and times as
-    /// this listing: nothing has written to it since.
-    pub(super) fn same_as(&self, now: &fs::Metadata) -> bool {
-        let again = Meta::of(now, self.link);
-        again.len == self.len && again.inode == self.inode
-    }
-
-    /// Everything the stamp compares, in a fixed order.
-    pub(super) fn digest_into(&self, d: &mut impl std::hash::Hasher) {
-        d.write_u64(self.len);
-        d.write_u8(u8::from(self.executable) | u8::from(self.link) << 1);
-        for v in self.inode {
-            d.write_i64(v);
-        }
+        self.mtime.1 == 0 && self.ctime.1 == 0
     }
 }
 
@@ -182,8 +172,6 @@ pub(super) struct OwnedOnDisk {
     pub(super) linked_folder: bool,
     /// The Terraform state seen in the folders listed (when the render owns Terraform's files).
     pub(super) tf_state: TfState,
-    /// A folder under `terraform/` that is there could not be listed: the listing is partial.
-    pub(super) unlisted: bool,
     /// When the listing began, in nanoseconds since the epoch (0 when the clock is unusable).
     pub(super) listed_at_ns: i128,
 }
@@ -214,10 +202,10 @@ impl OwnedOnDisk {
             // One listing per folder, then the files mrgen would write there: no look-up of a
             // name that is not there (most of either layout's names, in the other layout).
             let single = tf::module_files(Layout::Single);
-            found.listed(out, "terraform", &|n| n == tf::APPLY_SH || single.contains(&n));
+            found.listed(out, "terraform", &|n| n == tf::APPLY_SH || single.contains(&n))?;
             let stacks = tf::module_files(Layout::Stacks);
             for dir in stack_folders(out) {
-                found.listed(out, &format!("terraform/{dir}"), &|n| stacks.contains(&n));
+                found.listed(out, &format!("terraform/{dir}"), &|n| stacks.contains(&n))?;
             }
         }
         Ok(found)
@@ -239,14 +227,13 @@ impl OwnedOnDisk {
     }
 
     /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]),
-    /// and the Terraform state there.
-    fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) {
+    /// and the Terraform state there. A folder that is there but cannot be listed is an error:
+    /// the listing would be partial.
+    fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) -> io::Result<()> {
         let rd = match fs::read_dir(out.join(dir)) {
             Ok(rd) => rd,
-            Err(e) => {
-                self.unlisted |= e.kind() != io::ErrorKind::NotFound;
-                return;
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
         };
         let all: Vec<String> = rd
             .flatten()
@@ -266,6 +253,7 @@ impl OwnedOnDisk {
         for n in names {
             self.file(out, &format!("{dir}/{n}"));
         }
+        Ok(())
     }
 
     /// Records `rel` when it is a file, or a link to one.
@@ -321,7 +309,7 @@ impl OwnedOnDisk {
             .filter(|f| {
                 self.files
                     .get(&f.path)
-                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable == f.executable)
+                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable() == f.executable)
                     && match read_ahead.and_then(|bytes| bytes.get(&f.path)) {
                         Some(b) => b == f.contents.as_bytes(),
                         None => holds_bytes(&out.join(&f.path), f.contents.as_bytes()),
@@ -336,7 +324,7 @@ impl OwnedOnDisk {
     pub(super) fn read(&self, out: &Path) -> BTreeMap<String, Vec<u8>> {
         self.files
             .iter()
-            .filter(|(_, m)| !m.link && m.regular && m.len <= READ_AHEAD_MAX)
+            .filter(|(_, m)| !m.link && m.regular() && m.len <= READ_AHEAD_MAX)
             .filter_map(|(p, _)| Some((p.clone(), fs::read(out.join(p)).ok()?)))
             .collect()
     }
@@ -345,7 +333,7 @@ impl OwnedOnDisk {
     pub(super) fn still(&self, out: &Path, rel: &str) -> bool {
         self.files
             .get(rel)
-            .is_some_and(|m| fs::symlink_metadata(out.join(rel)).is_ok_and(|now| m.same_as(&now)))
+            .is_some_and(|m| fs::symlink_metadata(out.join(rel)).is_ok_and(|now| *m == Meta::of(&now, m.link)))
     }
 
     /// True when every file listed changed long enough before the listing that a later change
@@ -459,10 +447,12 @@ mod tests {
             let (sec, nsec) = ((ctime_ns / 1_000_000_000) as i64, (ctime_ns % 1_000_000_000) as i64);
             let meta = Meta {
                 len: 1,
-                executable: false,
                 link: false,
-                regular: true,
-                inode: [1, 2, 0o100644, sec, nsec, sec, nsec],
+                dev: 1,
+                ino: 2,
+                mode: 0o100644,
+                mtime: (sec, nsec),
+                ctime: (sec, nsec),
             };
             OwnedOnDisk {
                 files: BTreeMap::from([("manifest.json".to_string(), meta)]),
@@ -486,8 +476,7 @@ mod tests {
 
     #[test]
     fn a_pipe_or_a_huge_file_is_not_read_ahead() {
-        let d = std::env::temp_dir().join(format!("mrgen-owned-pipe-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
+        let d = super::super::tests::tempdir("owned-pipe");
         let out = d.join("out");
         fs::create_dir_all(out.join("kubernetes")).unwrap();
         fs::write(out.join("kubernetes/a.yaml"), "a\n").unwrap();
@@ -512,8 +501,7 @@ mod tests {
 
     #[test]
     fn the_listing_finds_the_state_that_look_ups_find() {
-        let d = std::env::temp_dir().join(format!("mrgen-owned-state-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
+        let d = super::super::tests::tempdir("owned-state");
         let out = d.join("out");
         let (a, b, c) = (
             "terraform/p-e-eks-us-east-1",
@@ -544,8 +532,7 @@ mod tests {
 
     #[test]
     fn a_stack_that_is_gone_leaves_its_state_and_no_empty_folder() {
-        let d = std::env::temp_dir().join(format!("mrgen-owned-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
+        let d = super::super::tests::tempdir("owned");
         let out = d.join("out");
         let (a, b) = ("terraform/p-e-eks-us-east-1", "terraform/p-e-dns-us-east-1");
         let v1 = vec![

@@ -27,8 +27,8 @@
 //! the folder in the atomic swap (a freshly written output folder has none). On a file system
 //! without user extended attributes there is never a stamp, and every re-render compares bytes.
 
-use super::owned::OwnedOnDisk;
-use std::hash::{DefaultHasher, Hasher};
+use super::owned::{Meta, OwnedOnDisk};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 /// The extended attribute's name.
@@ -76,21 +76,10 @@ impl Input {
     /// The digest of `parts` and of the running mrgen binary; `None` when the binary cannot be
     /// looked at (then nothing is stamped).
     pub fn of(parts: &[&[u8]]) -> Option<Input> {
-        use std::os::unix::fs::MetadataExt;
         let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
         let mut d = Digest::new();
         d.part(env!("CARGO_PKG_VERSION").as_bytes());
-        for v in [
-            exe.dev() as i64,
-            exe.ino() as i64,
-            exe.size() as i64,
-            exe.mtime(),
-            exe.mtime_nsec(),
-            exe.ctime(),
-            exe.ctime_nsec(),
-        ] {
-            d.write_i64(v);
-        }
+        Meta::of(&exe, false).hash(&mut d);
         d.write_usize(parts.len());
         for p in parts {
             d.part(p);
@@ -106,7 +95,7 @@ fn state(disk: &OwnedOnDisk) -> u128 {
     d.write_usize(disk.files.len());
     for (path, meta) in &disk.files {
         d.part(path.as_bytes());
-        meta.digest_into(&mut d);
+        meta.hash(&mut d);
     }
     d.write_usize(disk.folders.len());
     for f in &disk.folders {
@@ -128,14 +117,14 @@ fn read(out: &Path) -> Option<String> {
 
 /// True when `out` carries the stamp of `input` and `disk`, its listing now, is the one stamped.
 pub(super) fn holds(out: &Path, input: Input, disk: &OwnedOnDisk) -> bool {
-    !disk.unlisted && read(out).is_some_and(|s| s == text(input, state(disk)))
+    read(out).is_some_and(|s| s == text(input, state(disk)))
 }
 
 /// Stamps `out`, whose listing `disk` was found to hold a render of `input`: unless a file
 /// changed too recently to be told apart later. A failure (a file system without user extended
 /// attributes, a read-only folder) leaves no stamp, which only costs a compare next time.
 pub(super) fn store(out: &Path, input: Input, disk: &OwnedOnDisk) {
-    if disk.unlisted || !disk.settled() {
+    if !disk.settled() {
         return;
     }
     let _ = rustix::fs::setxattr(
