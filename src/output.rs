@@ -204,7 +204,8 @@ fn mirror_foreign(
     Ok(())
 }
 
-/// Writes `files` into the fresh folder `dir`. Each folder they need is created once, parents
+/// Writes `files` into the fresh folder `dir`, linking those `unchanged` from `out` (as `listed`).
+/// Each folder they need is created once, parents
 /// before children, unless `made` says it is there already; each file is created with its mode
 /// (0644, or 0755 when executable; less the umask, as for any file a program creates).
 fn write_files(
@@ -213,7 +214,7 @@ fn write_files(
     made: &BTreeSet<String>,
     out: &Path,
     unchanged: &BTreeSet<&str>,
-    still: &dyn Fn(&str) -> bool,
+    listed: Option<&OwnedOnDisk>,
 ) -> Result<(), WriteError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -225,7 +226,12 @@ fn write_files(
     }
     for f in files {
         let p = dir.join(&f.path);
-        if unchanged.contains(f.path.as_str()) && still(&f.path) && fs::hard_link(out.join(&f.path), &p).is_ok() {
+        // The bytes were compared some time ago (read ahead, milliseconds before): a file is
+        // linked only while it is still the file listed then.
+        if unchanged.contains(f.path.as_str())
+            && listed.is_some_and(|l| l.still(out, &f.path))
+            && fs::hard_link(out.join(&f.path), &p).is_ok()
+        {
             continue;
         }
         let mut file = fs::OpenOptions::new()
@@ -318,27 +324,27 @@ impl Listing {
     }
 }
 
-/// `out` itself, or the folder it names when it is a symbolic link (which a write follows).
-pub fn resolve(out: &Path) -> PathBuf {
+/// `out` itself, or the folder it names when it is a symbolic link: a write follows the link
+/// and leaves the link itself as it is.
+pub fn resolve(out: &Path) -> io::Result<PathBuf> {
     match fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()),
-        _ => out.to_path_buf(),
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out),
+        _ => Ok(out.to_path_buf()),
+    }
+}
+
+/// The folder `out` is in, where its temporary folders are made.
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
 /// Removes the temporary folders that runs no longer alive left beside `out`, as every write
 /// does first (for a render that the stamp spares the write).
 pub fn tidy(out: &Path) {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    remove_stale_temps(&parent, &temp_prefix(out));
-}
-
-/// [`Listing::stamped`] for a fresh listing of `out`.
-pub fn stamped(out: &Path, owned: Owned, input: Input) -> Option<usize> {
-    list(out, owned).stamped(out, input)
+    remove_stale_temps(&parent_of(out), &temp_prefix(out));
 }
 
 /// mrgen's files in `--out` as they are, bytes included: read while the render runs (on another
@@ -349,11 +355,6 @@ pub struct Snapshot {
     bytes: BTreeMap<String, Vec<u8>>,
 }
 
-/// A [`Snapshot`] of `out`; `None` when it cannot be listed (the write looks itself).
-pub fn snapshot(out: &Path, owned: Owned) -> Option<Snapshot> {
-    list(out, owned).snapshot(out)
-}
-
 /// Writes `files` into `out` atomically, unless `out` holds exactly them already. On any error
 /// the previous output is untouched and the temporary folder is removed.
 pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteError> {
@@ -362,7 +363,7 @@ pub fn write(out: &Path, files: &[File], owned: Owned) -> Result<Written, WriteE
 
 /// [`write`] the render of `input`, comparing with `ahead` when `out` was read already: when
 /// `out` holds exactly its files already, `out` is stamped so that the next render of `input`
-/// can tell without rendering ([`stamped`]).
+/// can tell without rendering ([`Listing::stamped`]).
 pub fn write_stamped(
     out: &Path,
     files: &[File],
@@ -371,11 +372,7 @@ pub fn write_stamped(
     ahead: Option<Snapshot>,
 ) -> Result<Written, WriteError> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    // Follow a symlinked --out to the folder it names: the link itself stays as it is.
-    let out = match fs::symlink_metadata(out) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(out).map_err(|e| err("cannot resolve", out, e))?,
-        _ => out.to_path_buf(),
-    };
+    let out = resolve(out).map_err(|e| err("cannot resolve", out, e))?;
     // The mode of the folder it replaces, when there is one.
     let existing = match fs::metadata(&out) {
         Ok(m) if m.is_dir() => Some(m.permissions().mode() & 0o7777),
@@ -383,10 +380,7 @@ pub fn write_stamped(
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(err("cannot read", &out, e)),
     };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(&out);
     if existing.is_none() {
         create_missing(&parent)?;
     }
@@ -395,9 +389,7 @@ pub fn write_stamped(
     // The files on disk are compared with the new ones; a folder that cannot be read is simply
     // written over.
     let mut unchanged = BTreeSet::new();
-    // Read ahead, the bytes compared are some milliseconds old: a file is linked as unchanged
-    // only while it is still the file listed then.
-    let mut listed_then = None;
+    let mut listed = None;
     if existing.is_some() {
         let (disk, bytes) = match ahead {
             Some(Snapshot { disk, bytes }) => (Ok(disk), Some(bytes)),
@@ -411,13 +403,9 @@ pub fn write_stamped(
                 }
                 return Ok(Written::UpToDate);
             }
-            listed_then = bytes.is_some().then_some(disk);
+            listed = Some(disk);
         }
     }
-    let still = |p: &str| match &listed_then {
-        Some(disk) => disk.still(&out, p),
-        None => true,
-    };
     let tmp = parent.join(format!("{prefix}{}.tmp", std::process::id()));
     install_signal_cleanup();
     // A poisoned lock only means another write panicked; the guard still orders this one.
@@ -438,7 +426,7 @@ pub fn write_stamped(
         if swap {
             mirror_foreign(&out, &tmp, "", owned, &folders_of(files), &mut made)?;
         }
-        write_files(&tmp, files, &made, &out, &unchanged, &still)?;
+        write_files(&tmp, files, &made, &out, &unchanged, listed.as_ref())?;
         if swap {
             rustix::fs::renameat_with(
                 rustix::fs::CWD,
@@ -505,13 +493,13 @@ mod tests {
             write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
             Written::Replaced
         );
-        assert_eq!(stamped(&out, ALL, input), None, "a write leaves no stamp");
+        assert_eq!(list(&out, ALL).stamped(&out, input), None, "a write leaves no stamp");
         assert_eq!(
             write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
             Written::UpToDate
         );
         assert_eq!(
-            stamped(&out, ALL, input),
+            list(&out, ALL).stamped(&out, input),
             None,
             "files changed just now are not stamped"
         );
@@ -521,16 +509,23 @@ mod tests {
             Written::UpToDate
         );
         assert_eq!(
-            stamped(&out, ALL, input),
+            list(&out, ALL).stamped(&out, input),
             Some(3),
             "a compare that found it up to date stamps it"
         );
-        assert_eq!(stamped(&out, ALL, Input::of(&[b"production", b"v2"]).unwrap()), None);
+        assert_eq!(
+            list(&out, ALL).stamped(&out, Input::of(&[b"production", b"v2"]).unwrap()),
+            None
+        );
         let owned_tf = Owned {
             cloudformation: false,
             terraform: true,
         };
-        assert_eq!(stamped(&out, owned_tf, input), None, "another set of owned files");
+        assert_eq!(
+            list(&out, owned_tf).stamped(&out, input),
+            None,
+            "another set of owned files"
+        );
 
         // Each change to mrgen's files, even one that keeps the size and sets the modification
         // time back, makes the stamp void; the next write repairs and a later compare restamps.
@@ -576,7 +571,7 @@ mod tests {
         ];
         for (what, change) in changes {
             change();
-            assert_eq!(stamped(&out, ALL, input), None, "{what}");
+            assert_eq!(list(&out, ALL).stamped(&out, input), None, "{what}");
             write_stamped(&out, &files, ALL, Some(input), None).unwrap();
             assert_eq!(fs::read_to_string(&a).unwrap(), "aaaa\n", "{what}");
             settle();
@@ -584,7 +579,7 @@ mod tests {
                 write_stamped(&out, &files, ALL, Some(input), None).unwrap(),
                 Written::UpToDate
             );
-            assert_eq!(stamped(&out, ALL, input), Some(3), "{what}: restamped");
+            assert_eq!(list(&out, ALL).stamped(&out, input), Some(3), "{what}: restamped");
         }
         fs::remove_dir_all(&d).unwrap();
     }
@@ -599,9 +594,13 @@ mod tests {
             File::new("cloudformation/a.template.json", "a\n"),
             File::new("cloudformation/b.template.json", "b\n"),
         ];
-        assert_eq!(snapshot(&out, ALL).map(|s| s.bytes.len()), Some(0), "no folder yet");
+        assert_eq!(
+            list(&out, ALL).snapshot(&out).map(|s| s.bytes.len()),
+            Some(0),
+            "no folder yet"
+        );
         write(&out, &v1, ALL).unwrap();
-        let ahead = snapshot(&out, ALL).unwrap();
+        let ahead = list(&out, ALL).snapshot(&out).unwrap();
         assert_eq!(ahead.bytes.len(), 3);
         assert_eq!(
             write_stamped(&out, &v1, ALL, None, Some(ahead)).unwrap(),
@@ -617,7 +616,7 @@ mod tests {
             File::new("cloudformation/a.template.json", "a\n"),
             File::new("cloudformation/b.template.json", "c\n"),
         ];
-        let ahead = snapshot(&out, ALL).unwrap();
+        let ahead = list(&out, ALL).snapshot(&out).unwrap();
         assert_eq!(
             write_stamped(&out, &v2, ALL, None, Some(ahead)).unwrap(),
             Written::Replaced
@@ -632,7 +631,7 @@ mod tests {
 
         // A file written to after the read ahead is not taken for the one read: the render's
         // bytes are written, not the file linked.
-        let ahead = snapshot(&out, ALL).unwrap();
+        let ahead = list(&out, ALL).snapshot(&out).unwrap();
         settle();
         fs::write(out.join("cloudformation/a.template.json"), "x\n").unwrap();
         let v3 = vec![

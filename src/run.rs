@@ -385,7 +385,8 @@ fn render(
     };
     // One listing of what --out holds (the folder it names, when it is a link), for the guard,
     // the stamp and the write.
-    let target = output::resolve(&out);
+    // A link that does not resolve is the write's to report.
+    let target = output::resolve(&out).unwrap_or_else(|_| out.clone());
     let listing = output::list(&target, owned);
     if owned.terraform {
         layout_guard(&out, env, layout, &listing.terraform_state)?;
