@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             &overrides,
         ),
         Command::Plan { env, json } => {
-            let Some((model, plan)) = valid_plan(&cli.global, env, &overrides)? else {
+            let Some(Valid { model, plan, .. }) = valid(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
             };
             let book = runbook::build(&model, &plan);
@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
         Command::Runbook { env, format } => {
-            let Some((model, plan)) = valid_plan(&cli.global, env, &overrides)? else {
+            let Some(Valid { model, plan, .. }) = valid(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
             };
             let book = runbook::build(&model, &plan);
@@ -152,7 +152,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             (None, false) => Err(Failure::Usage("`mrgen cost` needs ENV or `--print-prices`".into())),
         },
         Command::Graph { env, format } => {
-            let Some((_, plan)) = valid_plan(&cli.global, env, &overrides)? else {
+            let Some(Valid { plan, .. }) = valid(&cli.global, env, &overrides)? else {
                 return Ok(EXIT_INVALID);
             };
             let text = match format {
@@ -208,15 +208,6 @@ fn cost(
 }
 
 /// Checks one environment, reports its diagnostics, and builds the plan when it is valid.
-fn valid_plan(
-    g: &Global,
-    env: &str,
-    overrides: &[ContextOverride],
-) -> Result<Option<(Environment, plan::Plan)>, Failure> {
-    Ok(valid(g, env, overrides)?.map(|v| (v.model, v.plan)))
-}
-
-/// [`valid_plan`], with the environment file's text.
 fn valid(g: &Global, env: &str, overrides: &[ContextOverride]) -> Result<Option<Valid>, Failure> {
     checked_plan(g, env, overrides, &crate::aws::prices::Prices::compiled(), None)
 }
@@ -476,33 +467,25 @@ fn render_files(
     refs: render::CfnReferences,
     read: Option<(&Path, output::Listing)>,
 ) -> Result<(Vec<render::File>, Option<output::Snapshot>), Failure> {
-    // The backends, the runbook and a read of what `--out` holds are independent: they share
-    // this thread and a helper.
-    let (mut cfn, mut tf, mut rest, mut ahead) = (Vec::new(), Ok(Vec::new()), Vec::new(), None);
-    crate::parallel::run_all(vec![
-        Box::new(|| {
-            if owned.terraform {
-                tf = render::terraform_files(plan, layout);
-            }
-        }),
-        Box::new(|| {
-            if owned.cloudformation {
-                cfn = render::cloudformation_files(plan, refs);
-            }
-        }),
-        Box::new(|| {
-            // Every format writes the bindings and the runbook (SPEC section 2).
-            rest = render::kubernetes::render(plan);
-            rest.extend(runbook::files(&runbook::build(model, plan)));
-        }),
-        Box::new({
-            let ahead = &mut ahead;
-            move || *ahead = read.and_then(|(out, listing)| listing.snapshot(out))
-        }),
-    ]);
-    let mut files = cfn;
-    files.extend(tf.map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))?);
-    files.extend(rest);
+    // The runbook and a read of what `--out` holds are independent of the backends: they share
+    // the render's two threads.
+    let (mut book, mut ahead) = (Vec::new(), None);
+    let mut files = render::render_beside(
+        plan,
+        owned.cloudformation,
+        owned.terraform.then_some(layout),
+        refs,
+        vec![
+            // Every format writes the runbook (SPEC section 2).
+            Box::new(|| book = runbook::files(&runbook::build(model, plan))),
+            Box::new({
+                let ahead = &mut ahead;
+                move || *ahead = read.and_then(|(out, listing)| listing.snapshot(out))
+            }),
+        ],
+    )
+    .map_err(|e| Failure::Internal(format!("cannot render {}: {e}", plan.environment)))?;
+    files.extend(book);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, ahead))
 }

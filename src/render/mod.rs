@@ -55,32 +55,45 @@ pub fn render_with(
     terraform: Option<tf::Layout>,
     refs: CfnReferences,
 ) -> Result<Vec<File>, String> {
-    let mut files = Vec::new();
-    if cloudformation {
-        files.extend(cloudformation_files(plan, refs));
-    }
-    if let Some(layout) = terraform {
-        files.extend(terraform_files(plan, layout)?);
-    }
-    if cloudformation || terraform.is_some() {
-        files.extend(kubernetes::render(plan));
-    }
+    render_beside(plan, cloudformation, terraform, refs, Vec::new())
+}
+
+/// [`render_with`], with `beside`: the caller's own work, independent of the render's, run with
+/// it on the same two threads (`crate::parallel`): each backend and the bindings are a task.
+pub fn render_beside(
+    plan: &crate::plan::Plan,
+    cloudformation: bool,
+    terraform: Option<tf::Layout>,
+    refs: CfnReferences,
+    beside: Vec<crate::parallel::Task<'_>>,
+) -> Result<Vec<File>, String> {
+    let (mut cfn, mut tf, mut bindings) = (Vec::new(), Ok(Vec::new()), Vec::new());
+    let mut tasks: Vec<crate::parallel::Task> = vec![
+        Box::new(|| {
+            if let Some(layout) = terraform {
+                tf = tf::try_render(plan, layout).map_err(|e| e.to_string());
+            }
+        }),
+        Box::new(|| {
+            if cloudformation {
+                // The manifest and the script say which templates are too big to send directly.
+                let templates = cfn::render(plan, refs);
+                cfn.push(manifest::render(plan, refs, &templates));
+                cfn.push(deploy::render(plan, refs, &templates));
+                cfn.extend(templates);
+            }
+        }),
+        Box::new(|| {
+            if cloudformation || terraform.is_some() {
+                bindings = kubernetes::render(plan);
+            }
+        }),
+    ];
+    tasks.extend(beside);
+    crate::parallel::run_all(tasks);
+    let mut files = cfn;
+    files.extend(tf?);
+    files.extend(bindings);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// The CloudFormation templates, the manifest and the deploy script.
-pub fn cloudformation_files(plan: &crate::plan::Plan, refs: CfnReferences) -> Vec<File> {
-    // The manifest and the script say which templates are too big to send directly.
-    let templates = cfn::render(plan, refs);
-    let mut files = Vec::with_capacity(templates.len() + 2);
-    files.push(manifest::render(plan, refs, &templates));
-    files.push(deploy::render(plan, refs, &templates));
-    files.extend(templates);
-    files
-}
-
-/// The Terraform files in `layout`; an error is a plan the templates cannot express.
-pub fn terraform_files(plan: &crate::plan::Plan, layout: tf::Layout) -> Result<Vec<File>, String> {
-    tf::try_render(plan, layout).map_err(|e| e.to_string())
 }
