@@ -28,5 +28,6 @@ mod schema;
 mod scripts;
 mod secrets;
 mod snapshots;
+mod structure;
 mod terraform;
 mod terraform_stacks;

@@ -1,5 +1,5 @@
 //! The cross-region dashboard's contents: its widgets, laid out in the plan, and the one JSON
-//! document both backends write from them ([`Dashboard::body`]).
+//! document both backends write from them ([`body`]).
 //!
 //! CloudFormation takes the body as a JSON string and Terraform as `jsonencode(…)` of an
 //! object; both are written from the same [`Doc`], whose objects keep their keys sorted, which
@@ -10,7 +10,6 @@
 //! The layout follows CloudWatch's dashboard grid: 24 units wide, widgets placed by `x`, `y`,
 //! `width` and `height` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
 
-use super::kinds::Dashboard;
 use super::values::V;
 use std::collections::BTreeMap;
 
@@ -141,11 +140,9 @@ impl Widget {
     }
 }
 
-impl Dashboard {
-    /// The dashboard body (`DashboardBody`), as one document for both backends.
-    pub fn body(&self) -> Doc {
-        Doc::map([("widgets", Doc::List(self.widgets.iter().map(Widget::doc).collect()))])
-    }
+/// A dashboard's body (`DashboardBody`) with `widgets`, as one document for both backends.
+pub fn body(widgets: &[Widget]) -> Doc {
+    Doc::map([("widgets", Doc::List(widgets.iter().map(Widget::doc).collect()))])
 }
 
 /// Lays out rows of per-region widgets on the grid: below a header of `header_height`, one
@@ -200,29 +197,28 @@ mod tests {
 
     #[test]
     fn the_body_keeps_keys_sorted_and_values_as_plan_values() {
-        let d = Dashboard {
-            name: "d".into(),
-            widgets: grid(
-                1,
-                0,
-                vec![vec![Some(WidgetBody::Metrics {
-                    title: "t".into(),
+        let widgets = grid(
+            1,
+            0,
+            vec![vec![Some(WidgetBody::Metrics {
+                title: "t".into(),
+                region: "us-east-1".into(),
+                stat: "Minimum".into(),
+                period: 60,
+                metrics: vec![WidgetMetric {
+                    namespace: "AWS/Route53".into(),
+                    name: "HealthCheckStatus".into(),
+                    dimensions: vec![("HealthCheckId".into(), V::p("HealthCheckIdApne1"))],
                     region: "us-east-1".into(),
-                    stat: "Minimum".into(),
-                    period: 60,
-                    metrics: vec![WidgetMetric {
-                        namespace: "AWS/Route53".into(),
-                        name: "HealthCheckStatus".into(),
-                        dimensions: vec![("HealthCheckId".into(), V::p("HealthCheckIdApne1"))],
-                        region: "us-east-1".into(),
-                        label: None,
-                        stat: None,
-                        right_axis: false,
-                    }],
-                })]],
-            ),
+                    label: None,
+                    stat: None,
+                    right_axis: false,
+                }],
+            })]],
+        );
+        let Doc::Map(top) = body(&widgets) else {
+            panic!("an object")
         };
-        let Doc::Map(top) = d.body() else { panic!("an object") };
         let Some(Doc::List(widgets)) = top.get("widgets") else {
             panic!("widgets")
         };

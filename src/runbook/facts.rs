@@ -71,9 +71,9 @@ impl Facts {
             .stacks
             .iter()
             .flat_map(|s| &s.resources)
-            .filter_map(|res| match &res.kind {
-                Kind::HealthCheck(h) => Some((res.id.as_str(), h.fqdn.as_str())),
-                _ => None,
+            .filter_map(|res| {
+                let Kind::HealthCheck(h) = &res.kind else { return None };
+                Some((res.id.as_str(), h.fqdn.as_str()))
             })
             .collect();
         for (id, fqdn) in checks {

@@ -84,7 +84,10 @@ pub fn render(plan: &Plan, layout: Layout) -> Vec<File> {
 pub fn try_render(plan: &Plan, layout: Layout) -> Result<Vec<File>, RenderError> {
     match layout {
         Layout::Single => Cx::new(plan, None).files(),
-        Layout::Stacks => stacks::files(plan),
+        Layout::Stacks => stacks::files(plan).map(|(mut files, modules)| {
+            files.push(apply_sh::render(plan, &modules));
+            files
+        }),
     }
     .map_err(RenderError)
 }

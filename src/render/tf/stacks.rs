@@ -24,7 +24,7 @@
 //! single module's, so state moves between the layouts address for address.
 
 use super::hcl::{code, is_identifier, text, Obj};
-use super::{alias, apply_sh, kinds, layout, short_code, snake, templates, Cx, Var};
+use super::{alias, kinds, layout, short_code, snake, templates, Cx, Var};
 use crate::plan::{Backends, Output, ParamSource, ParamType, Plan, Resource, Stack, V};
 use crate::render::File;
 use minijinja::value::Value;
@@ -116,8 +116,8 @@ fn plain(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Every stack's module and `apply.sh`.
-pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
+/// Every stack's module, and what `apply.sh` needs to know of each (`apply_sh::render`).
+pub(super) fn files(plan: &Plan) -> Result<(Vec<File>, Vec<Module>), String> {
     let mut files = Vec::new();
     let mut modules: Vec<Module> = Vec::new();
     for stack in &plan.stacks {
@@ -216,8 +216,7 @@ pub(super) fn files(plan: &Plan) -> Result<Vec<File>, String> {
             first_pass,
         });
     }
-    files.push(apply_sh::render(plan, &modules));
-    Ok(files)
+    Ok((files, modules))
 }
 
 /// `variables.tf`.

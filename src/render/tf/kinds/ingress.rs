@@ -51,10 +51,10 @@ impl TfKind for LoadBalancer {
     }
     fn render<'a>(&self, cx: &Cx<'a>, stack: &'a Stack, r: &'a Resource) -> Result<Block, String> {
         let mut common = Common::new(cx, stack, r, self)?;
-        let protected = stack.resources.iter().any(|w| match &w.kind {
-            Kind::WebAclAssociation(a) => a.resource == V::r(&r.id),
-            _ => false,
-        });
+        let protected = stack
+            .resources
+            .iter()
+            .any(|w| matches!(&w.kind, Kind::WebAclAssociation(a) if a.resource == V::r(&r.id)));
         if protected {
             common
                 .checkov_skips

@@ -1,0 +1,275 @@
+//! The shape of `src/` (issue-level design rules, README "How mrgen is built"): files one can
+//! hold in one's head, and modules that use each other without a cycle. These read the source
+//! instead of running the binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The longest a file under `src/` may be.
+const MAX_LINES: usize = 700;
+
+fn sources() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out.sort();
+    out
+}
+
+fn relative(p: &Path) -> String {
+    p.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+#[test]
+fn no_file_under_src_is_over_700_lines() {
+    let long: Vec<String> = sources()
+        .iter()
+        .filter_map(|p| {
+            let n = std::fs::read_to_string(p).unwrap().lines().count();
+            (n > MAX_LINES).then(|| format!("{} ({n} lines)", relative(p)))
+        })
+        .collect();
+    assert!(long.is_empty(), "over {MAX_LINES} lines: {long:?}");
+}
+
+/// A file's module path: `src/plan/kinds/mod.rs` → `["plan", "kinds"]`; `src/lib.rs` → `[]`.
+fn module_of(p: &Path) -> Vec<String> {
+    let rel = p
+        .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .unwrap();
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .iter()
+        .map(|c| c.to_string_lossy().into_owned())
+        .collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code of a file without comments and without its `#[cfg(test)]` module (tests may use
+/// anything).
+fn code(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests {") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(at) => &l[..at],
+            None => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every path the code names that starts with `crate::`, `super::` or `self::`, with `use`
+/// groups expanded (`use super::{a, b::c}` → `super::a`, `super::b::c`), as segments.
+fn paths(code: &str) -> Vec<Vec<String>> {
+    fn ident(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '_'
+    }
+    // Reads `seg::seg::…` at `s`, expanding a `{…}` group; pushes every full path.
+    fn read(s: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) -> usize {
+        let b = s.as_bytes();
+        let mut i = 0;
+        let depth = prefix.len();
+        let mut grouped = false;
+        loop {
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+            if i < b.len() && b[i] == b'{' {
+                i += 1;
+                loop {
+                    while i < b.len() && matches!(b[i], b' ' | b'\n' | b',') {
+                        i += 1;
+                    }
+                    if i >= b.len() || b[i] == b'}' {
+                        i += 1;
+                        break;
+                    }
+                    let mut inner = prefix.clone();
+                    i += read(&s[i..], &mut inner, out);
+                }
+                grouped = true;
+                break;
+            }
+            let start = i;
+            while i < b.len() && ident(b[i] as char) {
+                i += 1;
+            }
+            if i == start {
+                break;
+            }
+            prefix.push(s[start..i].to_string());
+            if s[i..].starts_with("::") {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if prefix.len() > depth && !grouped {
+            out.push(prefix.clone());
+        }
+        prefix.truncate(depth);
+        i.max(1)
+    }
+    let mut out = Vec::new();
+    let b = code.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &code[i..];
+        let boundary = i == 0 || !ident(b[i - 1] as char) && b[i - 1] != b':';
+        if boundary && ["crate::", "super::", "self::"].iter().any(|k| rest.starts_with(k)) {
+            i += read(rest, &mut Vec::new(), &mut out);
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
+/// The module a path names, as deep as it names a module of `modules`, from the file whose
+/// module is `from`.
+fn target(from: &[String], path: &[String], modules: &BTreeSet<Vec<String>>) -> Vec<String> {
+    let mut at: Vec<String> = Vec::new();
+    let mut segs = path.iter().peekable();
+    match segs.peek().map(|s| s.as_str()) {
+        Some("crate") => {
+            segs.next();
+        }
+        Some("self") => {
+            segs.next();
+            at = from.to_vec();
+        }
+        _ => {
+            at = from.to_vec();
+            while segs.peek().map(|s| s.as_str()) == Some("super") {
+                segs.next();
+                at.pop();
+            }
+        }
+    }
+    for s in segs {
+        let mut next = at.clone();
+        next.push(s.clone());
+        if !modules.contains(&next) {
+            break;
+        }
+        at = next;
+    }
+    at
+}
+
+/// Child → child it uses → why (the uses seen).
+type Graph = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+#[test]
+fn modules_in_each_folder_use_each_other_without_a_cycle() {
+    let files = sources();
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|p| module_of(p)).collect();
+    // Within each module, the graph of its children (a child stands for everything under it);
+    // a module and its own ancestors or descendants are not checked against each other.
+    let mut graphs: BTreeMap<Vec<String>, Graph> = BTreeMap::new();
+    for p in &files {
+        let from = module_of(p);
+        // Test modules (`#[cfg(test)] mod tests;`) and the binary's entry point.
+        if from.iter().any(|m| m == "tests") || relative(p) == "src/main.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(p).unwrap();
+        for path in paths(&code(&text)) {
+            let to = target(&from, &path, &modules);
+            let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+            if common == from.len() || common == to.len() {
+                continue;
+            }
+            graphs
+                .entry(from[..common].to_vec())
+                .or_default()
+                .entry(from[common].clone())
+                .or_default()
+                .entry(to[common].clone())
+                .or_default()
+                .insert(format!("{} uses {}", relative(p), path.join("::")));
+        }
+    }
+    let mut cycles = Vec::new();
+    for (parent, graph) in &graphs {
+        // A cycle: two children that reach each other.
+        let reach = |a: &str| -> BTreeSet<String> {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![a.to_string()];
+            while let Some(n) = todo.pop() {
+                for m in graph.get(&n).into_iter().flat_map(|e| e.keys()) {
+                    if seen.insert(m.clone()) {
+                        todo.push(m.clone());
+                    }
+                }
+            }
+            seen
+        };
+        for (a, edges) in graph {
+            for (b, why) in edges {
+                if a < b && reach(b).contains(a) {
+                    let back: Vec<&String> = graph
+                        .get(b)
+                        .and_then(|e| e.get(a))
+                        .map(|w| w.iter().collect())
+                        .unwrap_or_default();
+                    cycles.push(format!(
+                        "in crate::{}: {a} and {b} reach each other ({:?}; back: {:?})",
+                        parent.join("::"),
+                        why.iter().next(),
+                        back.first()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_cycle_check_reads_use_groups_and_resolves_paths() {
+    let found = paths(&code(
+        "use super::{alias, apply_sh, kinds::{Tf, x}};\nfn f() { crate::plan::dashboard::Widget::new(); }\n// crate::not::this\n",
+    ));
+    let found: Vec<String> = code_paths(&found);
+    assert_eq!(
+        found,
+        [
+            "super::alias",
+            "super::apply_sh",
+            "super::kinds::Tf",
+            "super::kinds::x",
+            "crate::plan::dashboard::Widget::new"
+        ]
+    );
+    let modules: BTreeSet<Vec<String>> = [vec![], vec!["plan".to_string()], vec!["plan".into(), "kinds".into()]]
+        .into_iter()
+        .collect();
+    let path: Vec<String> = ["super", "kinds", "Dashboard"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        target(&["plan".into(), "dashboard".into()], &path, &modules),
+        ["plan", "kinds"]
+    );
+}
+
+fn code_paths(p: &[Vec<String>]) -> Vec<String> {
+    p.iter().map(|s| s.join("::")).collect()
+}
