@@ -84,21 +84,77 @@ impl Facts {
                 continue;
             };
             for res in &s.resources {
-                match (&res.kind, s.layer) {
-                    (Kind::GlobalCluster(g), _) => f.global_cluster = Some(g.id.clone()),
-                    (Kind::DbCluster(c), _) => r.aurora_cluster = Some(c.id.clone()),
-                    (Kind::GlobalReplicationGroup(g), _) => f.datastore_suffix = Some(g.suffix.clone()),
-                    (Kind::ReplicationGroup(g), _) => {
+                // Every kind has its arm: a new kind is a decision on whether the runbook's steps
+                // name it (the health checks are read above).
+                match &res.kind {
+                    Kind::GlobalCluster(g) => f.global_cluster = Some(g.id.clone()),
+                    Kind::DbCluster(c) => r.aurora_cluster = Some(c.id.clone()),
+                    Kind::GlobalReplicationGroup(g) => f.datastore_suffix = Some(g.suffix.clone()),
+                    Kind::ReplicationGroup(g) => {
                         let nodes = (1..=1 + g.replicas.max(0))
                             .map(|n| format!("{}-{n:03}", g.id))
                             .collect();
                         r.cache_group = Some((g.id.clone(), nodes));
                     }
-                    (Kind::MskCluster(c), _) => r.msk_cluster = Some(c.name.clone()),
-                    (Kind::IamRole(role), Layer::MskReplication) => r.replicator_role = Some(role.name.clone()),
-                    (Kind::EksCluster(c), _) => r.eks_cluster = Some(c.name.clone()),
-                    (Kind::EksNodegroup(g), _) => r.nodegroup = Some((g.name.clone(), g.min, g.max, g.desired)),
-                    _ => {}
+                    Kind::MskCluster(c) => r.msk_cluster = Some(c.name.clone()),
+                    Kind::IamRole(role) if s.layer == Layer::MskReplication => {
+                        r.replicator_role = Some(role.name.clone())
+                    }
+                    Kind::EksCluster(c) => r.eks_cluster = Some(c.name.clone()),
+                    Kind::EksNodegroup(g) => r.nodegroup = Some((g.name.clone(), g.min, g.max, g.desired)),
+                    Kind::KmsKey(_)
+                    | Kind::KmsAlias(_)
+                    | Kind::Vpc(_)
+                    | Kind::InternetGateway(_)
+                    | Kind::GatewayAttachment(_)
+                    | Kind::Subnet(_)
+                    | Kind::Eip(_)
+                    | Kind::NatGateway(_)
+                    | Kind::RouteTable(_)
+                    | Kind::Route(_)
+                    | Kind::RouteTableAssociation(_)
+                    | Kind::SecurityGroup(_)
+                    | Kind::SecurityGroupIngress(_)
+                    | Kind::DefaultSecurityGroupLockdown(_)
+                    | Kind::LogGroup(_)
+                    | Kind::IamRole(_)
+                    | Kind::FlowLog(_)
+                    | Kind::PeeringConnection(_)
+                    | Kind::PeeringAccepter(_)
+                    | Kind::KmsReplicaKey(_)
+                    | Kind::Bucket(_)
+                    | Kind::BucketPolicy(_)
+                    | Kind::SsmParameter(_)
+                    | Kind::DbSecret(_)
+                    | Kind::DbPasswordEphemeral(_)
+                    | Kind::DbSubnetGroup(_)
+                    | Kind::DbClusterParameterGroup(_)
+                    | Kind::DbInstance(_)
+                    | Kind::CacheSubnetGroup(_)
+                    | Kind::CacheParameterGroup(_)
+                    | Kind::CacheAuthSecret(_)
+                    | Kind::CacheUser(_)
+                    | Kind::CacheUserGroup(_)
+                    | Kind::MskClusterPolicy(_)
+                    | Kind::MskReplicator(_)
+                    | Kind::EksAddon(_)
+                    | Kind::EksAccessEntry(_)
+                    | Kind::EksPodIdentityAssociation(_)
+                    | Kind::LoadBalancer(_)
+                    | Kind::TargetGroup(_)
+                    | Kind::Listener(_)
+                    | Kind::Certificate(_)
+                    | Kind::WebAcl(_)
+                    | Kind::WebAclAssociation(_)
+                    | Kind::HealthCheck(_)
+                    | Kind::RecordSet(_)
+                    | Kind::Topic(_)
+                    | Kind::TopicPolicy(_)
+                    | Kind::EmailSubscription(_)
+                    | Kind::Alarm(_)
+                    | Kind::Dashboard(_)
+                    | Kind::Budget(_)
+                    | Kind::RegionSwitchPlan(_) => {}
                 }
             }
         }
