@@ -192,3 +192,22 @@ fn a_reader_that_stops_early_is_no_error() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&first).starts_with('{'));
 }
+
+/// A render runs under valgrind, whose instruction counts are how two builds are compared on a
+/// machine whose timings drift (README, Development). The render's helper thread once asked
+/// for the processor it runs on through a vDSO lookup that valgrind does not map: a crash there.
+#[test]
+fn a_render_runs_under_valgrind() {
+    let Some(valgrind) = crate::common::require_tool("valgrind", "a_render_runs_under_valgrind") else {
+        return;
+    };
+    let out = tempdir("cli-valgrind").join("out");
+    let o = std::process::Command::new(valgrind)
+        .args(["--tool=none", "-q", "--error-exitcode=99", env!("CARGO_BIN_EXE_mrgen")])
+        .args(["render", "development", "--out", &out.display().to_string()])
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("manifest.json").is_file());
+}
