@@ -26,22 +26,32 @@ fn scan(line: &str) -> Scan {
     let mut net = 0;
     let mut assign_at: Option<usize> = None;
     let mut net_at_assign = 0;
-    let mut in_string = false;
     let mut i = 0;
     let mut first_token_done = false;
     while i < bytes.len() {
         let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
         match b {
-            b'"' => in_string = true,
+            b'"' => {
+                // To the closing quote, past escaped characters (a string left open runs to the
+                // end of the line).
+                i += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default()) {
+                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
+                }
+                first_token_done = true;
+                i += 1;
+                continue;
+            }
             b'#' => break,
             b'{' | b'[' | b'(' => net += 1,
             b'}' | b']' | b')' => net -= 1,
@@ -68,6 +78,9 @@ fn scan(line: &str) -> Scan {
 }
 
 fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars()
         .filter(|c| {
             let u = *c as u32;
@@ -92,7 +105,6 @@ struct Line<'a> {
     /// A one-line attribute, aligned with its neighbours.
     assign: bool,
     opens: bool,
-    closes: bool,
 }
 
 impl Line<'_> {
@@ -103,26 +115,37 @@ impl Line<'_> {
 
 /// `n` levels of two spaces.
 fn indent_into(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push_str("  ");
+    spaces_into(out, 2 * n);
+}
+
+/// `n` spaces.
+fn spaces_into(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
 /// Lays `src` out as `terraform fmt` would; the result ends with exactly one newline.
 pub fn format(src: &str) -> String {
-    let mut lines: Vec<Line> = Vec::new();
+    // Blank lines: none at the start, none repeated, none just inside braces, none at the end.
+    let mut kept: Vec<Line> = Vec::with_capacity(src.len() / 24);
     let mut indents: Vec<i32> = Vec::new();
-    for raw in src.lines() {
-        let text = raw.trim();
+    for raw in src.split('\n') {
+        // `trim` as `str::lines` and `str::trim` would, ASCII first (the common case).
+        let text = raw.trim_ascii().trim();
         if text.is_empty() {
-            lines.push(Line {
-                indent: 0,
-                key: "",
-                rest: None,
-                assign: false,
-                opens: false,
-                closes: false,
-            });
+            if kept.last().is_some_and(|prev| !prev.is_empty() && !prev.opens) {
+                kept.push(Line {
+                    indent: 0,
+                    key: "",
+                    rest: None,
+                    assign: false,
+                    opens: false,
+                });
+            }
             continue;
         }
         let s = scan(text);
@@ -155,28 +178,16 @@ pub fn format(src: &str) -> String {
             None => (text, None),
         };
         let closes = s.net < 0 && text.starts_with(['}', ']', ')']);
-        lines.push(Line {
+        if closes && kept.last().is_some_and(Line::is_empty) {
+            kept.pop();
+        }
+        kept.push(Line {
             indent,
             key,
             rest,
             assign: s.one_line && rest.is_some(),
             opens: s.net > 0,
-            closes,
         });
-    }
-    // Blank lines: none at the start, none repeated, none just inside braces, none at the end.
-    let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
-    for line in lines {
-        if line.is_empty() {
-            match kept.last() {
-                None => continue,
-                Some(prev) if prev.is_empty() || prev.opens => continue,
-                _ => {}
-            }
-        } else if line.closes && kept.last().is_some_and(Line::is_empty) {
-            kept.pop();
-        }
-        kept.push(line);
     }
     while kept.last().is_some_and(Line::is_empty) {
         kept.pop();
@@ -208,9 +219,7 @@ pub fn format(src: &str) -> String {
         for l in run {
             indent_into(&mut out, l.indent);
             out.push_str(l.key);
-            for _ in 0..(widest - 2 * l.indent - width(l.key) + 1) {
-                out.push(' ');
-            }
+            spaces_into(&mut out, widest - 2 * l.indent - width(l.key) + 1);
             out.push_str(l.rest.unwrap_or(""));
             out.push('\n');
         }
@@ -240,5 +249,8 @@ mod tests {
     fn strings_are_opaque() {
         let src = "a = \"{ [ ( \\\" = \"\nbb = \"$${x}\"\n";
         assert_eq!(format(src), "a  = \"{ [ ( \\\" = \"\nbb = \"$${x}\"\n");
+        // A string left open runs to the end of its line: its brackets open nothing.
+        let open = "c = \"{ [\ndd = \"(\\\"\neee = 1\n";
+        assert_eq!(format(open), "c   = \"{ [\ndd  = \"(\\\"\neee = 1\n");
     }
 }
