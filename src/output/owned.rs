@@ -39,8 +39,8 @@ impl Owned {
         if self.terraform {
             if let Some(rest) = rel.strip_prefix("terraform/") {
                 return match rest.split_once('/') {
-                    None => rest == tf::APPLY_SH || tf::module_files(Layout::Single).contains(&rest),
-                    Some((dir, name)) => tf::is_stack_folder(dir) && tf::module_files(Layout::Stacks).contains(&name),
+                    None => rest == tf::APPLY_SH || tf::is_module_file(Layout::Single, rest),
+                    Some((dir, name)) => tf::is_stack_folder(dir) && tf::is_module_file(Layout::Stacks, name),
                 };
             }
         }
@@ -201,11 +201,13 @@ impl OwnedOnDisk {
         if owned.terraform {
             // One listing per folder, then the files mrgen would write there: no look-up of a
             // name that is not there (most of either layout's names, in the other layout).
-            let single = tf::module_files(Layout::Single);
-            found.listed(out, "terraform", &|n| n == tf::APPLY_SH || single.contains(&n))?;
-            let stacks = tf::module_files(Layout::Stacks);
+            found.listed(out, "terraform", &|n| {
+                n == tf::APPLY_SH || tf::is_module_file(Layout::Single, n)
+            })?;
             for dir in stack_folders(out) {
-                found.listed(out, &format!("terraform/{dir}"), &|n| stacks.contains(&n))?;
+                found.listed(out, &format!("terraform/{dir}"), &|n| {
+                    tf::is_module_file(Layout::Stacks, n)
+                })?;
             }
         }
         Ok(found)
@@ -410,6 +412,8 @@ mod tests {
         ));
         assert!(tf::is_stack_folder("a-b-msk-replication-us-gov-west-1"));
         assert!(tf::is_stack_folder("x-prod-dns-us-east-1"));
+        // An environment named like a layer.
+        assert!(tf::is_stack_folder("genai-dns-dns-us-east-1"));
         for not in [
             "modules",
             "network-ap-northeast-1",

@@ -105,6 +105,14 @@ pub fn module_files(layout: Layout) -> Vec<&'static str> {
     names
 }
 
+/// True when `name` is one of [`module_files`] of `layout`, without making the list (asked of
+/// every file a render lists or mirrors).
+pub fn is_module_file(layout: Layout, name: &str) -> bool {
+    matches!(name, "versions.tf" | "providers.tf" | "outputs.tf")
+        || (layout == Layout::Stacks && name == "variables.tf")
+        || crate::plan::LAYERS.iter().any(|l| l.tf_file == Some(name))
+}
+
 /// The stacks layout's script, in `terraform/`.
 pub const APPLY_SH: &str = "apply.sh";
 
@@ -626,6 +634,18 @@ fn zone_label(i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_file_is_one_that_module_files_lists() {
+        for layout in [Layout::Single, Layout::Stacks] {
+            let listed = module_files(layout);
+            assert!(listed.iter().all(|n| is_module_file(layout, n)), "{layout:?}");
+            for other in ["variables.tf.bak", "backend.tf", "main.tf", "apply.sh", ""] {
+                assert!(!is_module_file(layout, other), "{layout:?} {other}");
+            }
+        }
+        assert!(is_module_file(Layout::Stacks, "variables.tf") && !is_module_file(Layout::Single, "variables.tf"));
+    }
 
     #[test]
     fn snake_case_of_output_names() {

@@ -90,21 +90,28 @@ pub(crate) fn home_of<'a>(plan: &'a Plan, s: &'a Stack, r: &Resource) -> Result<
 /// mrgen owns the `.tf` files it renders in such folders, also those of stacks that no longer
 /// exist (a render removes them; state and the user's files stay).
 pub fn is_stack_folder(name: &str) -> bool {
+    // `xx-name-9`: two letters, lowercase words, a number.
     let region = |r: &str| {
-        let parts: Vec<&str> = r.split('-').collect();
-        parts.len() >= 3
-            && parts[0].len() == 2
-            && parts[..parts.len() - 1]
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-            && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && !parts[parts.len() - 1].is_empty()
+        let mut parts = r.split('-');
+        let (Some(first), Some(last)) = (parts.next(), parts.next_back()) else {
+            return false;
+        };
+        let word = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_lowercase());
+        first.len() == 2
+            && word(first)
+            && !last.is_empty()
+            && last.bytes().all(|c| c.is_ascii_digit())
+            && parts.clone().next().is_some()
+            && parts.all(word)
     };
     plain(name)
         && crate::plan::Layer::all().any(|l| {
-            let infix = format!("-{}-", l.as_str());
-            name.match_indices(&infix)
-                .any(|(at, _)| at > 0 && region(&name[at + infix.len()..]))
+            let layer = l.as_str();
+            name.match_indices(layer).any(|(at, _)| {
+                at > 1
+                    && name.as_bytes()[at - 1] == b'-'
+                    && name[at + layer.len()..].strip_prefix('-').is_some_and(region)
+            })
         })
 }
 
