@@ -273,3 +273,63 @@ fn the_cycle_check_reads_use_groups_and_resolves_paths() {
 fn code_paths(p: &[Vec<String>]) -> Vec<String> {
     p.iter().map(|s| s.join("::")).collect()
 }
+
+/// The `match` blocks of `code` whose arms (at the block's own level) name a resource kind or a
+/// layer (`Kind::…`, `Layer::…`) and also have a catch-all arm (`_ =>`): where a new kind or
+/// layer would be passed over in silence. As (line of the `match`, its first line).
+fn catch_alls_over_kinds(code: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("match ") else { continue };
+        if !line.trim_end().ends_with('{') || line[..at].contains("//") {
+            continue;
+        }
+        // The arms one level inside the match's braces.
+        let (mut depth, mut names_kind, mut catch_all) = (1i32, false, false);
+        for arm in &lines[n + 1..] {
+            let t = arm.trim_start();
+            if depth == 1 {
+                // `Kind::X(..)`, or inside a tuple pattern: `(Kind::X(..), Layer::Y)`.
+                let pattern = t.trim_start_matches("| ").trim_start_matches(['(', '&']);
+                names_kind |= pattern.starts_with("Kind::") || pattern.starts_with("Layer::");
+                catch_all |= pattern.starts_with("_ =>") || pattern.starts_with("_ if ");
+            }
+            depth += arm.matches(['{', '(', '[']).count() as i32 - arm.matches(['}', ')', ']']).count() as i32;
+            if depth <= 0 {
+                break;
+            }
+        }
+        if names_kind && catch_all {
+            found.push((n + 1, line.trim().to_string()));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_match_over_kinds_or_layers_has_a_catch_all_arm() {
+    let mut found = Vec::new();
+    for p in sources() {
+        if module_of(&p).iter().any(|m| m == "tests") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (line, m) in catch_alls_over_kinds(&code(&text)) {
+            found.push(format!("{}:{line}: {m}", relative(&p)));
+        }
+    }
+    assert!(found.is_empty(), "a new kind or layer would pass these by: {found:?}");
+}
+
+#[test]
+fn the_catch_all_check_sees_one_and_only_at_the_matchs_own_level() {
+    let silent = "match &r.kind {\n    Kind::Vpc(v) => 1,\n    _ => 0,\n}\n";
+    assert_eq!(catch_alls_over_kinds(silent).len(), 1);
+    let nested = "match &r.kind {\n    Kind::Vpc(v) => match x {\n        Some(_) => 1,\n        _ => 0,\n    },\n    Kind::Subnet(_) => 2,\n}\n";
+    assert!(catch_alls_over_kinds(nested).is_empty());
+    let tuple = "match (&r.kind, s.layer) {\n    (Kind::Vpc(v), _) => 1,\n    _ => {}\n}\n";
+    assert_eq!(catch_alls_over_kinds(tuple).len(), 1);
+    let attrs = "match a {\n    Attr::Arn => None,\n    other => plain(other),\n}\n";
+    assert!(catch_alls_over_kinds(attrs).is_empty());
+}
