@@ -54,12 +54,21 @@ pub struct Staleness {
     pub diff: String,
 }
 
-/// Compares the rendered files with what `out` holds (mrgen's own files only).
-pub fn check(out: &Path, files: &[File], owned: Owned) -> io::Result<Staleness> {
+/// Compares the rendered files with what `out` holds (mrgen's own files only), as `ahead` read
+/// them while the render ran, when it did.
+pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) -> io::Result<Staleness> {
+    let (listed, mut bytes) = match ahead {
+        Some(Snapshot { disk, bytes }) => (disk, bytes),
+        None => (OwnedOnDisk::scan(out, owned)?, BTreeMap::new()),
+    };
     let mut disk = BTreeMap::new();
-    for p in OwnedOnDisk::scan(out, owned)?.files.into_keys() {
-        let bytes = fs::read(out.join(&p))?;
-        disk.insert(p, bytes);
+    for p in listed.files.into_keys() {
+        // What was not read ahead (not a regular file, or a large one) is read now.
+        let b = match bytes.remove(&p) {
+            Some(b) => b,
+            None => fs::read(out.join(&p))?,
+        };
+        disk.insert(p, b);
     }
     let mut new: BTreeMap<&str, &File> = BTreeMap::new();
     for f in files {

@@ -401,16 +401,9 @@ fn render(
             return Ok(EXIT_OK);
         }
     }
-    let (files, ahead) = render_files(
-        &model,
-        &plan,
-        owned,
-        layout,
-        refs,
-        (!check).then_some((&target, listing)),
-    )?;
+    let (files, ahead) = render_files(&model, &plan, owned, layout, refs, Some((&target, listing)))?;
     if check {
-        let st = output::check(&out, &files, owned)
+        let st = output::check(&target, &files, owned, ahead)
             .map_err(|e| Failure::Io(format!("cannot read `{}`: {e}", out.display())))?;
         let list: String = st.lines.iter().map(|l| format!("{l}\n")).collect();
         if g.diagnostics == DiagnosticsFormat::Json {

@@ -397,15 +397,11 @@ fn check_reports_changed_added_removed() {
         ALL,
     )
     .unwrap();
-    let st = check(
-        &out,
-        &[
-            File::new("manifest.json", "a\nc\n"),
-            File::new("terraform/dns.tf", "d\n"),
-        ],
-        ALL,
-    )
-    .unwrap();
+    let new = [
+        File::new("manifest.json", "a\nc\n"),
+        File::new("terraform/dns.tf", "d\n"),
+    ];
+    let st = check(&out, &new, ALL, None).unwrap();
     assert_eq!(
         st.lines,
         vec![
@@ -415,7 +411,13 @@ fn check_reports_changed_added_removed() {
         ]
     );
     assert!(st.diff.contains("-b\n+c\n"), "{}", st.diff);
-    let missing = check(&d.join("nope"), &[File::new("manifest.json", "a\n")], ALL).unwrap();
+    // Read ahead while the render ran: the same report.
+    assert_eq!(check(&out, &new, ALL, list(&out, ALL).snapshot(&out)).unwrap(), st);
+    // A file the read-ahead left out (here: dropped from it) is read at the check.
+    let mut partial = list(&out, ALL).snapshot(&out).unwrap();
+    partial.bytes.remove("manifest.json");
+    assert_eq!(check(&out, &new, ALL, Some(partial)).unwrap(), st);
+    let missing = check(&d.join("nope"), &[File::new("manifest.json", "a\n")], ALL, None).unwrap();
     assert_eq!(missing.lines, vec!["added manifest.json"]);
     fs::remove_dir_all(&d).unwrap();
 }
