@@ -2,6 +2,7 @@
 # Whole-process measurements: median wall time (hyperfine) and peak memory (/usr/bin/time) of
 #   mrgen validate production
 #   mrgen render production --format all   (into a folder that holds its output: nothing written)
+#   mrgen render production --format all --check   (the same folder: compared, as a pipeline does)
 #   mrgen render production --format all   (after a render of another failure threshold: its files written)
 #   mrgen render scale-20 --format all     (20 active-active regions, benches/fixtures; both ways)
 # Usage: scripts/measure.sh   (builds the release binary first; needs hyperfine and GNU time,
@@ -18,6 +19,7 @@ echo "machine: $(nproc) cores, $(uname -sr)"
 hyperfine --shell=none --warmup 10 --runs 200 --export-json "${out}/times.json" \
   "${bin} validate production" \
   "${bin} render production --format all --out ${out}/production" \
+  "${bin} render production --format all --check --out ${out}/production" \
   "${bin} validate scale-2 --env-dir benches/fixtures" \
   "${bin} render scale-2 --env-dir benches/fixtures --format all --out ${out}/scale-2" \
   "${bin} render scale-20 --env-dir benches/fixtures --format all --out ${out}/scale-20" >/dev/null
@@ -39,7 +41,9 @@ files = [f"{sys.argv[1]}/times.json"] + sorted(glob.glob(f"{sys.argv[1]}/changed
 for f in files:
     for r in json.load(open(f))["results"]:
         cmd = r["command"].split("/mrgen ", 1)[-1].split(" --out")[0]
-        if " render " in f" {cmd}":
+        if " --check" in cmd:
+            cmd += " (up to date: compared, nothing written)"
+        elif " render " in f" {cmd}":
             cmd += " (changed: written)" if "changed-" in f else " (up to date: nothing written)"
         print(f"| {cmd} | {r['median']*1000:.1f} | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} | {r['user']*1000:.1f} | {r['system']*1000:.1f} |")
 PY
