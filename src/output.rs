@@ -61,14 +61,21 @@ pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) 
         Some(Snapshot { disk, bytes }) => (disk, bytes),
         None => (OwnedOnDisk::scan(out, owned)?, BTreeMap::new()),
     };
+    // What is on disk: bytes and executable bit, or `None` for what is not a regular file (a
+    // pipe would never end a read; a write replaces it).
     let mut disk = BTreeMap::new();
-    for p in listed.files.into_keys() {
-        // What was not read ahead (not a regular file, or a large one) is read now.
-        let b = match bytes.remove(&p) {
-            Some(b) => b,
-            None => fs::read(out.join(&p))?,
+    for (p, m) in listed.files {
+        let held = if m.regular() {
+            // What was not read ahead (a large file) is read now.
+            let b = match bytes.remove(&p) {
+                Some(b) => b,
+                None => fs::read(out.join(&p))?,
+            };
+            Some((b, m.executable()))
+        } else {
+            None
         };
-        disk.insert(p, b);
+        disk.insert(p, held);
     }
     let mut new: BTreeMap<&str, &File> = BTreeMap::new();
     for f in files {
@@ -78,21 +85,36 @@ pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) 
     let mut st = Staleness::default();
     for p in paths {
         match (disk.get(p), new.get(p)) {
-            (Some(old), Some(f)) if old.as_slice() != f.contents.as_bytes() => {
+            (Some(Some((old, executable))), Some(f)) => {
+                if old.as_slice() != f.contents.as_bytes() {
+                    st.lines.push(format!("changed {p}"));
+                    let old_text = String::from_utf8_lossy(old);
+                    let diff = similar::TextDiff::from_lines(old_text.as_ref(), f.contents.as_str());
+                    st.diff.push_str(
+                        &diff
+                            .unified_diff()
+                            .context_radius(3)
+                            .header(&format!("a/{p}"), &format!("b/{p}"))
+                            .to_string(),
+                    );
+                } else if *executable != f.executable {
+                    // A render writes the file again with the mode it renders.
+                    st.lines.push(format!("changed {p}"));
+                    let mode = |x: bool| if x { "100755" } else { "100644" };
+                    st.diff.push_str(&format!(
+                        "a/{p}: old mode {}\nb/{p}: new mode {}\n",
+                        mode(*executable),
+                        mode(f.executable)
+                    ));
+                }
+            }
+            (Some(None), Some(_)) => {
                 st.lines.push(format!("changed {p}"));
-                let old_text = String::from_utf8_lossy(old);
-                let diff = similar::TextDiff::from_lines(old_text.as_ref(), f.contents.as_str());
-                st.diff.push_str(
-                    &diff
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(&format!("a/{p}"), &format!("b/{p}"))
-                        .to_string(),
-                );
+                st.diff.push_str(&format!("a/{p}: not a regular file\n"));
             }
             (None, Some(_)) => st.lines.push(format!("added {p}")),
             (Some(_), None) => st.lines.push(format!("removed {p}")),
-            _ => {}
+            (None, None) => {}
         }
     }
     Ok(st)

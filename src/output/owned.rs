@@ -138,12 +138,12 @@ impl Meta {
         }
     }
 
-    fn executable(&self) -> bool {
+    pub(super) fn executable(&self) -> bool {
         self.mode & 0o111 != 0
     }
 
     /// A regular file (not a pipe, a socket or a device).
-    fn regular(&self) -> bool {
+    pub(super) fn regular(&self) -> bool {
         self.mode & 0o170000 == 0o100000
     }
 

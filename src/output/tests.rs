@@ -385,6 +385,45 @@ fn any_difference_in_the_owned_files_is_written() {
 }
 
 #[test]
+fn check_reports_a_pipe_and_a_mode_without_reading_the_pipe() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempdir("check-pipe");
+    let out = d.join("out");
+    let files = [
+        File::new("kubernetes/a.yaml", "a\n"),
+        File {
+            executable: true,
+            ..File::new("runbook/drill.sh", "#!/bin/sh\n")
+        },
+    ];
+    write(&out, &files, ALL).unwrap();
+    assert!(check(&out, &files, ALL, None).unwrap().lines.is_empty());
+    // A pipe where a rendered file goes: read, it would never end.
+    fs::remove_file(out.join("kubernetes/a.yaml")).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        out.join("kubernetes/a.yaml"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        0,
+    )
+    .unwrap();
+    // The same bytes without the executable bit: a render writes the file again.
+    fs::set_permissions(out.join("runbook/drill.sh"), fs::Permissions::from_mode(0o644)).unwrap();
+    for ahead in [None, list(&out, ALL).snapshot(&out)] {
+        let st = check(&out, &files, ALL, ahead).unwrap();
+        assert_eq!(st.lines, ["changed kubernetes/a.yaml", "changed runbook/drill.sh"]);
+        assert!(
+            st.diff.contains("a/kubernetes/a.yaml: not a regular file"),
+            "{}",
+            st.diff
+        );
+        assert!(st.diff.contains("new mode 100755"), "{}", st.diff);
+    }
+    fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn check_reports_changed_added_removed() {
     let d = tempdir("check");
     let out = d.join("out");
