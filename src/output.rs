@@ -55,62 +55,56 @@ pub struct Staleness {
 }
 
 /// Compares the rendered files with what `out` holds (mrgen's own files only), as `ahead` read
-/// them while the render ran, when it did.
+/// them while the render ran, when it did. A file is `changed` unless a write would leave it as
+/// it is ([`OwnedOnDisk::unchanged`]).
 pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) -> io::Result<Staleness> {
-    let (listed, mut bytes) = match ahead {
-        Some(Snapshot { disk, bytes }) => (disk, bytes),
-        None => (OwnedOnDisk::scan(out, owned)?, BTreeMap::new()),
+    let (listed, bytes) = match ahead {
+        Some(Snapshot { disk, bytes }) => (disk, Some(bytes)),
+        None => (OwnedOnDisk::scan(out, owned)?, None),
     };
-    // What is on disk: bytes and executable bit, or `None` for what is not a regular file (a
-    // pipe would never end a read; a write replaces it).
-    let mut disk = BTreeMap::new();
-    for (p, m) in listed.files {
-        let held = if m.regular() {
-            // What was not read ahead (a large file) is read now.
-            let b = match bytes.remove(&p) {
-                Some(b) => b,
-                None => fs::read(out.join(&p))?,
-            };
-            Some((b, m.executable()))
-        } else {
-            None
-        };
-        disk.insert(p, held);
-    }
+    let unchanged = listed.unchanged(out, files, bytes.as_ref());
     let mut new: BTreeMap<&str, &File> = BTreeMap::new();
     for f in files {
         new.insert(f.path.as_str(), f);
     }
-    let paths: BTreeSet<&str> = disk.keys().map(String::as_str).chain(new.keys().copied()).collect();
+    let paths: BTreeSet<&str> = listed
+        .files
+        .keys()
+        .map(String::as_str)
+        .chain(new.keys().copied())
+        .collect();
     let mut st = Staleness::default();
     for p in paths {
-        match (disk.get(p), new.get(p)) {
-            (Some(Some((old, executable))), Some(f)) => {
-                if old.as_slice() != f.contents.as_bytes() {
-                    st.lines.push(format!("changed {p}"));
-                    let old_text = String::from_utf8_lossy(old);
-                    let diff = similar::TextDiff::from_lines(old_text.as_ref(), f.contents.as_str());
-                    st.diff.push_str(
-                        &diff
+        match (listed.files.get(p), new.get(p)) {
+            (Some(_), Some(_)) if unchanged.contains(p) => {}
+            (Some(m), Some(f)) => {
+                st.lines.push(format!("changed {p}"));
+                let old = match bytes.as_ref().and_then(|b| b.get(p)) {
+                    Some(b) => Some(b.clone()),
+                    // A pipe would never end a read.
+                    None if m.regular() => Some(fs::read(out.join(p))?),
+                    None => None,
+                };
+                st.diff.push_str(&match old {
+                    Some(old) if old.as_slice() != f.contents.as_bytes() => {
+                        let old_text = String::from_utf8_lossy(&old);
+                        similar::TextDiff::from_lines(old_text.as_ref(), f.contents.as_str())
                             .unified_diff()
                             .context_radius(3)
                             .header(&format!("a/{p}"), &format!("b/{p}"))
-                            .to_string(),
-                    );
-                } else if *executable != f.executable {
-                    // A render writes the file again with the mode it renders.
-                    st.lines.push(format!("changed {p}"));
-                    let mode = |x: bool| if x { "100755" } else { "100644" };
-                    st.diff.push_str(&format!(
-                        "a/{p}: old mode {}\nb/{p}: new mode {}\n",
-                        mode(*executable),
-                        mode(f.executable)
-                    ));
-                }
-            }
-            (Some(None), Some(_)) => {
-                st.lines.push(format!("changed {p}"));
-                st.diff.push_str(&format!("a/{p}: not a regular file\n"));
+                            .to_string()
+                    }
+                    Some(_) if m.linked() => format!("a/{p}: a symbolic link, which a render replaces with the file\n"),
+                    Some(_) => {
+                        let mode = |x: bool| if x { "100755" } else { "100644" };
+                        format!(
+                            "a/{p}: old mode {}\nb/{p}: new mode {}\n",
+                            mode(!f.executable),
+                            mode(f.executable)
+                        )
+                    }
+                    None => format!("a/{p}: not a regular file\n"),
+                });
             }
             (None, Some(_)) => st.lines.push(format!("added {p}")),
             (Some(_), None) => st.lines.push(format!("removed {p}")),

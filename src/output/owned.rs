@@ -138,8 +138,13 @@ impl Meta {
         }
     }
 
-    pub(super) fn executable(&self) -> bool {
+    fn executable(&self) -> bool {
         self.mode & 0o111 != 0
+    }
+
+    /// Reached through a symbolic link.
+    pub(super) fn linked(&self) -> bool {
+        self.link
     }
 
     /// A regular file (not a pipe, a socket or a device).
@@ -297,9 +302,10 @@ impl OwnedOnDisk {
         Ok(())
     }
 
-    /// The paths of `files` that are on disk already: real files with the same size, executable
-    /// bit and bytes (a file is read only when the rest agrees; `read_ahead` holds files read
-    /// already, by path).
+    /// The paths of `files` that are on disk already, so that a write leaves them as they are:
+    /// regular files, not reached through a link, with the same size, executable bit and bytes
+    /// (a file is read only when the rest agrees; `read_ahead` holds files read already, by
+    /// path). The write and `--check` both go by this.
     pub(super) fn unchanged<'a>(
         &self,
         out: &Path,
@@ -309,13 +315,12 @@ impl OwnedOnDisk {
         files
             .iter()
             .filter(|f| {
-                self.files
-                    .get(&f.path)
-                    .is_some_and(|m| !m.link && m.len == f.contents.len() as u64 && m.executable() == f.executable)
-                    && match read_ahead.and_then(|bytes| bytes.get(&f.path)) {
-                        Some(b) => b == f.contents.as_bytes(),
-                        None => holds_bytes(&out.join(&f.path), f.contents.as_bytes()),
-                    }
+                self.files.get(&f.path).is_some_and(|m| {
+                    !m.link && m.regular() && m.len == f.contents.len() as u64 && m.executable() == f.executable
+                }) && match read_ahead.and_then(|bytes| bytes.get(&f.path)) {
+                    Some(b) => b == f.contents.as_bytes(),
+                    None => holds_bytes(&out.join(&f.path), f.contents.as_bytes()),
+                }
             })
             .map(|f| f.path.as_str())
             .collect()

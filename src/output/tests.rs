@@ -385,12 +385,14 @@ fn any_difference_in_the_owned_files_is_written() {
 }
 
 #[test]
-fn check_reports_a_pipe_and_a_mode_without_reading_the_pipe() {
+fn check_reports_what_a_write_would_replace_without_reading_a_pipe() {
     use std::os::unix::fs::PermissionsExt;
     let d = tempdir("check-pipe");
     let out = d.join("out");
     let files = [
-        File::new("kubernetes/a.yaml", "a\n"),
+        // Empty: a pipe has the same size, so only its type tells it apart.
+        File::new("kubernetes/a.yaml", ""),
+        File::new("kubernetes/b.yaml", "b\n"),
         File {
             executable: true,
             ..File::new("runbook/drill.sh", "#!/bin/sh\n")
@@ -410,9 +412,22 @@ fn check_reports_a_pipe_and_a_mode_without_reading_the_pipe() {
     .unwrap();
     // The same bytes without the executable bit: a render writes the file again.
     fs::set_permissions(out.join("runbook/drill.sh"), fs::Permissions::from_mode(0o644)).unwrap();
+    // The same bytes through a link: a render writes the file in the link's place.
+    fs::write(d.join("b.yaml"), "b\n").unwrap();
+    fs::remove_file(out.join("kubernetes/b.yaml")).unwrap();
+    std::os::unix::fs::symlink(d.join("b.yaml"), out.join("kubernetes/b.yaml")).unwrap();
     for ahead in [None, list(&out, ALL).snapshot(&out)] {
         let st = check(&out, &files, ALL, ahead).unwrap();
-        assert_eq!(st.lines, ["changed kubernetes/a.yaml", "changed runbook/drill.sh"]);
+        assert_eq!(
+            st.lines,
+            [
+                "changed kubernetes/a.yaml",
+                "changed kubernetes/b.yaml",
+                "changed runbook/drill.sh"
+            ]
+        );
+        assert!(st.diff.contains("a/kubernetes/b.yaml: a symbolic link"), "{}", st.diff);
+        assert!(st.diff.contains("old mode 100644"), "{}", st.diff);
         assert!(
             st.diff.contains("a/kubernetes/a.yaml: not a regular file"),
             "{}",
