@@ -184,7 +184,7 @@ fn each_stack_folder_holds_its_stack_and_talks_to_its_region() {
             let owned = if f.path == "terraform/apply.sh" {
                 true
             } else {
-                tf::module_files(tf::Layout::Stacks).contains(&name)
+                tf::is_module_file(tf::Layout::Stacks, name)
             };
             assert!(owned, "{env}: {} is not among the files mrgen owns", f.path);
         }

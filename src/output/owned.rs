@@ -4,7 +4,7 @@
 //! Under `terraform/` mrgen owns `apply.sh`, the single module's `.tf` files, and in every
 //! folder named like a stack's module (`tf::is_stack_folder`) the `.tf` files a stack's module
 //! can have: both layouts, whichever is rendered, so that switching layouts removes the other's
-//! files. The names come from the renderer (`tf::module_files`), which takes the layer files
+//! files. The names come from the renderer (`tf::is_module_file`), which takes the layer files
 //! from the layer table. Everything else there (state, `.terraform/`, lock files, a
 //! `backend.tf`, the plugin cache) is the user's.
 

@@ -93,24 +93,19 @@ pub fn try_render(plan: &Plan, layout: Layout) -> Result<Vec<File>, RenderError>
 }
 
 /// The names of the `.tf` files a root module of `layout` can have (`terraform/` for the
-/// single module, `terraform/<stack>/` for a stack's): what mrgen owns there.
-pub fn module_files(layout: Layout) -> Vec<&'static str> {
-    let mut names = vec!["versions.tf", "providers.tf"];
-    match layout {
-        Layout::Stacks => names.push("variables.tf"),
-        Layout::Single => {}
-    }
-    names.extend(crate::plan::layer::tf_layer_files());
-    names.push("outputs.tf");
-    names
+/// single module, `terraform/<stack>/` for a stack's): what mrgen owns there. A file that two
+/// layers share comes twice. Asked of every file a render lists or mirrors, so not collected.
+pub fn module_files(layout: Layout) -> impl Iterator<Item = &'static str> {
+    ["versions.tf", "providers.tf"]
+        .into_iter()
+        .chain((layout == Layout::Stacks).then_some("variables.tf"))
+        .chain(crate::plan::LAYERS.iter().filter_map(|l| l.tf_file))
+        .chain(["outputs.tf"])
 }
 
-/// True when `name` is one of [`module_files`] of `layout`, without making the list (asked of
-/// every file a render lists or mirrors).
+/// True when `name` is one of [`module_files`] of `layout`.
 pub fn is_module_file(layout: Layout, name: &str) -> bool {
-    matches!(name, "versions.tf" | "providers.tf" | "outputs.tf")
-        || (layout == Layout::Stacks && name == "variables.tf")
-        || crate::plan::LAYERS.iter().any(|l| l.tf_file == Some(name))
+    module_files(layout).any(|n| n == name)
 }
 
 /// The stacks layout's script, in `terraform/`.
@@ -634,18 +629,6 @@ fn zone_label(i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_module_file_is_one_that_module_files_lists() {
-        for layout in [Layout::Single, Layout::Stacks] {
-            let listed = module_files(layout);
-            assert!(listed.iter().all(|n| is_module_file(layout, n)), "{layout:?}");
-            for other in ["variables.tf.bak", "backend.tf", "main.tf", "apply.sh", ""] {
-                assert!(!is_module_file(layout, other), "{layout:?} {other}");
-            }
-        }
-        assert!(is_module_file(Layout::Stacks, "variables.tf") && !is_module_file(Layout::Single, "variables.tf"));
-    }
 
     #[test]
     fn snake_case_of_output_names() {
