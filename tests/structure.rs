@@ -119,6 +119,10 @@ fn paths(code: &str) -> Vec<Vec<String>> {
             if s[i..].starts_with("::") {
                 i += 2;
             } else {
+                // `a as b` names `a`.
+                if let Some(rest) = s[i..].strip_prefix(" as ") {
+                    i += 4 + rest.bytes().take_while(|&c| ident(c as char)).count();
+                }
                 break;
             }
         }
@@ -178,22 +182,15 @@ fn target(from: &[String], path: &[String], modules: &BTreeSet<Vec<String>>) -> 
 /// Child → child it uses → why (the uses seen).
 type Graph = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
 
-#[test]
-fn modules_in_each_folder_use_each_other_without_a_cycle() {
-    let files = sources();
-    let modules: BTreeSet<Vec<String>> = files.iter().map(|p| module_of(p)).collect();
-    // Within each module, the graph of its children (a child stands for everything under it);
-    // a module and its own ancestors or descendants are not checked against each other.
+/// The cycles among the children of each module, from `sources`: (module path, code) of each
+/// file. Within each module, the graph of its children (a child stands for everything under it);
+/// a module and its own ancestors or descendants are not checked against each other.
+fn cycles(sources: &[(Vec<String>, String)]) -> Vec<String> {
+    let modules: BTreeSet<Vec<String>> = sources.iter().map(|(m, _)| m.clone()).collect();
     let mut graphs: BTreeMap<Vec<String>, Graph> = BTreeMap::new();
-    for p in &files {
-        let from = module_of(p);
-        // Test modules (`#[cfg(test)] mod tests;`) and the binary's entry point.
-        if from.iter().any(|m| m == "tests") || relative(p) == "src/main.rs" {
-            continue;
-        }
-        let text = std::fs::read_to_string(p).unwrap();
-        for path in paths(&code(&text)) {
-            let to = target(&from, &path, &modules);
+    for (from, code) in sources {
+        for path in paths(code) {
+            let to = target(from, &path, &modules);
             let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
             if common == from.len() || common == to.len() {
                 continue;
@@ -205,10 +202,10 @@ fn modules_in_each_folder_use_each_other_without_a_cycle() {
                 .or_default()
                 .entry(to[common].clone())
                 .or_default()
-                .insert(format!("{} uses {}", relative(p), path.join("::")));
+                .insert(format!("crate::{} uses {}", from.join("::"), path.join("::")));
         }
     }
-    let mut cycles = Vec::new();
+    let mut found = Vec::new();
     for (parent, graph) in &graphs {
         // A cycle: two children that reach each other.
         let reach = |a: &str| -> BTreeSet<String> {
@@ -226,28 +223,71 @@ fn modules_in_each_folder_use_each_other_without_a_cycle() {
         for (a, edges) in graph {
             for (b, why) in edges {
                 if a < b && reach(b).contains(a) {
-                    let back: Vec<&String> = graph
-                        .get(b)
-                        .and_then(|e| e.get(a))
-                        .map(|w| w.iter().collect())
-                        .unwrap_or_default();
-                    cycles.push(format!(
-                        "in crate::{}: {a} and {b} reach each other ({:?}; back: {:?})",
+                    let back = graph.get(b).and_then(|e| e.get(a)).and_then(|w| w.first());
+                    found.push(format!(
+                        "in crate::{}: {a} and {b} reach each other ({:?}; back: {back:?})",
                         parent.join("::"),
-                        why.iter().next(),
-                        back.first()
+                        why.first()
                     ));
                 }
             }
         }
     }
-    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+    found
+}
+
+#[test]
+fn modules_in_each_folder_use_each_other_without_a_cycle() {
+    let sources: Vec<(Vec<String>, String)> = sources()
+        .iter()
+        .map(|p| (module_of(p), p))
+        // Test modules (`#[cfg(test)] mod tests;`) and the binary's entry point.
+        .filter(|(m, p)| !m.iter().any(|s| s == "tests") && relative(p) != "src/main.rs")
+        .map(|(m, p)| (m, code(&std::fs::read_to_string(p).unwrap())))
+        .collect();
+    let found = cycles(&sources);
+    assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_cycle_check_finds_cycles_between_files_and_between_folders() {
+    let m = |s: &str| -> Vec<String> { s.split("::").filter(|p| !p.is_empty()).map(String::from).collect() };
+    let files = |list: &[(&str, &str)]| -> Vec<(Vec<String>, String)> {
+        list.iter().map(|(path, text)| (m(path), code(text))).collect()
+    };
+    // Two files of one folder, each using the other.
+    let two = files(&[
+        ("", ""),
+        ("plan", ""),
+        ("plan::a", "use super::b::X;"),
+        ("plan::b", "use super::{a::Y, c as d};"),
+    ]);
+    assert_eq!(cycles(&two).len(), 1, "{:?}", cycles(&two));
+    // Two folders, through files deep inside each; a file and its parent are not a cycle.
+    let deep = files(&[
+        ("", ""),
+        ("render", "pub use crate::render::cfn::X;"),
+        ("render::cfn", "fn f() { crate::output::write(); super::File::new(); }"),
+        ("output", ""),
+        ("output::owned", "use crate::render::File;"),
+    ]);
+    let found = cycles(&deep);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("in crate::: output and render"), "{found:?}");
+    // One way only: none.
+    let one = files(&[
+        ("", ""),
+        ("a", "use crate::b::X;"),
+        ("b", "use crate::c::Y;"),
+        ("c", ""),
+    ]);
+    assert!(cycles(&one).is_empty());
 }
 
 #[test]
 fn the_cycle_check_reads_use_groups_and_resolves_paths() {
     let found = paths(&code(
-        "use super::{alias, apply_sh, kinds::{Tf, x}};\nfn f() { crate::plan::dashboard::Widget::new(); }\n// crate::not::this\n",
+        "use super::{alias as other, apply_sh, kinds::{Tf, x}};\nfn f() { crate::plan::dashboard::Widget::new(); }\n// crate::not::this\n",
     ));
     let found: Vec<String> = code_paths(&found);
     assert_eq!(
@@ -282,7 +322,7 @@ fn catch_alls_over_kinds(code: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     for (n, line) in lines.iter().enumerate() {
         let Some(at) = line.find("match ") else { continue };
-        if !line.trim_end().ends_with('{') || line[..at].contains("//") {
+        if !line[at..].trim_end().ends_with('{') {
             continue;
         }
         // The arms one level inside the match's braces.
