@@ -55,11 +55,14 @@ pub fn render_with(
     terraform: Option<tf::Layout>,
     refs: CfnReferences,
 ) -> Result<Vec<File>, String> {
-    render_beside(plan, cloudformation, terraform, refs, Vec::new())
+    let mut files = render_beside(plan, cloudformation, terraform, refs, Vec::new())?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// [`render_with`], with `beside`: the caller's own work, independent of the render's, run with
 /// it on the same two threads (`crate::parallel`): each backend and the bindings are a task.
+/// The files come unsorted: the caller sorts once it has added its own.
 pub fn render_beside(
     plan: &crate::plan::Plan,
     cloudformation: bool,
@@ -94,6 +97,5 @@ pub fn render_beside(
     let mut files = cfn;
     files.extend(tf?);
     files.extend(bindings);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
