@@ -206,10 +206,10 @@ impl OwnedOnDisk {
         if owned.terraform {
             // One listing per folder, then the files mrgen would write there: no look-up of a
             // name that is not there (most of either layout's names, in the other layout).
-            found.listed(out, "terraform", &|n| {
+            let folders = found.listed(out, "terraform", &|n| {
                 n == tf::APPLY_SH || tf::is_module_file(Layout::Single, n)
             })?;
-            for dir in stack_folders(out) {
+            for dir in folders.iter().filter(|d| tf::is_stack_folder(d)) {
                 found.listed(out, &format!("terraform/{dir}"), &|n| {
                     tf::is_module_file(Layout::Stacks, n)
                 })?;
@@ -234,18 +234,24 @@ impl OwnedOnDisk {
     }
 
     /// Records the entries of the folder `dir` whose names are `wanted` (see [`Self::file`]),
-    /// and the Terraform state there. A folder that is there but cannot be listed is an error:
-    /// the listing would be partial.
-    fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) -> io::Result<()> {
+    /// and the Terraform state there; returns the names of the folders in it, sorted. A folder
+    /// that is there but cannot be listed is an error: the listing would be partial.
+    fn listed(&mut self, out: &Path, dir: &str, wanted: &dyn Fn(&str) -> bool) -> io::Result<Vec<String>> {
         let rd = match fs::read_dir(out.join(dir)) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let all: Vec<String> = rd
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut all = Vec::new();
+        let mut folders = Vec::new();
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(name.clone());
+            }
+            all.push(name);
+        }
+        folders.sort();
         let state = TF_STATE
             .iter()
             .filter(|n| all.iter().any(|a| a == *n))
@@ -260,7 +266,7 @@ impl OwnedOnDisk {
         for n in names {
             self.file(out, &format!("{dir}/{n}"));
         }
-        Ok(())
+        Ok(folders)
     }
 
     /// Records `rel` when it is a file, or a link to one.
