@@ -58,7 +58,7 @@ pub struct Staleness {
 /// them while the render ran, when it did. A file is `changed` unless a write would leave it as
 /// it is ([`OwnedOnDisk::unchanged`]).
 pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) -> io::Result<Staleness> {
-    let (listed, bytes) = match ahead {
+    let (listed, mut bytes) = match ahead {
         Some(Snapshot { disk, bytes }) => (disk, Some(bytes)),
         None => (OwnedOnDisk::scan(out, owned)?, None),
     };
@@ -79,11 +79,10 @@ pub fn check(out: &Path, files: &[File], owned: Owned, ahead: Option<Snapshot>) 
             (Some(_), Some(_)) if unchanged.contains(p) => {}
             (Some(m), Some(f)) => {
                 st.lines.push(format!("changed {p}"));
-                let old = match bytes.as_ref().and_then(|b| b.get(p)) {
-                    Some(b) => Some(b.clone()),
+                let old = match bytes.as_mut().and_then(|b| b.remove(p)) {
                     // A pipe would never end a read.
                     None if m.regular() => Some(fs::read(out.join(p))?),
-                    None => None,
+                    read => read,
                 };
                 st.diff.push_str(&match old {
                     Some(old) if old.as_slice() != f.contents.as_bytes() => {
