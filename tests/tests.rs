@@ -26,6 +26,7 @@ mod roles;
 mod runbook;
 mod schema;
 mod scripts;
+mod second_apply;
 mod secrets;
 mod snapshots;
 mod structure;
