@@ -8,7 +8,9 @@
 //! is the provider's own diff, not an expectation of ours, so a template that lets the provider
 //! undo what AWS reports fails here.
 
-use crate::common::{plan_with, tempdir, write_files};
+use crate::common::moto::Moto;
+use crate::common::{plan_with, require_tool, tempdir, write_files, File};
+use crate::moto_tf::SERVICES;
 use crate::terraform::{cli_config, init, terraform};
 use mrgen::render::tf;
 use serde_json::{json, Value};
@@ -25,8 +27,8 @@ const OFFLINE: &str = r#"provider "aws" {
 }
 "#;
 
-/// The state after a first apply of the module in `dir`: the first plan's values, with
-/// `reported` (resource address → attributes) laid over them.
+/// The state after a first apply of the module in `dir`: the first plan's values (and the data
+/// sources it read), with `reported` (resource address → attributes) laid over them.
 fn state_after_first_apply(dir: &Path, reported: &[(&str, Value)]) -> Value {
     let r = terraform(dir, &["plan", "-input=false", "-no-color", "-out=first.tfplan"], &[]);
     assert_eq!(r.code, 0, "first plan:\n{}\n{}", r.stdout, r.stderr);
@@ -36,8 +38,13 @@ fn state_after_first_apply(dir: &Path, reported: &[(&str, Value)]) -> Value {
     let planned = first["planned_values"]["root_module"]["resources"]
         .as_array()
         .expect("planned resources");
+    // The data sources the first plan read are in its prior state.
+    let read = first["prior_state"]["values"]["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let mut resources = Vec::new();
-    for res in planned {
+    for res in planned.iter().chain(&read) {
         let address = res["address"].as_str().expect("address");
         let mut attributes = res["values"].clone();
         attributes["id"] = json!(format!("id-of-{address}"));
@@ -143,15 +150,7 @@ fn a_second_apply_leaves_the_global_datastore_secondary_alone() {
         engine, "valkey",
         "production's datastore runs Valkey, the case provider 5.100 gets wrong"
     );
-    let folder = secondary.path.rsplit_once('/').expect("a stack folder").0;
-    let dir = tempdir("second-apply-redis");
-    let mine: Vec<_> = files
-        .iter()
-        .filter(|f| f.path.starts_with(&format!("{folder}/")))
-        .cloned()
-        .collect();
-    write_files(&dir, &mine);
-    let module = dir.join(folder);
+    let (dir, module, _) = stack_folder("second-apply-redis", &files, |f| f.path == secondary.path);
     std::fs::write(module.join("zz_offline_override.tf"), OFFLINE).expect("override");
     // The values apply.sh passes from the earlier stacks.
     let variables = std::fs::read_to_string(module.join("variables.tf")).expect("variables.tf");
@@ -206,5 +205,107 @@ fn a_second_apply_leaves_the_global_datastore_secondary_alone() {
         "the second apply must leave the engine AWS reports:\n{out}"
     );
     println!("{address}: the second plan, with the engine AWS reports ({engine}), keeps it ({actions})");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The files of the stack folder whose `file` satisfies `pick`, written into a fresh test
+/// folder: (the test folder, the stack folder in it, that file).
+fn stack_folder(
+    label: &str,
+    files: &[File],
+    pick: impl Fn(&File) -> bool,
+) -> (std::path::PathBuf, std::path::PathBuf, File) {
+    let file = files.iter().find(|f| pick(f)).expect("the stack's file").clone();
+    let folder = file.path.rsplit_once('/').expect("a stack folder").0;
+    let dir = tempdir(label);
+    let mine: Vec<File> = files
+        .iter()
+        .filter(|f| f.path.starts_with(&format!("{folder}/")))
+        .cloned()
+        .collect();
+    write_files(&dir, &mine);
+    let module = dir.join(folder);
+    (dir, module, file)
+}
+
+/// Subnets take the region's N-th available zone, and Terraform reads the zone list again on
+/// every plan: when a zone's state leaves `available`, the zones after it move up the list. A
+/// subnet that was created in one zone and finds another at its index must stay where it is.
+/// The network stack is applied on moto, which serves the zone list; its state then says that
+/// every subnet was created in the zone one place further along the list.
+#[test]
+fn a_second_apply_keeps_each_subnet_in_its_zone() {
+    const TEST: &str = "a_second_apply_keeps_each_subnet_in_its_zone";
+    let (Some(_), Some(server), Some(aws), Some(_)) = (
+        require_tool("terraform", TEST),
+        require_tool("moto_server", TEST),
+        require_tool("aws", TEST),
+        cli_config(),
+    ) else {
+        return;
+    };
+    let plan = plan_with("production", &[]);
+    let files = tf::try_render(&plan, tf::Layout::Stacks).expect("render");
+    let (dir, module, network) = stack_folder("second-apply-subnets", &files, |f| {
+        f.path.contains("-network-") && f.path.ends_with("/network.tf")
+    });
+    assert!(!module.join("variables.tf").exists(), "a network stack takes no input");
+    let moto = Moto::start(&server, aws, dir.join("moto.log"));
+    let endpoints: String = SERVICES
+        .iter()
+        .map(|s| format!("    {s:<14} = \"{}\"\n", moto.endpoint))
+        .collect();
+    std::fs::write(
+        module.join("zz_moto_override.tf"),
+        OFFLINE.replace("}\n", &format!("\n  endpoints {{\n{endpoints}  }}\n}}\n")),
+    )
+    .expect("override");
+    init(&module);
+    // The first apply, on moto: the state is the provider's own.
+    let r = terraform(&module, &["apply", "-auto-approve", "-input=false", "-no-color"], &[]);
+    assert_eq!(r.code, 0, "first apply on moto:\n{}\n{}", r.stdout, r.stderr);
+    let r = terraform(&module, &["state", "pull"], &[]);
+    assert_eq!(r.code, 0, "state pull: {}", r.stderr);
+    let mut state: Value = serde_json::from_str(&r.stdout).expect("state JSON");
+    state["serial"] = json!(state["serial"].as_u64().unwrap_or(0) + 1);
+    let resources = state["resources"].as_array_mut().expect("resources");
+    let names: Vec<Value> = resources
+        .iter()
+        .find(|r| r["mode"] == "data" && r["type"] == "aws_availability_zones")
+        .and_then(|r| r["instances"][0]["attributes"]["names"].as_array().cloned())
+        .expect("the zone list");
+    assert!(names.len() >= 3, "moto lists the region's zones: {names:?}");
+    let mut subnets = Vec::new();
+    for r in resources.iter_mut().filter(|r| r["type"] == "aws_subnet") {
+        let zone = &mut r["instances"][0]["attributes"]["availability_zone"];
+        let at = names
+            .iter()
+            .position(|n| n == zone)
+            .unwrap_or_else(|| panic!("{zone} is listed"));
+        *zone = names[(at + 1) % names.len()].clone();
+        subnets.push(format!("aws_subnet.{}", r["name"].as_str().expect("name")));
+    }
+    assert_eq!(
+        subnets.len(),
+        network.contents.matches("resource \"aws_subnet\"").count(),
+        "every subnet is in the state"
+    );
+    for subnet in &subnets {
+        let (change, out) = second_plan(&module, &state, subnet);
+        assert!(
+            !change["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .any(|a| a == "delete"),
+            "{subnet} must stay in the zone it was created in: {}\n{out}",
+            change["actions"]
+        );
+    }
+    println!(
+        "{} subnets: created one zone further along the list, none is replaced",
+        subnets.len()
+    );
+    drop(moto);
     let _ = std::fs::remove_dir_all(&dir);
 }
