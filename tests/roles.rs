@@ -9,7 +9,7 @@
 //! `regions.primary` and the secondary), must find the damage: that is the check failing on the
 //! output it was written against.
 
-use crate::common::{in_ci, plan_with, shipped_environments};
+use crate::common::{in_ci, plan_with, shipped_environments, shipped_file};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -173,6 +173,20 @@ fn follows_writer(ty: &str, res: &Value) -> bool {
     }
 }
 
+/// The create-only properties (`create_only`) of resource `at` that differ between `a` and `b`.
+fn create_only_changes(at_: &str, a: &Value, b: &Value, create_only: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let ty = a["Type"].as_str().unwrap_or_default();
+    let mut problems = Vec::new();
+    for pointer in create_only.get(ty).into_iter().flatten() {
+        let va: BTreeMap<String, &Value> = at(a, pointer).into_iter().collect();
+        let vb: BTreeMap<String, &Value> = at(b, pointer).into_iter().collect();
+        if va != vb {
+            problems.push(format!("{at_} ({ty}): create-only {pointer} changes"));
+        }
+    }
+    problems
+}
+
 /// Every difference between two renders that changes what a region was created as.
 fn identity_changes(a: &Rendered, b: &Rendered, create_only: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -217,13 +231,7 @@ fn identity_changes(a: &Rendered, b: &Rendered, create_only: &BTreeMap<String, V
                 continue;
             }
             if STATEFUL.contains(&ty) {
-                for pointer in create_only.get(ty).into_iter().flatten() {
-                    let va: BTreeMap<String, &Value> = at(ra, pointer).into_iter().collect();
-                    let vb: BTreeMap<String, &Value> = at(rb, pointer).into_iter().collect();
-                    if va != vb {
-                        problems.push(format!("{stack}/{id} ({ty}): create-only {pointer} changes"));
-                    }
-                }
+                problems.extend(create_only_changes(&format!("{stack}/{id}"), ra, rb, create_only));
             } else if ra != rb && !(follows_writer(ty, ra) && follows_writer(ty, rb)) {
                 problems.push(format!(
                     "{stack}/{id} ({ty}) changes, and it does not follow the writer"
@@ -458,4 +466,58 @@ fn only_failover_records_follow_the_writer() {
             "{id}: {problems:?}"
         );
     }
+}
+
+/// Sizes are meant to change: a replica, a reader, a node more or less must update the stateful
+/// resources in place. For every region's sizing of every shipped environment, each count one
+/// up (one down where it can go down) changes no create-only property (cfn-lint's schemas) of a
+/// stateful resource that both renders have; the resources a count adds or removes (an Aurora
+/// reader) are new or gone, not replaced.
+#[test]
+fn sizes_change_without_replacing_stateful_resources() {
+    let Some(create_only) = create_only() else { return };
+    assert!(create_only["AWS::ElastiCache::ReplicationGroup"].contains(&"/properties/ReplicasPerNodeGroup".to_string()));
+    let check = |name: &str, overrides: &[String]| {
+        let file = shipped_file(name);
+        let bytes = std::fs::read(&file).expect("environment file");
+        let ctx: Vec<_> = overrides
+            .iter()
+            .map(|o| mrgen::model::parse_context(o).expect("an override"))
+            .collect();
+        mrgen::check::check(name, &file.display().to_string(), &bytes, &ctx)
+    };
+    let mut compared = 0;
+    for name in shipped_environments() {
+        let model = check(&name, &[]).env.expect("a shipped environment resolves");
+        let base = render(&name, &[]);
+        for region in &model.regions {
+            for (size, max) in [
+                (&region.redis_replicas, 5),
+                (&region.aurora_readers, 15),
+                (&region.eks_max, 450),
+            ] {
+                let now = size.value;
+                for to in [now + 1, now - 1] {
+                    let set = format!("{}={to}", size.path);
+                    if !(0..=max).contains(&to) || check(&name, std::slice::from_ref(&set)).has_errors() {
+                        continue;
+                    }
+                    let changed = render(&name, &[&set]);
+                    let mut problems = Vec::new();
+                    for (stack, resources) in &base.cfn {
+                        let Some(other) = changed.cfn.get(stack) else { continue };
+                        for (id, ra) in resources {
+                            let ty = ra["Type"].as_str().unwrap_or_default();
+                            if let (true, Some(rb)) = (STATEFUL.contains(&ty), other.get(id)) {
+                                problems.extend(create_only_changes(&format!("{stack}/{id}"), ra, rb, &create_only));
+                            }
+                        }
+                    }
+                    assert!(problems.is_empty(), "{name}, {set}:\n{}", problems.join("\n"));
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} sizes compared");
 }

@@ -55,7 +55,11 @@ impl CfnKind for CacheParameterGroup {
 }
 
 /// What a primary (or the only) group holds and the Global Datastore later copies. Single shard:
-/// cluster mode stays disabled, so one node group with its replicas.
+/// cluster mode stays disabled, and its size is `NumCacheClusters` (the primary node and its
+/// replicas), as a secondary's is: AWS changes that in place, while `ReplicasPerNodeGroup` is
+/// create-only (CloudFormation's resource schema for `AWS::ElastiCache::ReplicationGroup`), so a
+/// replica more would have replaced the named group, which CloudFormation refuses.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
 fn primary_settings(ctx: &Ctx, g: &ReplicationGroup, p: &mut Map<String, Value>) {
     p.insert("Engine".into(), json!(g.engine));
     p.insert("EngineVersion".into(), json!(g.engine_version));
@@ -63,8 +67,7 @@ fn primary_settings(ctx: &Ctx, g: &ReplicationGroup, p: &mut Map<String, Value>)
     if let Some(pg) = &g.parameter_group {
         p.insert("CacheParameterGroupName".into(), ctx.v(pg));
     }
-    p.insert("NumNodeGroups".into(), json!(1));
-    p.insert("ReplicasPerNodeGroup".into(), json!(g.replicas));
+    p.insert("NumCacheClusters".into(), json!(1 + g.replicas));
     p.insert("AutomaticFailoverEnabled".into(), json!(g.replicas > 0));
     p.insert("AtRestEncryptionEnabled".into(), json!(true));
     p.insert("TransitEncryptionEnabled".into(), json!(true));

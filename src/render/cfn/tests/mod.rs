@@ -220,8 +220,9 @@ fn secondary_replication_group_repeats_nothing_it_inherits() {
     assert_eq!(rg["Engine"], "valkey");
     assert_eq!(rg["EngineVersion"], "8.0");
     assert_eq!(rg["CacheNodeType"], "cache.r7g.large");
-    assert_eq!(rg["NumNodeGroups"], 1);
-    assert_eq!(rg["ReplicasPerNodeGroup"], 2);
+    // Two replicas, as a size AWS changes in place (not the create-only ReplicasPerNodeGroup).
+    assert_eq!(rg["NumCacheClusters"], 3);
+    assert!(rg.get("ReplicasPerNodeGroup").is_none() && rg.get("NumNodeGroups").is_none());
     assert_eq!(rg["AtRestEncryptionEnabled"], true);
     assert_eq!(rg["TransitEncryptionEnabled"], true);
     assert_eq!(rg["MultiAZEnabled"], true);
