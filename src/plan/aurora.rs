@@ -210,7 +210,7 @@ pub(super) fn aurora(env: &Environment) -> Vec<Stack> {
         s.outputs.push(out(
             Out::ClusterEndpoint,
             V::attr("cluster", Attr::Endpoint),
-            "This cluster's own endpoint (it writes only while its region holds the writer; applications use GlobalWriterEndpoint)",
+            "This cluster's own endpoint (it writes only while its region holds the writer; applications write through the global writer endpoint)",
         ));
         s.outputs.push(out(
             Out::ReaderEndpoint,
