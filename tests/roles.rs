@@ -468,9 +468,10 @@ fn only_failover_records_follow_the_writer() {
     }
 }
 
-/// Sizes are meant to change: a replica, a reader, a node more or less must update the stateful
-/// resources in place. For every region's sizing of every shipped environment, each count one
-/// up (one down where it can go down) changes no create-only property (cfn-lint's schemas) of a
+/// Sizes are meant to change: a replica, a reader, a node or a broker more or less must update the
+/// stateful resources in place. For every region's sizing of every shipped environment, each
+/// count one step up and down (where the result is valid) changes no create-only property
+/// (cfn-lint's schemas) of a
 /// stateful resource that both renders have; the resources a count adds or removes (an Aurora
 /// reader) are new or gone, not replaced.
 #[test]
@@ -491,13 +492,18 @@ fn sizes_change_without_replacing_stateful_resources() {
         let model = check(&name, &[]).env.expect("a shipped environment resolves");
         let base = render(&name, &[]);
         for region in &model.regions {
-            for (size, max) in [
-                (&region.redis_replicas, 5),
-                (&region.aurora_readers, 15),
-                (&region.eks_max, 450),
+            // (size, step, most AWS allows); brokers come in multiples of the zones (MR305).
+            let zones = i64::from(region.az_count);
+            for (size, step, max) in [
+                (&region.redis_replicas, 1, 5),
+                (&region.aurora_readers, 1, 15),
+                (&region.eks_min, 1, 450),
+                (&region.eks_desired, 1, 450),
+                (&region.eks_max, 1, 450),
+                (&region.msk_brokers, zones, 30),
             ] {
                 let now = size.value;
-                for to in [now + 1, now - 1] {
+                for to in [now + step, now - step] {
                     let set = format!("{}={to}", size.path);
                     if !(0..=max).contains(&to) || check(&name, std::slice::from_ref(&set)).has_errors() {
                         continue;
@@ -520,4 +526,5 @@ fn sizes_change_without_replacing_stateful_resources() {
         }
     }
     assert!(compared >= 10, "only {compared} sizes compared");
+    println!("{compared} size changes: no create-only property of a stateful resource changes");
 }
