@@ -471,9 +471,8 @@ fn only_failover_records_follow_the_writer() {
 /// Sizes are meant to change: a replica, a reader, a node or a broker more or less must update the
 /// stateful resources in place. For every region's sizing of every shipped environment, each
 /// count one step up and down (where the result is valid) changes no create-only property
-/// (cfn-lint's schemas) of a
-/// stateful resource that both renders have; the resources a count adds or removes (an Aurora
-/// reader) are new or gone, not replaced.
+/// (cfn-lint's schemas) of a stateful resource that both renders have; the resources a count adds
+/// or removes (an Aurora reader) are new or gone, not replaced.
 #[test]
 fn sizes_change_without_replacing_stateful_resources() {
     let Some(create_only) = create_only() else { return };
