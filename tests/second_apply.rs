@@ -1,12 +1,13 @@
 //! What the second `apply.sh apply` would do to a stack, given what AWS reports after the first.
 //!
-//! The state after the first apply is built from the first plan itself (`terraform show -json`
-//! of a plan against an empty state: every value the configuration asks for, each with its
-//! resource's schema version), with the attributes AWS reports differently from what the
-//! configuration says put in. The second plan is made from that state without refreshing (there
-//! is no AWS here), with hashicorp/aws 5.100 from the local mirror: it must change nothing. That
-//! is the provider's own diff, not an expectation of ours, so a template that lets the provider
-//! undo what AWS reports fails here.
+//! The state after the first apply is the provider's own where moto can create the resources (the
+//! network stack is applied on moto), and otherwise built from the first plan itself (`terraform
+//! show -json` of a plan against an empty state: every value the configuration asks for, each with
+//! its resource's schema version). Either way the attributes AWS reports differently from what the
+//! configuration says are then put in, and the second plan is made from that state without
+//! refreshing, with hashicorp/aws 5.100 from the local mirror: it must neither replace what the
+//! first apply created nor undo what AWS reports. That is the provider's own diff, not an
+//! expectation of ours, so a template that lets the provider undo what AWS reports fails here.
 
 use crate::common::moto::Moto;
 use crate::common::{plan_with, require_tool, tempdir, write_files, File};
