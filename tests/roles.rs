@@ -9,7 +9,7 @@
 //! `regions.primary` and the secondary), must find the damage: that is the check failing on the
 //! output it was written against.
 
-use crate::common::{in_ci, plan_with, shipped_environments, shipped_file};
+use crate::common::{checked_with, in_ci, plan_with, shipped_environments};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -477,18 +477,9 @@ fn only_failover_records_follow_the_writer() {
 fn sizes_change_without_replacing_stateful_resources() {
     let Some(create_only) = create_only() else { return };
     assert!(create_only["AWS::ElastiCache::ReplicationGroup"].contains(&"/properties/ReplicasPerNodeGroup".to_string()));
-    let check = |name: &str, overrides: &[String]| {
-        let file = shipped_file(name);
-        let bytes = std::fs::read(&file).expect("environment file");
-        let ctx: Vec<_> = overrides
-            .iter()
-            .map(|o| mrgen::model::parse_context(o).expect("an override"))
-            .collect();
-        mrgen::check::check(name, &file.display().to_string(), &bytes, &ctx)
-    };
     let mut compared = 0;
     for name in shipped_environments() {
-        let model = check(&name, &[]).env.expect("a shipped environment resolves");
+        let model = checked_with(&name, &[]).env.expect("a shipped environment resolves");
         let base = render(&name, &[]);
         for region in &model.regions {
             // (size, step, most AWS allows); brokers come in multiples of the zones (MR305).
@@ -504,7 +495,7 @@ fn sizes_change_without_replacing_stateful_resources() {
                 let now = size.value;
                 for to in [now + step, now - step] {
                     let set = format!("{}={to}", size.path);
-                    if !(0..=max).contains(&to) || check(&name, std::slice::from_ref(&set)).has_errors() {
+                    if !(0..=max).contains(&to) || checked_with(&name, &[&set]).has_errors() {
                         continue;
                     }
                     let changed = render(&name, &[&set]);

@@ -183,16 +183,21 @@ pub fn render_env(name: &str) -> Vec<File> {
     render_plan(&plan_from(name, &file.display().to_string(), &bytes))
 }
 
-/// The runbook of shipped environment `name` with `--context` overrides, as `mrgen runbook`
-/// builds it.
-pub fn runbook_with(name: &str, overrides: &[&str]) -> mrgen::runbook::Runbook {
+/// Shipped environment `name` checked with `--context` overrides (`KEY=VALUE`), valid or not.
+pub fn checked_with(name: &str, overrides: &[&str]) -> mrgen::check::Checked {
     let file = shipped_file(name);
     let bytes = std::fs::read(&file).expect("environment file");
     let ctx: Vec<_> = overrides
         .iter()
         .map(|o| mrgen::model::parse_context(o).expect("an override"))
         .collect();
-    let checked = mrgen::check::check(name, &file.display().to_string(), &bytes, &ctx);
+    mrgen::check::check(name, &file.display().to_string(), &bytes, &ctx)
+}
+
+/// The runbook of shipped environment `name` with `--context` overrides, as `mrgen runbook`
+/// builds it.
+pub fn runbook_with(name: &str, overrides: &[&str]) -> mrgen::runbook::Runbook {
+    let checked = checked_with(name, overrides);
     assert!(!checked.has_errors(), "{name} is invalid: {:#?}", checked.diagnostics);
     let (env, plan) = (checked.env.expect("a model"), checked.plan.expect("a plan"));
     mrgen::runbook::build(&env, &plan)
