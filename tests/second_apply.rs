@@ -126,9 +126,10 @@ fn second_plan(dir: &Path, state: &Value, target: &str) -> (Value, String) {
 /// replaces the secondary on every apply after the first (provider issues 40786 and 42592).
 #[test]
 fn a_second_apply_leaves_the_global_datastore_secondary_alone() {
-    if cli_config().is_none() {
+    const TEST: &str = "a_second_apply_leaves_the_global_datastore_secondary_alone";
+    let (Some(_), Some(_)) = (require_tool("terraform", TEST), cli_config()) else {
         return;
-    }
+    };
     let plan = plan_with("production", &[]);
     let files = tf::try_render(&plan, tf::Layout::Stacks).expect("render");
     // The secondary's stack: the Redis stack whose replication group joins the global group; the
