@@ -70,7 +70,6 @@ pub fn cli_config() -> Option<PathBuf> {
             let dir = std::env::temp_dir().join("mrgen-tf-cli");
             let cache = plugin_cache();
             std::fs::create_dir_all(&cache).expect("plugin cache");
-            let config = dir.join(format!("cli-{}.tfrc", std::process::id()));
             let text = format!(
                 // Without a lock file in a fresh module, `init` would install into the cache again
                 // (replacing the package that other modules' validate reads at that moment);
@@ -79,7 +78,18 @@ pub fn cli_config() -> Option<PathBuf> {
                 mirror.display().to_string(),
                 cache.display().to_string()
             );
-            std::fs::write(&config, text).expect("cli config");
+            // Named after what it says, so that test processes share one file instead of leaving
+            // one each; written beside it and renamed into place, so that none reads half a file.
+            let digest = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                text.hash(&mut h);
+                h.finish()
+            };
+            let config = dir.join(format!("cli-{digest:016x}.tfrc"));
+            let partial = dir.join(format!("cli-{digest:016x}.tfrc.{}", std::process::id()));
+            std::fs::write(&partial, text).expect("cli config");
+            std::fs::rename(&partial, &config).expect("cli config");
             Some(config)
         })
         .clone()
