@@ -46,7 +46,7 @@ const DR_NODE_GROUP: &str = "aws_eks_node_group.eks_node_group_apne2";
 
 /// The override that points a stack's provider(s) at `url` (few retries, so that a closed port
 /// fails fast).
-fn stack_override(module: &Path, url: &str) -> String {
+pub fn stack_override(module: &Path, url: &str) -> String {
     let text = std::fs::read_to_string(module.join("providers.tf")).expect("providers.tf");
     let body = hcl_edit::parser::parse_body(&text).expect("parse");
     let mut out = String::from("# Test only: the stack's provider talks to a local moto_server.\n");
@@ -71,7 +71,7 @@ fn stack_override(module: &Path, url: &str) -> String {
 
 /// One input variable of a stack's module: (name, producing stack, its output, a list?), read
 /// from `variables.tf` (each variable follows a `# From <stack>, output <output>.` line).
-fn variables(module: &Path) -> Vec<(String, String, String, bool)> {
+pub fn variables(module: &Path) -> Vec<(String, String, String, bool)> {
     let Ok(text) = std::fs::read_to_string(module.join("variables.tf")) else {
         return Vec::new();
     };
@@ -156,7 +156,7 @@ fn targets_arg(targets: &BTreeSet<String>) -> String {
 }
 
 /// A local port that nothing listens on.
-fn closed_port() -> u16 {
+pub fn closed_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
 }
