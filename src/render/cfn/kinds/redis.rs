@@ -55,11 +55,7 @@ impl CfnKind for CacheParameterGroup {
 }
 
 /// What a primary (or the only) group holds and the Global Datastore later copies. Single shard:
-/// cluster mode stays disabled, and its size is `NumCacheClusters` (the primary node and its
-/// replicas), as a secondary's is: AWS changes that in place, while `ReplicasPerNodeGroup` is
-/// create-only (CloudFormation's resource schema for `AWS::ElastiCache::ReplicationGroup`), so a
-/// replica more would have replaced the named group, which CloudFormation refuses.
-/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
+/// cluster mode stays disabled.
 fn primary_settings(ctx: &Ctx, g: &ReplicationGroup, p: &mut Map<String, Value>) {
     p.insert("Engine".into(), json!(g.engine));
     p.insert("EngineVersion".into(), json!(g.engine_version));
@@ -67,7 +63,6 @@ fn primary_settings(ctx: &Ctx, g: &ReplicationGroup, p: &mut Map<String, Value>)
     if let Some(pg) = &g.parameter_group {
         p.insert("CacheParameterGroupName".into(), ctx.v(pg));
     }
-    p.insert("NumCacheClusters".into(), json!(1 + g.replicas));
     p.insert("AutomaticFailoverEnabled".into(), json!(g.replicas > 0));
     p.insert("AtRestEncryptionEnabled".into(), json!(true));
     p.insert("TransitEncryptionEnabled".into(), json!(true));
@@ -110,6 +105,12 @@ impl CfnKind for ReplicationGroup {
         p.insert("SecurityGroupIds".into(), ctx.list(security_groups));
         p.insert("KmsKeyId".into(), ctx.v(kms_key));
         p.insert("MultiAZEnabled".into(), json!(*replicas > 0));
+        // Every member's size is its nodes, the primary node and its replicas: AWS changes that
+        // in place, while `ReplicasPerNodeGroup` is create-only (CloudFormation's resource schema
+        // for `AWS::ElastiCache::ReplicationGroup`), so a replica more would have replaced the
+        // named group, which CloudFormation refuses.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
+        p.insert("NumCacheClusters".into(), json!(1 + replicas));
         p.insert("SnapshotRetentionLimit".into(), json!(snapshot_retention_days));
         p.insert("PreferredMaintenanceWindow".into(), json!(maintenance_window));
         p.insert(
@@ -134,7 +135,6 @@ impl CfnKind for ReplicationGroup {
                 // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group#global_replication_group_id
                 // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html
                 p.insert("GlobalReplicationGroupId".into(), ctx.v(g));
-                p.insert("NumCacheClusters".into(), json!(1 + replicas));
             }
         }
         // Access control, as the plan decides it: an IAM-authenticated RBAC user group on a
